@@ -1,0 +1,20 @@
+package dev.veil.cli;
+
+/** The exit codes of every {@code veil} command; documented in docs/operations.md. */
+public final class ExitCodes {
+    /** Done; every record was masked. */
+    public static final int OK = 0;
+    /** The policy (or a key it names) is invalid: nothing was processed. */
+    public static final int INVALID_POLICY = 1;
+    /** Wrong command line: unknown option, missing argument, conflicting options. */
+    public static final int USAGE = 2;
+    /** An input could not be read or an output could not be written. */
+    public static final int IO = 3;
+    /** Done, but one or more records were quarantined instead of masked. */
+    public static final int QUARANTINED = 4;
+    /** A bug in Veil; nothing unmasked was written. */
+    public static final int INTERNAL = 70;
+
+    private ExitCodes() {
+    }
+}

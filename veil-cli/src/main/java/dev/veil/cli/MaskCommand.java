@@ -1,0 +1,351 @@
+package dev.veil.cli;
+
+import dev.veil.core.codec.JsonMasker;
+import dev.veil.core.codec.RecordException;
+import dev.veil.core.codec.Views;
+import dev.veil.core.engine.Limits;
+import dev.veil.core.engine.Plan;
+import dev.veil.core.engine.PlanException;
+import dev.veil.core.keys.KeyException;
+import dev.veil.core.keys.KeyRing;
+import dev.veil.core.keys.Sealer;
+import dev.veil.core.policy.DataClass;
+import dev.veil.core.policy.Policy;
+import java.io.BufferedOutputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code veil mask}: JSON lines in, each segment's view out, in input order. */
+@Command(name = "mask", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Mask JSON lines (files or standard input) with a policy.",
+            "Records that cannot be masked safely are never written: they go to the quarantine file",
+            "(sealed with the policy's 'quarantine' key if it has one, otherwise reduced to line and error),",
+            "stderr names the line and reason, and the run goes on.",
+            "Exit: 0 ok, 1 invalid policy or key, 2 usage, 3 I/O error, 4 some records quarantined."})
+final class MaskCommand implements Callable<Integer> {
+    private static final int MAX_REPORTED = 20;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-p", "--policy"}, required = true, paramLabel = "FILE", description = "The policy file.")
+    Path policyFile;
+
+    @Option(names = {"-s", "--segment"}, paramLabel = "NAME",
+            description = "The segment whose view to write (optional when the policy has one segment).")
+    String segment;
+
+    @Option(names = "--all-segments", description = "Write every segment's view, one file each, in one pass.")
+    boolean allSegments;
+
+    @Option(names = "--out-dir", paramLabel = "DIR", description = "With --all-segments: writes DIR/SEGMENT.jsonl.")
+    Path outDir;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Output file (default: standard output).")
+    Path output;
+
+    @Option(names = {"-q", "--quarantine"}, paramLabel = "FILE", description = "Where refused records are recorded.")
+    Path quarantineFile;
+
+    @Option(names = "--max-record-bytes", paramLabel = "N", defaultValue = "" + Limits.DEFAULT_MAX_RECORD_BYTES,
+            description = "Larger records are quarantined. Default: ${DEFAULT-VALUE}.")
+    int maxRecordBytes;
+
+    @Option(names = "--max-depth", paramLabel = "N", defaultValue = "" + Limits.DEFAULT_MAX_DEPTH,
+            description = "Deeper nesting is quarantined. Default: ${DEFAULT-VALUE}.")
+    int maxDepth;
+
+    @Option(names = "--progress", negatable = true, description = "Progress bar on stderr (default: when stderr is a"
+            + " terminal and the input is files).")
+    Boolean progress;
+
+    @Parameters(paramLabel = "IN", arity = "0..*", description = "Input files of JSON lines; '-' or none: standard input.")
+    List<String> inputs = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        if (allSegments && outDir == null) {
+            return usage(err, "--all-segments needs --out-dir DIR (one output file per segment)");
+        }
+        if (allSegments && (segment != null || output != null)) {
+            return usage(err, "--all-segments writes every segment to --out-dir; drop --segment and --output");
+        }
+        if (!allSegments && outDir != null) {
+            return usage(err, "--out-dir goes with --all-segments; for one segment use --output FILE");
+        }
+        Limits limits;
+        try {
+            limits = new Limits(maxRecordBytes, maxDepth);
+        } catch (IllegalArgumentException e) {
+            return usage(err, e.getMessage());
+        }
+        Policy policy = PolicyCommand.load(policyFile, err);
+        if (policy == null) {
+            return ExitCodes.INVALID_POLICY;
+        }
+        List<String> segments;
+        if (allSegments) {
+            segments = List.copyOf(policy.segments().keySet());
+        } else if (segment != null) {
+            segments = List.of(segment);
+        } else if (policy.segments().size() == 1) {
+            segments = List.copyOf(policy.segments().keySet());
+        } else {
+            return usage(err, "policy " + policy.name() + " has segments " + String.join(", ", policy.segments().keySet())
+                    + ": pick one with --segment NAME, or write all with --all-segments --out-dir DIR");
+        }
+        KeyRing keys = KeyRing.of(policy.keys());
+        Plan plan;
+        Sealer sealer = null;
+        try {
+            plan = Plan.compile(policy, segments, keys, limits);
+            if (keys.has("quarantine")) {
+                sealer = keys.sealer("quarantine");
+            }
+        } catch (PlanException | KeyException e) {
+            err.println("veil mask: " + e.getMessage());
+            return ExitCodes.INVALID_POLICY;
+        }
+        return run(plan, sealer, err);
+    }
+
+    private static int usage(PrintWriter err, String msg) {
+        err.println("veil mask: " + msg);
+        err.println("Try 'veil mask --help'.");
+        return ExitCodes.USAGE;
+    }
+
+    private int run(Plan plan, Sealer sealer, PrintWriter err) {
+        List<String> ins = inputs.isEmpty() ? List.of("-") : inputs;
+        for (String in : ins) {
+            if (!in.equals("-") && !Files.isReadable(Path.of(in))) {
+                err.println("veil mask: cannot read input " + in + (Files.exists(Path.of(in)) ? " (permission)" : " (no such file)"));
+                return ExitCodes.IO;
+            }
+        }
+        int n = plan.segments().size();
+        OutputStream[] outs = new OutputStream[n];
+        Stats stats = new Stats(n);
+        long totalBytes = 0;
+        boolean filesOnly = true;
+        for (String in : ins) {
+            if (in.equals("-")) {
+                filesOnly = false;
+            } else {
+                try {
+                    totalBytes += Files.size(Path.of(in));
+                } catch (IOException e) {
+                    filesOnly = false;
+                }
+            }
+        }
+        Progress bar = Progress.create(progress, filesOnly, totalBytes, err);
+        long t0 = System.nanoTime();
+        try {
+            if (allSegments) {
+                Files.createDirectories(outDir);
+                for (int s = 0; s < n; s++) {
+                    outs[s] = new BufferedOutputStream(Files.newOutputStream(outDir.resolve(plan.segments().get(s) + ".jsonl")), 1 << 18);
+                }
+            } else {
+                outs[0] = new BufferedOutputStream(output == null ? new NonClosing(System.out)
+                        : Files.newOutputStream(output), 1 << 18);
+            }
+            try (Quarantine q = new Quarantine(quarantineFile, sealer, plan.policy().version())) {
+                JsonMasker masker = new JsonMasker(plan);
+                for (String in : ins) {
+                    String source = in.equals("-") ? "stdin" : in;
+                    try (InputStream is = in.equals("-") ? new NonClosingIn(System.in) : Files.newInputStream(Path.of(in))) {
+                        maskStream(is, source, masker, outs, q, stats, bar, err);
+                    }
+                }
+                long[] counts = masker.classCounts();
+                for (DataClass c : plan.policy().classTable().classes()) {
+                    stats.perClass.put(c.name(), counts[c.id()]);
+                }
+            }
+        } catch (NoSuchFileException | FileNotFoundException e) {
+            err.println("veil mask: no such file or folder: " + e.getMessage());
+            return ExitCodes.IO;
+        } catch (IOException e) {
+            err.println("veil mask: I/O error: " + e.getClass().getSimpleName()
+                    + (e.getMessage() != null && e.getMessage().startsWith("/") ? " on " + e.getMessage() : ""));
+            return ExitCodes.IO;
+        } finally {
+            for (OutputStream o : outs) {
+                if (o != null) {
+                    try {
+                        o.close();
+                    } catch (IOException e) {
+                        err.println("veil mask: cannot finish writing output: " + e.getClass().getSimpleName());
+                    }
+                }
+            }
+            bar.done();
+        }
+        stats.print(err, plan, System.nanoTime() - t0, quarantineFile);
+        err.flush();
+        return stats.quarantined > 0 ? ExitCodes.QUARANTINED : ExitCodes.OK;
+    }
+
+    private void maskStream(InputStream is, String source, JsonMasker masker, OutputStream[] outs, Quarantine q,
+                            Stats stats, Progress bar, PrintWriter err) throws IOException {
+        LineReader r = new LineReader(is, maxRecordBytes);
+        int n = outs.length;
+        while (r.next()) {
+            if (r.oversize) {
+                stats.oversize++;
+                stats.refuse(RecordException.Reason.TOO_LARGE);
+                report(err, stats, source, r.lineNumber, "record of " + r.oversizeBytes + " bytes is larger than the limit of "
+                        + maxRecordBytes);
+                q.add(source, r.lineNumber, RecordException.Reason.TOO_LARGE.name(), "record larger than the limit",
+                        r.oversizeBytes, null, 0, 0);
+            } else if (isBlank(r.lineBuf, r.off, r.len)) {
+                stats.blank++;
+            } else {
+                stats.records++;
+                try {
+                    Views v = masker.mask(r.lineBuf, r.off, r.len);
+                    for (int s = 0; s < n; s++) {
+                        if (v.dropped(s)) {
+                            stats.dropped[s]++;
+                            continue;
+                        }
+                        v.writeTo(s, outs[s]);
+                        outs[s].write('\n');
+                        stats.written[s]++;
+                        if (v.changed(s)) {
+                            stats.changed[s]++;
+                        }
+                    }
+                } catch (RecordException e) {
+                    stats.refuse(e.reason());
+                    report(err, stats, source, r.lineNumber, e.getMessage());
+                    q.add(source, r.lineNumber, e.reason().name(), e.getMessage(), r.len, r.lineBuf, r.off, r.len);
+                }
+            }
+            if ((r.lineNumber & 0xfff) == 0) {
+                bar.update(r.bytesConsumed, stats.records);
+            }
+        }
+        bar.finishFile(r.bytesConsumed);
+    }
+
+    private static boolean isBlank(byte[] b, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void report(PrintWriter err, Stats stats, String source, long line, String why) {
+        if (stats.quarantined <= MAX_REPORTED) {
+            err.println("veil mask: " + source + ":" + line + ": quarantined: " + why);
+        } else if (stats.quarantined == MAX_REPORTED + 1) {
+            err.println("veil mask: further quarantined records are counted in the summary only");
+        }
+    }
+
+    /** Counters for the end-of-run summary. */
+    private static final class Stats {
+        /** Non-blank lines handed to the masker. */
+        long records;
+        /** Lines over the size limit, refused before parsing. */
+        long oversize;
+        long blank;
+        long quarantined;
+        final long[] written;
+        final long[] dropped;
+        final long[] changed;
+        final Map<RecordException.Reason, Long> reasons = new EnumMap<>(RecordException.Reason.class);
+        final Map<String, Long> perClass = new java.util.LinkedHashMap<>();
+
+        Stats(int segments) {
+            written = new long[segments];
+            dropped = new long[segments];
+            changed = new long[segments];
+        }
+
+        void refuse(RecordException.Reason r) {
+            quarantined++;
+            reasons.merge(r, 1L, Long::sum);
+        }
+
+        void print(PrintWriter err, Plan plan, long nanos, Path qfile) {
+            double secs = nanos / 1e9;
+            long total = records + oversize;
+            err.printf(Locale.ROOT, "veil mask: %,d records in %.2f s (%,.0f records/s), policy %s@%s%n", total,
+                    secs, secs > 0 ? total / secs : 0.0, plan.policy().name(), plan.policy().shortVersion());
+            for (int s = 0; s < written.length; s++) {
+                err.printf(Locale.ROOT, "  segment %s: %,d written (%,d changed), %,d dropped by drop-record%n",
+                        plan.segments().get(s), written[s], changed[s], dropped[s]);
+            }
+            StringBuilder cls = new StringBuilder();
+            perClass.forEach((k, v) -> {
+                if (v > 0) {
+                    cls.append(cls.length() == 0 ? "" : ", ").append(k).append(' ').append(String.format(Locale.ROOT, "%,d", v));
+                }
+            });
+            err.println("  values found by class: " + (cls.length() == 0 ? "none" : cls));
+            if (quarantined > 0) {
+                StringBuilder rs = new StringBuilder();
+                reasons.forEach((k, v) -> rs.append(rs.length() == 0 ? "" : ", ").append(k.name().toLowerCase(Locale.ROOT)).append(' ').append(v));
+                err.printf(Locale.ROOT, "  quarantined: %,d (%s)%s%n", quarantined, rs,
+                        qfile == null ? "; not kept: pass --quarantine FILE to record them" : " -> " + qfile);
+            } else {
+                err.println("  quarantined: 0");
+            }
+            if (blank > 0) {
+                err.printf(Locale.ROOT, "  blank lines skipped: %,d%n", blank);
+            }
+        }
+    }
+
+    /** Standard output that the run must not close. */
+    private static final class NonClosing extends java.io.FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+
+    /** Standard input that the run must not close. */
+    private static final class NonClosingIn extends java.io.FilterInputStream {
+        NonClosingIn(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public void close() {
+            // leave standard input open
+        }
+    }
+}

@@ -1,0 +1,253 @@
+package dev.veil.core.action;
+
+import dev.veil.core.policy.ActionSpec;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+
+/**
+ * A coarser value: a date cut to its year, month or decade; a text cut to a prefix (postal codes); an IP
+ * address cut to a network prefix; a number floored to a bucket. A value that cannot be read as expected is
+ * redacted instead — never passed through.
+ */
+final class Generalize implements Action {
+    private final ActionSpec.Generalize spec;
+    private final String fallback;
+
+    Generalize(ActionSpec.Generalize spec, String fallback) {
+        this.spec = spec;
+        this.fallback = fallback;
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.REPLACE;
+    }
+
+    @Override
+    public String name() {
+        return "generalize";
+    }
+
+    @Override
+    public void replace(String text, boolean number, ValueOut out) {
+        String r;
+        if (spec.to() != null) {
+            r = date(text.trim(), number);
+        } else if (spec.prefix() != null) {
+            int n = spec.prefix();
+            r = text.codePointCount(0, text.length()) <= n ? text : text.substring(0, text.offsetByCodePoints(0, n));
+        } else if (spec.bits() != null) {
+            r = ip(text.trim(), spec.bits());
+        } else {
+            r = bucket(text.trim(), spec.bucket());
+            if (r != null && number) {
+                out.number(r);
+                return;
+            }
+        }
+        out.string(r != null ? r : fallback);
+    }
+
+    private String date(String s, boolean number) {
+        int year;
+        int month;
+        if (number || (s.length() >= 9 && s.chars().allMatch(Character::isDigit))) {
+            try {
+                long v = Long.parseLong(s);
+                Instant t = s.length() >= 12 ? Instant.ofEpochMilli(v) : Instant.ofEpochSecond(v);
+                ZonedDateTime z = t.atZone(ZoneOffset.UTC);
+                year = z.getYear();
+                month = z.getMonthValue();
+            } catch (RuntimeException e) {
+                return null;
+            }
+        } else if (s.length() >= 7 && digits(s, 0, 4) && !Character.isDigit(s.charAt(4)) && digits(s, 5, 2)) {
+            year = Integer.parseInt(s, 0, 4, 10);                 // 1985-07-21, 1985/07/21
+            month = Integer.parseInt(s, 5, 7, 10);
+        } else if (s.length() >= 10 && digits(s, 0, 2) && digits(s, 3, 2) && digits(s, 6, 4)
+                && s.charAt(2) == s.charAt(5) && !Character.isDigit(s.charAt(2))) {
+            year = Integer.parseInt(s, 6, 10, 10);
+            int a = Integer.parseInt(s, 0, 2, 10);
+            int b = Integer.parseInt(s, 3, 5, 10);
+            month = s.charAt(2) == '/' ? a : b;                   // 07/21/1985 (US) or 21.07.1985
+        } else if (s.length() == 8 && digits(s, 0, 8)) {
+            year = Integer.parseInt(s, 0, 4, 10);                 // 19850721
+            month = Integer.parseInt(s, 4, 6, 10);
+        } else if (s.length() == 4 && digits(s, 0, 4)) {
+            year = Integer.parseInt(s);
+            month = 0;
+        } else {
+            return null;
+        }
+        if (year < 1 || year > 9999) {
+            return null;
+        }
+        return switch (spec.to()) {
+            case YEAR -> String.format("%04d", year);
+            case MONTH -> month >= 1 && month <= 12 ? String.format("%04d-%02d", year, month) : null;
+            case DECADE -> String.format("%04ds", year - year % 10);
+        };
+    }
+
+    private static boolean digits(String s, int from, int len) {
+        if (from + len > s.length()) {
+            return false;
+        }
+        for (int i = from; i < from + len; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String bucket(String s, BigDecimal size) {
+        try {
+            if (s.length() > 64) {
+                return null;
+            }
+            BigDecimal v = new BigDecimal(s);
+            BigDecimal floored = v.divide(size, 0, RoundingMode.FLOOR).multiply(size);
+            return floored.stripTrailingZeros().toPlainString();
+        } catch (NumberFormatException | ArithmeticException e) {
+            return null;
+        }
+    }
+
+    /** Keeps the first {@code bits} of an IPv4 (at most 32) or IPv6 address and zeroes the rest. */
+    static String ip(String s, int bits) {
+        if (s.indexOf(':') < 0) {
+            int[] o = ipv4(s);
+            if (o == null) {
+                return null;
+            }
+            int b = Math.min(bits, 32);
+            long v = ((long) o[0] << 24) | (o[1] << 16) | (o[2] << 8) | o[3];
+            long mask = b == 0 ? 0 : (0xffffffffL << (32 - b)) & 0xffffffffL;
+            v &= mask;
+            return (v >>> 24) + "." + ((v >>> 16) & 255) + "." + ((v >>> 8) & 255) + "." + (v & 255);
+        }
+        int[] w = ipv6(s);
+        if (w == null) {
+            return null;
+        }
+        for (int i = 0; i < 8; i++) {
+            int keep = Math.max(0, Math.min(16, bits - i * 16));
+            w[i] &= keep == 0 ? 0 : (0xffff << (16 - keep)) & 0xffff;
+        }
+        return formatIpv6(w);
+    }
+
+    private static int[] ipv4(String s) {
+        String[] p = s.split("\\.", -1);
+        if (p.length != 4) {
+            return null;
+        }
+        int[] o = new int[4];
+        for (int i = 0; i < 4; i++) {
+            if (p[i].isEmpty() || p[i].length() > 3 || !digits(p[i], 0, p[i].length())) {
+                return null;
+            }
+            o[i] = Integer.parseInt(p[i]);
+            if (o[i] > 255) {
+                return null;
+            }
+        }
+        return o;
+    }
+
+    private static int[] ipv6(String s) {
+        int zone = s.indexOf('%');
+        if (zone >= 0) {
+            s = s.substring(0, zone);
+        }
+        if (s.length() > 45) {
+            return null;
+        }
+        int dbl = s.indexOf("::");
+        if (dbl >= 0 && s.indexOf("::", dbl + 1) >= 0) {
+            return null;
+        }
+        String head = dbl >= 0 ? s.substring(0, dbl) : s;
+        String tail = dbl >= 0 ? s.substring(dbl + 2) : "";
+        int[] h = groups(head);
+        int[] t = groups(tail);
+        if (h == null || t == null) {
+            return null;
+        }
+        int total = h.length + t.length;
+        if ((dbl < 0 && total != 8) || (dbl >= 0 && total > 7)) {
+            return null;
+        }
+        int[] w = new int[8];
+        System.arraycopy(h, 0, w, 0, h.length);
+        System.arraycopy(t, 0, w, 8 - t.length, t.length);
+        return w;
+    }
+
+    private static int[] groups(String s) {
+        if (s.isEmpty()) {
+            return new int[0];
+        }
+        String[] p = s.split(":", -1);
+        int extra = p[p.length - 1].indexOf('.') >= 0 ? 1 : 0;
+        int[] out = new int[p.length + extra];
+        for (int i = 0; i < p.length; i++) {
+            if (i == p.length - 1 && extra == 1) {
+                int[] v4 = ipv4(p[i]);
+                if (v4 == null) {
+                    return null;
+                }
+                out[i] = (v4[0] << 8) | v4[1];
+                out[i + 1] = (v4[2] << 8) | v4[3];
+                break;
+            }
+            if (p[i].isEmpty() || p[i].length() > 4) {
+                return null;
+            }
+            try {
+                out[i] = Integer.parseInt(p[i], 16);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return out;
+    }
+
+    private static String formatIpv6(int[] w) {
+        int bestStart = -1;
+        int bestLen = 0;
+        for (int i = 0; i < 8; ) {
+            if (w[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && w[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen && j - i >= 2) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(w[i]));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,66 @@
+package dev.veil.core.codec;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * One record as each segment sees it, in plan segment order. Reused by its masker: valid until the next
+ * call. A segment whose view is {@link #dropped} gets nothing for this record.
+ */
+public final class Views {
+    final byte[][] arrays;
+    final int[] offsets;
+    final int[] lengths;
+    final boolean[] dropped;
+    final boolean[] changed;
+
+    Views(int segments) {
+        arrays = new byte[segments][];
+        offsets = new int[segments];
+        lengths = new int[segments];
+        dropped = new boolean[segments];
+        changed = new boolean[segments];
+    }
+
+    public int size() {
+        return arrays.length;
+    }
+
+    public boolean dropped(int segment) {
+        return dropped[segment];
+    }
+
+    /** Whether the view differs from the input record. */
+    public boolean changed(int segment) {
+        return changed[segment];
+    }
+
+    public byte[] array(int segment) {
+        return arrays[segment];
+    }
+
+    public int offset(int segment) {
+        return offsets[segment];
+    }
+
+    public int length(int segment) {
+        return lengths[segment];
+    }
+
+    /** A copy of the view's bytes (null when dropped). */
+    public byte[] toBytes(int segment) {
+        if (dropped[segment]) {
+            return null;
+        }
+        byte[] out = new byte[lengths[segment]];
+        System.arraycopy(arrays[segment], offsets[segment], out, 0, lengths[segment]);
+        return out;
+    }
+
+    /** Writes the view (nothing when dropped). */
+    public void writeTo(int segment, OutputStream out) throws IOException {
+        if (!dropped[segment]) {
+            out.write(arrays[segment], offsets[segment], lengths[segment]);
+        }
+    }
+}

@@ -1,0 +1,520 @@
+package dev.veil.core.detect;
+
+import dev.veil.core.policy.DataClass;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The built-in detectors in one linear pass per family: e-mail addresses around each {@code @}; number-like
+ * runs (cards with Luhn and issuer prefixes, US SSNs with SSA rules, phone numbers, IPv4) split into digit
+ * groups; IBANs with their country length and mod-97; MAC addresses; credentials in URLs; and secrets with
+ * well-known provider prefixes. Every scanner moves forward only, with bounded look-around, so ReDoS-shaped
+ * input costs no more than any other input of the same length.
+ */
+final class BuiltinDetector implements Detector {
+    static final String ID = "builtin";
+
+    private static final Map<String, Integer> IBAN_LENGTHS = ibanLengths();
+    private static final String[][] SECRET_PREFIXES = {
+        // prefix, min body length, body alphabet: a = alnum, b = base64url-ish, u = upper alnum
+        {"AKIA", "16", "u"}, {"ASIA", "16", "u"}, {"ghp_", "36", "a"}, {"gho_", "36", "a"}, {"ghu_", "36", "a"},
+        {"ghs_", "36", "a"}, {"ghr_", "36", "a"}, {"github_pat_", "60", "b"}, {"glpat-", "20", "b"},
+        {"xoxb-", "20", "b"}, {"xoxp-", "20", "b"}, {"xoxa-", "20", "b"}, {"xoxr-", "20", "b"},
+        {"sk_live_", "20", "a"}, {"rk_live_", "20", "a"}, {"sk_test_", "20", "a"}, {"AIza", "35", "b"},
+        {"sk-ant-", "40", "b"}, {"npm_", "36", "a"}, {"SG.", "60", "b"},
+    };
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public void detect(String text, List<Finding> out) {
+        int n = text.length();
+        boolean at = false;
+        boolean digit = false;
+        boolean upper = false;
+        boolean colon = false;
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c == '@') {
+                at = true;
+            } else if (c >= '0' && c <= '9') {
+                digit = true;
+            } else if (c >= 'A' && c <= 'Z') {
+                upper = true;
+            } else if (c == ':' || c == '-') {
+                colon = true;
+            }
+        }
+        if (at) {
+            emails(text, out);
+            urlCredentials(text, out);
+        }
+        if (digit) {
+            numbers(text, out);
+            if (upper) {
+                ibans(text, out);
+            }
+            if (colon) {
+                macs(text, out);
+            }
+        }
+        secrets(text, out);
+    }
+
+    // ---- e-mail -------------------------------------------------------------------------------------------
+
+    private static boolean localChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || c == '.' || c == '_' || c == '%' || c == '+' || c == '-' || c == '\'';
+    }
+
+    private static boolean domainChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+    }
+
+    private static void emails(String t, List<Finding> out) {
+        int n = t.length();
+        int from = 0;
+        while (true) {
+            int a = t.indexOf('@', from);
+            if (a < 0) {
+                return;
+            }
+            from = a + 1;
+            int s = a;
+            while (s > 0 && a - s < 64 && localChar(t.charAt(s - 1))) {
+                s--;
+            }
+            while (s < a && (t.charAt(s) == '.' || t.charAt(s) == '\'')) {
+                s++;
+            }
+            if (s == a) {
+                continue;
+            }
+            int e = a + 1;
+            while (e < n && e - a < 255 && domainChar(t.charAt(e))) {
+                e++;
+            }
+            while (e > a + 1 && (t.charAt(e - 1) == '.' || t.charAt(e - 1) == '-')) {
+                e--;
+            }
+            int lastDot = t.lastIndexOf('.', e - 1);
+            if (lastDot <= a + 1 || e - lastDot - 1 < 2) {
+                continue;
+            }
+            boolean tldAlpha = true;
+            for (int k = lastDot + 1; k < e; k++) {
+                if (!Character.isLetter(t.charAt(k))) {
+                    tldAlpha = false;
+                    break;
+                }
+            }
+            if (tldAlpha) {
+                out.add(new Finding(DataClass.EMAIL, s, e, 0.95, ID));
+                from = e;
+            }
+        }
+    }
+
+    // ---- URL credentials -------------------------------------------------------------------------------------
+
+    private static void urlCredentials(String t, List<Finding> out) {
+        int from = 0;
+        while (true) {
+            int p = t.indexOf("://", from);
+            if (p < 0) {
+                return;
+            }
+            int s = p + 3;
+            int colon = -1;
+            int e = s;
+            int n = t.length();
+            while (e < n && e - s < 512) {
+                char c = t.charAt(e);
+                if (c == '@' || c == '/' || c == ' ' || c == '?' || c == '#' || c == '"' || c == '\n') {
+                    break;
+                }
+                if (c == ':' && colon < 0) {
+                    colon = e;
+                }
+                e++;
+            }
+            if (e < n && t.charAt(e) == '@' && colon > s && colon < e - 1) {
+                out.add(new Finding(DataClass.URL_CREDENTIALS, s, e, 0.95, ID));
+            }
+            from = s;
+        }
+    }
+
+    // ---- number-like runs ----------------------------------------------------------------------------------
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean alnum(char c) {
+        return Character.isLetterOrDigit(c);
+    }
+
+    /**
+     * Walks runs of digits joined by single separators (space, dash, dot, parentheses, a leading plus), then
+     * tries windows of consecutive digit groups, longest first, against the card, SSN, phone and IPv4 rules.
+     */
+    private static void numbers(String t, List<Finding> out) {
+        int n = t.length();
+        int[] gs = new int[32];
+        int[] ge = new int[32];
+        int i = 0;
+        while (i < n) {
+            char c = t.charAt(i);
+            boolean startable = isDigit(c) || ((c == '+' || c == '(') && i + 1 < n && isDigit(t.charAt(i + 1)));
+            if (!startable || (i > 0 && (alnum(t.charAt(i - 1)) || t.charAt(i - 1) == '.' && i > 1 && isDigit(t.charAt(i - 2))))) {
+                i++;
+                continue;
+            }
+            // collect digit groups
+            int g = 0;
+            int j = i;
+            if (t.charAt(j) == '+' || t.charAt(j) == '(') {
+                j++;
+            }
+            while (j < n && g < 32) {
+                int s = j;
+                while (j < n && isDigit(t.charAt(j)) && j - s < 20) {
+                    j++;
+                }
+                if (j == s) {
+                    break;
+                }
+                gs[g] = s;
+                ge[g] = j;
+                g++;
+                if (j < n && isDigit(t.charAt(j))) {
+                    break; // a run of more than 20 digits: an id, not PII we know
+                }
+                // one separator (")" may be followed by a space)
+                int k = j;
+                if (k < n && t.charAt(k) == ')') {
+                    k++;
+                    if (k < n && t.charAt(k) == ' ') {
+                        k++;
+                    }
+                } else if (k < n && (t.charAt(k) == ' ' || t.charAt(k) == '-' || t.charAt(k) == '.')) {
+                    k++;
+                } else {
+                    break;
+                }
+                if (k < n && (isDigit(t.charAt(k)) || (t.charAt(k) == '(' && k + 1 < n && isDigit(t.charAt(k + 1))))) {
+                    if (t.charAt(k) == '(') {
+                        k++;
+                    }
+                    j = k;
+                } else {
+                    break;
+                }
+            }
+            int runEnd = g > 0 ? ge[g - 1] : i + 1;
+            boolean rightOk = runEnd >= n || !alnum(t.charAt(runEnd));
+            if (g > 0) {
+                windows(t, i, gs, ge, g, rightOk, out);
+            }
+            i = Math.max(runEnd, i + 1);
+        }
+    }
+
+    private static void windows(String t, int runStart, int[] gs, int[] ge, int g, boolean rightOk, List<Finding> out) {
+        int a = 0;
+        while (a < g) {
+            int bestEnd = -1;
+            Finding best = null;
+            int digits = 0;
+            for (int b = a; b < g; b++) {
+                digits += ge[b] - gs[b];
+                if (digits > 19) {
+                    break;
+                }
+                boolean lastOk = b < g - 1 || rightOk;
+                if (!lastOk) {
+                    continue;
+                }
+                int start = a == 0 ? runStart : gs[a];
+                if (a > 0 && gs[a] > 0 && t.charAt(gs[a] - 1) == '(') {
+                    start = gs[a] - 1;
+                }
+                Finding f = classify(t, start, gs, ge, a, b, digits);
+                if (f != null) {
+                    best = f;
+                    bestEnd = b;
+                }
+            }
+            if (best != null) {
+                out.add(best);
+                a = bestEnd + 1;
+            } else {
+                a++;
+            }
+        }
+    }
+
+    private static Finding classify(String t, int start, int[] gs, int[] ge, int a, int b, int digits) {
+        int end = ge[b];
+        int groups = b - a + 1;
+        char sep = groups > 1 ? t.charAt(ge[a]) : 0;
+        boolean sameSep = true;
+        for (int k = a; k < b; k++) {
+            if (t.charAt(ge[k]) != sep || ge[k] + 1 != gs[k + 1]) {
+                sameSep = false;
+            }
+        }
+        boolean plus = t.charAt(start) == '+';
+        // IPv4: four dotted groups of 1-3 digits, each <= 255, not part of a longer dotted run
+        if (groups == 4 && sep == '.' && sameSep && !plus) {
+            boolean ok = true;
+            for (int k = a; k <= b; k++) {
+                int len = ge[k] - gs[k];
+                if (len > 3 || Integer.parseInt(t, gs[k], ge[k], 10) > 255 || (len > 1 && t.charAt(gs[k]) == '0')) {
+                    ok = false;
+                }
+            }
+            boolean more = end + 1 < t.length() && t.charAt(end) == '.' && isDigit(t.charAt(end + 1));
+            if (ok && !more) {
+                return new Finding(DataClass.IP_ADDRESS, gs[a], end, 0.85, ID);
+            }
+            return null;
+        }
+        if (sep == '.' && !plus && groups > 1) {
+            if (!(groups == 3 && digits == 10)) {
+                return null; // dotted numbers are versions, amounts or dates unless shaped like a phone
+            }
+        }
+        // card: 13-19 digits, Luhn, known issuer prefix, separators only spaces or dashes
+        if (digits >= 13 && digits <= 19 && !plus && (groups == 1 || (sameSep && (sep == ' ' || sep == '-')))) {
+            String d = digitsOf(t, gs, ge, a, b);
+            if (Validators.luhn(d) && issuer(d)) {
+                return new Finding(DataClass.CREDIT_CARD, gs[a], end, groups == 1 ? 0.9 : 0.95, ID);
+            }
+        }
+        // US SSN: AAA-GG-SSSS (dash or space), SSA rules
+        if (groups == 3 && sameSep && (sep == '-' || sep == ' ') && !plus
+                && ge[a] - gs[a] == 3 && ge[a + 1] - gs[a + 1] == 2 && ge[b] - gs[b] == 4) {
+            int area = Integer.parseInt(t, gs[a], ge[a], 10);
+            int group = Integer.parseInt(t, gs[a + 1], ge[a + 1], 10);
+            int serial = Integer.parseInt(t, gs[b], ge[b], 10);
+            if (area != 0 && area != 666 && area < 900 && group != 0 && serial != 0) {
+                return new Finding(DataClass.US_SSN, gs[a], end, sep == '-' ? 0.85 : 0.6, ID);
+            }
+            return null;
+        }
+        // phone: international with +, or national shapes of 10-11 digits in 3+ groups or (area) code
+        if (plus && digits >= 8 && digits <= 15 && groups >= 1) {
+            return new Finding(DataClass.PHONE, start, end, groups > 1 ? 0.8 : 0.7, ID);
+        }
+        boolean paren = t.charAt(start) == '(';
+        if (!plus && digits >= 10 && digits <= 11 && (groups >= 3 || paren)) {
+            return new Finding(DataClass.PHONE, start, end, 0.7, ID);
+        }
+        return null;
+    }
+
+    private static String digitsOf(String t, int[] gs, int[] ge, int a, int b) {
+        StringBuilder sb = new StringBuilder(19);
+        for (int k = a; k <= b; k++) {
+            sb.append(t, gs[k], ge[k]);
+        }
+        return sb.toString();
+    }
+
+    /** Issuer prefixes of the major card networks (IIN ranges). */
+    private static boolean issuer(String d) {
+        int len = d.length();
+        int p2 = Integer.parseInt(d.substring(0, 2));
+        int p4 = Integer.parseInt(d.substring(0, 4));
+        int p6 = Integer.parseInt(d.substring(0, 6));
+        return (d.charAt(0) == '4' && (len == 13 || len == 16 || len == 19))                    // Visa
+                || ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) && len == 16           // Mastercard
+                || (p2 == 34 || p2 == 37) && len == 15                                           // Amex
+                || (p4 == 6011 || p2 == 65 || (p6 >= 622126 && p6 <= 622925) || (p4 >= 6440 && p4 <= 6499))
+                    && len >= 16                                                                 // Discover
+                || (p2 == 36 || (p4 >= 3000 && p4 <= 3059) || p2 == 38 || p2 == 39) && len >= 14 // Diners
+                || (p4 >= 3528 && p4 <= 3589) && len >= 16                                       // JCB
+                || p2 == 62 && len >= 16                                                         // UnionPay
+                || (p4 >= 5018 && p4 <= 5020 || p4 == 5038 || p4 == 5893 || p4 == 6304 || p4 == 6759
+                    || p4 == 6761 || p4 == 6762 || p4 == 6763) && len >= 12;                    // Maestro
+    }
+
+    // ---- IBAN ---------------------------------------------------------------------------------------------
+
+    private static void ibans(String t, List<Finding> out) {
+        int n = t.length();
+        for (int i = 0; i + 4 < n; i++) {
+            char c0 = t.charAt(i);
+            char c1 = t.charAt(i + 1);
+            if (c0 < 'A' || c0 > 'Z' || c1 < 'A' || c1 > 'Z' || !isDigit(t.charAt(i + 2)) || !isDigit(t.charAt(i + 3))) {
+                continue;
+            }
+            if (i > 0 && alnum(t.charAt(i - 1))) {
+                continue;
+            }
+            Integer len = IBAN_LENGTHS.get(t.substring(i, i + 2));
+            if (len == null) {
+                continue;
+            }
+            int j = i;
+            int count = 0;
+            int lastEnd = i;
+            while (j < n && count < len) {
+                char c = t.charAt(j);
+                if ((c >= 'A' && c <= 'Z') || isDigit(c) || (c >= 'a' && c <= 'z')) {
+                    count++;
+                    j++;
+                    lastEnd = j;
+                } else if (c == ' ' && j + 1 < n && alnum(t.charAt(j + 1)) && count % 4 == 0) {
+                    j++;
+                } else {
+                    break;
+                }
+            }
+            if (count == len && (lastEnd >= n || !alnum(t.charAt(lastEnd))) && Validators.mod97(t.substring(i, lastEnd))) {
+                out.add(new Finding(DataClass.IBAN, i, lastEnd, 0.95, ID));
+                i = lastEnd;
+            }
+        }
+    }
+
+    // ---- MAC address ---------------------------------------------------------------------------------------
+
+    private static boolean hex(char c) {
+        return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+
+    private static void macs(String t, List<Finding> out) {
+        int n = t.length();
+        for (int i = 0; i + 17 <= n; i++) {
+            char sep = t.charAt(i + 2);
+            if ((sep != ':' && sep != '-') || !hex(t.charAt(i)) || (i > 0 && (alnum(t.charAt(i - 1)) || t.charAt(i - 1) == sep))) {
+                continue;
+            }
+            boolean ok = true;
+            for (int k = 0; k < 6 && ok; k++) {
+                int p = i + k * 3;
+                ok = hex(t.charAt(p)) && hex(t.charAt(p + 1)) && (k == 5 || t.charAt(p + 2) == sep);
+            }
+            if (ok && (i + 17 == n || (!alnum(t.charAt(i + 17)) && t.charAt(i + 17) != sep))) {
+                out.add(new Finding(DataClass.MAC_ADDRESS, i, i + 17, 0.9, ID));
+                i += 16;
+            }
+        }
+    }
+
+    // ---- secrets -------------------------------------------------------------------------------------------
+
+    private static boolean bodyChar(char c, char alphabet) {
+        boolean an = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || isDigit(c);
+        return switch (alphabet) {
+            case 'u' -> (c >= 'A' && c <= 'Z') || isDigit(c);
+            case 'a' -> an;
+            default -> an || c == '-' || c == '_';
+        };
+    }
+
+    private static void secrets(String t, List<Finding> out) {
+        for (String[] p : SECRET_PREFIXES) {
+            int from = 0;
+            while (true) {
+                int s = t.indexOf(p[0], from);
+                if (s < 0) {
+                    break;
+                }
+                int e = s + p[0].length();
+                char alpha = p[2].charAt(0);
+                while (e < t.length() && e - s < 256 && bodyChar(t.charAt(e), alpha)) {
+                    e++;
+                }
+                boolean leftOk = s == 0 || !alnum(t.charAt(s - 1));
+                if (leftOk && e - s - p[0].length() >= Integer.parseInt(p[1])) {
+                    out.add(new Finding(DataClass.SECRET, s, e, 0.95, ID));
+                }
+                from = e > s ? e : s + 1;
+            }
+        }
+        jwts(t, out);
+        pem(t, out);
+    }
+
+    private static void jwts(String t, List<Finding> out) {
+        int from = 0;
+        while (true) {
+            int s = t.indexOf("eyJ", from);
+            if (s < 0) {
+                return;
+            }
+            int e = s;
+            int dots = 0;
+            int segStart = s;
+            boolean shortSeg = false;
+            while (e < t.length() && e - s < 16384) {
+                char c = t.charAt(e);
+                if (c == '.') {
+                    if (e - segStart < 4) {
+                        shortSeg = true;
+                    }
+                    dots++;
+                    segStart = e + 1;
+                    if (dots > 2) {
+                        break;
+                    }
+                } else if (!bodyChar(c, 'b')) {
+                    break;
+                }
+                e++;
+            }
+            if (dots == 2 && !shortSeg && e - segStart >= 8 && (s == 0 || !alnum(t.charAt(s - 1)))) {
+                out.add(new Finding(DataClass.SECRET, s, e, 0.95, ID));
+            }
+            from = Math.max(e, s + 1);
+        }
+    }
+
+    private static void pem(String t, List<Finding> out) {
+        int from = 0;
+        while (true) {
+            int s = t.indexOf("-----BEGIN ", from);
+            if (s < 0) {
+                return;
+            }
+            int headEnd = t.indexOf("-----", s + 11);
+            if (headEnd < 0 || headEnd - s > 64) {
+                from = s + 1;
+                continue;
+            }
+            String label = t.substring(s + 11, headEnd);
+            if (!label.endsWith("PRIVATE KEY")) {
+                from = headEnd;
+                continue;
+            }
+            int end = t.indexOf("-----END " + label + "-----", headEnd);
+            int e = end < 0 ? t.length() : end + 14 + label.length();
+            out.add(new Finding(DataClass.SECRET, s, e, 0.99, ID));
+            from = e;
+        }
+    }
+
+    private static Map<String, Integer> ibanLengths() {
+        Object[] kv = {"AD", 24, "AE", 23, "AL", 28, "AT", 20, "AZ", 28, "BA", 20, "BE", 16, "BG", 22, "BH", 22,
+            "BR", 29, "BY", 28, "CH", 21, "CR", 22, "CY", 28, "CZ", 24, "DE", 22, "DK", 18, "DO", 28, "EE", 20,
+            "EG", 29, "ES", 24, "FI", 18, "FO", 18, "FR", 27, "GB", 22, "GE", 22, "GI", 23, "GL", 18, "GR", 27,
+            "GT", 28, "HR", 21, "HU", 28, "IE", 22, "IL", 23, "IQ", 23, "IS", 26, "IT", 27, "JO", 30, "KW", 30,
+            "KZ", 20, "LB", 28, "LC", 32, "LI", 21, "LT", 20, "LU", 20, "LV", 21, "MC", 27, "MD", 24, "ME", 22,
+            "MK", 19, "MR", 27, "MT", 31, "MU", 30, "NL", 18, "NO", 15, "PK", 24, "PL", 28, "PS", 29, "PT", 25,
+            "QA", 29, "RO", 24, "RS", 22, "SA", 24, "SC", 31, "SE", 24, "SI", 19, "SK", 24, "SM", 27, "ST", 25,
+            "SV", 28, "TL", 23, "TN", 24, "TR", 26, "UA", 29, "VA", 22, "VG", 24, "XK", 20};
+        java.util.HashMap<String, Integer> m = new java.util.HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], (Integer) kv[i + 1]);
+        }
+        return Map.copyOf(m);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.veil.core.detect;
+
+import dev.veil.core.policy.ClassSpec;
+import dev.veil.core.policy.Policy;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The detectors a policy runs over string values and text lines, compiled once. {@link #scan} returns
+ * non-overlapping findings at or above the policy's {@code scan.min_score}, ordered by start.
+ *
+ * <p>This is the classifier hook the content-detection engine plugs into: the JSON codec and text masking
+ * only call {@link #scan}.
+ */
+public final class DetectorSet {
+    private static final Comparator<Finding> BY_START = Comparator.comparingInt(Finding::start)
+            .thenComparing(Comparator.comparingInt(Finding::end).reversed());
+
+    private final List<Detector> detectors;
+    private final double minScore;
+
+    public DetectorSet(List<Detector> detectors, double minScore) {
+        this.detectors = List.copyOf(detectors);
+        this.minScore = minScore;
+    }
+
+    /** The built-in detectors plus one per class the policy defines. */
+    public static DetectorSet forPolicy(Policy policy) {
+        List<Detector> ds = new ArrayList<>();
+        ds.add(new BuiltinDetector());
+        for (ClassSpec c : policy.classes().values()) {
+            ds.add(new PatternDetector(policy.classTable().get(c.name()), c));
+        }
+        return new DetectorSet(ds, policy.scan().minScore());
+    }
+
+    /** Only the built-in detectors, with the given threshold. */
+    public static DetectorSet builtIn(double minScore) {
+        return new DetectorSet(List.of(new BuiltinDetector()), minScore);
+    }
+
+    /** Findings in {@code text}: above the threshold, non-overlapping (overlaps merge into one span of the
+     * stronger finding's class). */
+    public List<Finding> scan(String text) {
+        if (text.isEmpty()) {
+            return List.of();
+        }
+        List<Finding> raw = new ArrayList<>(4);
+        for (Detector d : detectors) {
+            d.detect(text, raw);
+        }
+        if (raw.isEmpty()) {
+            return List.of();
+        }
+        raw.removeIf(f -> f.score() < minScore || f.end() > text.length());
+        if (raw.size() <= 1) {
+            return raw;
+        }
+        raw.sort(BY_START);
+        List<Finding> kept = new ArrayList<>(raw.size());
+        for (Finding f : raw) {
+            if (kept.isEmpty()) {
+                kept.add(f);
+                continue;
+            }
+            Finding last = kept.get(kept.size() - 1);
+            if (f.start() >= last.end()) {
+                kept.add(f);
+            } else {
+                // Overlap: keep the stronger class but cover both spans, so no part of either is left readable.
+                Finding win = f.score() > last.score() || (f.score() == last.score() && f.length() > last.length())
+                        ? f : last;
+                kept.set(kept.size() - 1, new Finding(win.dataClass(), last.start(), Math.max(last.end(), f.end()),
+                        win.score(), win.detector()));
+            }
+        }
+        return kept;
+    }
+}

@@ -1,0 +1,168 @@
+package dev.veil.core.keys;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.KeyTemplates;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.prf.PrfConfig;
+import com.google.crypto.tink.prf.PrfSet;
+import dev.veil.core.policy.KeySpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.security.GeneralSecurityException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Loads the keys a policy names (Tink keysets from files or environment variables) and hands out
+ * primitives. The only place in Veil that touches key material.
+ */
+public final class KeyRing {
+    static {
+        try {
+            PrfConfig.register();
+            AeadConfig.register();
+        } catch (GeneralSecurityException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Map<String, KeySpec> specs;
+    private final Function<String, String> env;
+    private final Map<String, KeysetHandle> loaded = new HashMap<>();
+
+    private KeyRing(Map<String, KeySpec> specs, Function<String, String> env) {
+        this.specs = specs;
+        this.env = env;
+    }
+
+    /** A key ring over the policy's {@code keys:}, reading environment variables from the process. */
+    public static KeyRing of(Map<String, KeySpec> specs) {
+        return new KeyRing(specs, System::getenv);
+    }
+
+    /** As {@link #of(Map)}, with an explicit environment (tests, embedding). */
+    public static KeyRing of(Map<String, KeySpec> specs, Function<String, String> env) {
+        return new KeyRing(specs, env);
+    }
+
+    /** The HMAC-SHA256 PRF of the named keyset. */
+    public synchronized KeyedHash keyedHash(String name) throws KeyException {
+        KeysetHandle h = handle(name);
+        final PrfSet prf;
+        try {
+            prf = h.getPrimitive(RegistryConfiguration.get(), PrfSet.class);
+        } catch (GeneralSecurityException e) {
+            throw new KeyException("key '" + name + "' is not an HMAC-SHA256 PRF keyset (create one with"
+                    + " 'veil keys create --type hmac-prf')");
+        }
+        final long id = h.getKeysetInfo().getPrimaryKeyId() & 0xffffffffL;
+        return new KeyedHash() {
+            @Override
+            public byte[] hash(byte[] input) {
+                try {
+                    return prf.computePrimary(input, 32);
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalStateException("HMAC failed for key id " + id, e);
+                }
+            }
+
+            @Override
+            public long keyId() {
+                return id;
+            }
+        };
+    }
+
+    /** AES-GCM (or any Tink AEAD) of the named keyset. */
+    public synchronized Sealer sealer(String name) throws KeyException {
+        KeysetHandle h = handle(name);
+        final Aead aead;
+        try {
+            aead = h.getPrimitive(RegistryConfiguration.get(), Aead.class);
+        } catch (GeneralSecurityException e) {
+            throw new KeyException("key '" + name + "' is not an AEAD keyset (create one with"
+                    + " 'veil keys create --type aead')");
+        }
+        return new Sealer() {
+            @Override
+            public byte[] seal(byte[] plaintext, byte[] context) {
+                try {
+                    return aead.encrypt(plaintext, context);
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalStateException("encryption failed", e);
+                }
+            }
+
+            @Override
+            public byte[] open(byte[] ciphertext, byte[] context) throws KeyException {
+                try {
+                    return aead.decrypt(ciphertext, context);
+                } catch (GeneralSecurityException e) {
+                    throw new KeyException("cannot decrypt: wrong key or tampered data");
+                }
+            }
+        };
+    }
+
+    public boolean has(String name) {
+        return specs.containsKey(name);
+    }
+
+    private KeysetHandle handle(String name) throws KeyException {
+        KeysetHandle h = loaded.get(name);
+        if (h != null) {
+            return h;
+        }
+        KeySpec spec = specs.get(name);
+        if (spec == null) {
+            throw new KeyException("no key '" + name + "' under keys:");
+        }
+        String where = spec.location().file() + ":" + spec.location().line();
+        String json;
+        if (spec.keysetFile() != null) {
+            try {
+                json = Files.readString(spec.keysetFile(), StandardCharsets.UTF_8);
+            } catch (NoSuchFileException e) {
+                throw new KeyException(where + ": keys." + name + ": keyset file " + spec.keysetFile()
+                        + " does not exist (create one with 'veil keys create')");
+            } catch (IOException e) {
+                throw new KeyException(where + ": keys." + name + ": cannot read keyset file " + spec.keysetFile()
+                        + ": " + e.getClass().getSimpleName());
+            }
+        } else {
+            json = env.apply(spec.envVariable());
+            if (json == null || json.isBlank()) {
+                throw new KeyException(where + ": keys." + name + ": environment variable " + spec.envVariable()
+                        + " is not set (it must hold a Tink JSON keyset)");
+            }
+        }
+        try {
+            h = TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new KeyException(where + ": keys." + name + ": not a valid Tink JSON keyset");
+        }
+        loaded.put(name, h);
+        return h;
+    }
+
+    /** Kinds of keyset {@link #newKeysetJson} creates. */
+    public enum KeyType { HMAC_PRF, AEAD }
+
+    /** A new cleartext Tink JSON keyset. Keep it out of version control and protect the file. */
+    public static String newKeysetJson(KeyType type) throws KeyException {
+        try {
+            KeysetHandle h = KeysetHandle.generateNew(KeyTemplates.get(
+                    type == KeyType.HMAC_PRF ? "HMAC_SHA256_PRF" : "AES256_GCM"));
+            return TinkJsonProtoKeysetFormat.serializeKeyset(h, InsecureSecretKeyAccess.get());
+        } catch (GeneralSecurityException e) {
+            throw new KeyException("cannot create a keyset: " + e.getClass().getSimpleName());
+        }
+    }
+}
