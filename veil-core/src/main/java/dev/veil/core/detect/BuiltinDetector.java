@@ -101,9 +101,15 @@ final class BuiltinDetector implements Detector {
             while (e > a + 1 && (t.charAt(e - 1) == '.' || t.charAt(e - 1) == '-')) {
                 e--;
             }
-            int lastDot = t.lastIndexOf('.', e - 1);
+            int lastDot = e - 1;
+            while (lastDot > a && t.charAt(lastDot) != '.') {
+                lastDot--;
+            }
             if (lastDot <= a + 1 || e - lastDot - 1 < 2) {
                 continue;
+            }
+            if (s > 0 && t.charAt(s - 1) == ':' && inUrlAuthority(t, s - 1)) {
+                continue; // user:password@host in a URL: URL_CREDENTIALS covers it
             }
             boolean tldAlpha = true;
             for (int k = lastDot + 1; k < e; k++) {
@@ -117,6 +123,20 @@ final class BuiltinDetector implements Detector {
                 from = e;
             }
         }
+    }
+
+    /** Whether {@code "://"} occurs between the last whitespace before {@code i} and {@code i}. */
+    private static boolean inUrlAuthority(String t, int i) {
+        for (int k = i - 1; k >= 2 && i - k < 512; k--) {
+            char c = t.charAt(k);
+            if (c == ' ' || c == '\n' || c == '\t' || c == '"') {
+                return false;
+            }
+            if (c == '/' && t.charAt(k - 1) == '/' && t.charAt(k - 2) == ':') {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---- URL credentials -------------------------------------------------------------------------------------
@@ -244,7 +264,7 @@ final class BuiltinDetector implements Detector {
                 if (a > 0 && gs[a] > 0 && t.charAt(gs[a] - 1) == '(') {
                     start = gs[a] - 1;
                 }
-                Finding f = classify(t, start, gs, ge, a, b, digits);
+                Finding f = classify(t, start, gs, ge, a, b, g, digits);
                 if (f != null) {
                     best = f;
                     bestEnd = b;
@@ -259,7 +279,7 @@ final class BuiltinDetector implements Detector {
         }
     }
 
-    private static Finding classify(String t, int start, int[] gs, int[] ge, int a, int b, int digits) {
+    private static Finding classify(String t, int start, int[] gs, int[] ge, int a, int b, int g, int digits) {
         int end = ge[b];
         int groups = b - a + 1;
         char sep = groups > 1 ? t.charAt(ge[a]) : 0;
@@ -272,6 +292,9 @@ final class BuiltinDetector implements Detector {
         boolean plus = t.charAt(start) == '+';
         // IPv4: four dotted groups of 1-3 digits, each <= 255, not part of a longer dotted run
         if (groups == 4 && sep == '.' && sameSep && !plus) {
+            if (a != 0 || b != g - 1) {
+                return null; // part of a longer dotted run: a version or an OID, not an address
+            }
             boolean ok = true;
             for (int k = a; k <= b; k++) {
                 int len = ge[k] - gs[k];
@@ -312,11 +335,30 @@ final class BuiltinDetector implements Detector {
         if (plus && digits >= 8 && digits <= 15 && groups >= 1) {
             return new Finding(DataClass.PHONE, start, end, groups > 1 ? 0.8 : 0.7, ID);
         }
-        boolean paren = t.charAt(start) == '(';
-        if (!plus && digits >= 10 && digits <= 11 && (groups >= 3 || paren)) {
+        if (!plus && digits >= 10 && digits <= 11 && nationalPhone(t, start, gs, ge, a, b, sameSep)) {
             return new Finding(DataClass.PHONE, start, end, 0.7, ID);
         }
         return null;
+    }
+
+    /**
+     * National formats without a country code: North American 3-3-4 (optionally 1-3-3-4 or with the area code in
+     * parentheses), or a trunk-prefixed number (leading 0) in groups with one separator and a last group of 3+.
+     */
+    private static boolean nationalPhone(String t, int start, int[] gs, int[] ge, int a, int b, boolean sameSep) {
+        int groups = b - a + 1;
+        int[] len = new int[groups];
+        for (int k = 0; k < groups; k++) {
+            len[k] = ge[a + k] - gs[a + k];
+        }
+        boolean paren = t.charAt(start) == '(';
+        if (groups == 3 && len[0] == 3 && len[1] == 3 && len[2] == 4) {
+            return paren ? t.charAt(ge[a]) == ')' : sameSep;
+        }
+        if (groups == 4 && len[0] == 1 && t.charAt(gs[a]) == '1' && len[1] == 3 && len[2] == 3 && len[3] == 4) {
+            return sameSep || t.charAt(ge[a + 1]) == ')';
+        }
+        return groups >= 2 && sameSep && t.charAt(gs[a]) == '0' && len[groups - 1] >= 3 && len[0] <= 5;
     }
 
     private static String digitsOf(String t, int[] gs, int[] ge, int a, int b) {

@@ -151,7 +151,10 @@ public final class PolicyLoader {
             GrantsSpec grants = readGrants(top.get("grants"), segments);
             List<StreamSpec> streams = readStreams(top.get("streams"), segments);
             if (!y.problems().isEmpty()) {
-                throw new PolicyException(y.problems());
+                List<PolicyProblem> sorted = new ArrayList<>(y.problems());
+                sorted.sort(java.util.Comparator.comparingInt((PolicyProblem p) -> p.location().line())
+                        .thenComparingInt(p -> p.location().column()));
+                throw new PolicyException(sorted);
             }
             return new Policy(FORMAT_VERSION, name, version(rootNode), source, table,
                     Collections.unmodifiableMap(keys), Collections.unmodifiableMap(classes), List.copyOf(fields),

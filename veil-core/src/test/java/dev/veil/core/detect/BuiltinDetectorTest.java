@@ -1,0 +1,83 @@
+package dev.veil.core.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.veil.core.Fixtures;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class BuiltinDetectorTest {
+    private static final DetectorSet SET = DetectorSet.builtIn(0.5);
+
+    private static String found(String text) {
+        List<Finding> fs = SET.scan(text);
+        StringBuilder sb = new StringBuilder();
+        for (Finding f : fs) {
+            sb.append(sb.length() == 0 ? "" : "; ").append(f.dataClass()).append('=').append(text, f.start(), f.end());
+        }
+        return sb.toString();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "mail ann.lee+x@mail.example.co.uk now | EMAIL=ann.lee+x@mail.example.co.uk",
+        "card 4111 1111 1111 1111 ok | CREDIT_CARD=4111 1111 1111 1111",
+        "amex 3400-000000-00009 | CREDIT_CARD=3400-000000-00009",
+        "uk 020 7946 0958 | PHONE=020 7946 0958",
+        "amex 340000000000009 | CREDIT_CARD=340000000000009",
+        "mc 5500-0055-5555-5559. | CREDIT_CARD=5500-0055-5555-5559",
+        "ssn 123-45-6789 | US_SSN=123-45-6789",
+        "call +44 20 7946 0958 today | PHONE=+44 20 7946 0958",
+        "call (212) 555-0123 | PHONE=(212) 555-0123",
+        "call 415-555-0123 | PHONE=415-555-0123",
+        "from 203.0.113.9 at | IP_ADDRESS=203.0.113.9",
+        "iban DE89 3704 0044 0532 0130 00 | IBAN=DE89 3704 0044 0532 0130 00",
+        "iban GB82WEST12345698765432 | IBAN=GB82WEST12345698765432",
+        "nic 00:1A:2b:3C:4d:5E up | MAC_ADDRESS=00:1A:2b:3C:4d:5E",
+        "postgres://admin:s3cret@db.example.com/x | URL_CREDENTIALS=admin:s3cret",
+        "key AKIAIOSFODNN7EXAMPLE | SECRET=AKIAIOSFODNN7EXAMPLE",
+        "tok ghp_0123456789abcdefghijABCDEFGHIJ012345 | SECRET=ghp_0123456789abcdefghijABCDEFGHIJ012345",
+        "jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U | SECRET=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+        "two 4111111111111111 2125550123 x | CREDIT_CARD=4111111111111111",
+    })
+    void finds(String text, String expected) {
+        assertThat(found(text)).isEqualTo(expected == null ? "" : expected);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "order ord-00001234 shipped",
+        "trace 4bf92f3577b34da6a3ce929d0e0e4736",
+        "uuid 123e4567-e89b-12d3-a456-426614174000",
+        "version 1.2.3 and 10.4",
+        "ts 2026-11-01T10:00:00Z",
+        "amount 1234.56 USD",
+        "luhn-invalid 4111 1111 1111 1112",
+        "ssn area 000-12-3456 666-12-3456 900-12-3456 123-00-4567 123-45-0000",
+        "iban DE89 3704 0044 0532 0130 01",
+        "ip 999.1.1.1 and 1.2.3.4.5",
+        "user@localhost",
+        "plain words only",
+    })
+    void ignoresLookAlikes(String text) {
+        assertThat(found(text)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"a@", "1-", "AKIA", "eyJ", "-----BEGIN ", "://", "aB3:", "+1"})
+    void repetitiveInputIsScannedWithoutBlowingUp(String unit) {
+        String text = unit.repeat(1_000_000 / unit.length());
+        assertThat(SET.scan(text)).isNotNull();
+    }
+
+    @org.junit.jupiter.api.Test
+    void policyPatternsWithContext() {
+        DetectorSet set = DetectorSet.forPolicy(Fixtures.policy("veil: 1\nname: x\nclasses:\n  EMPLOYEE_ID:\n"
+                + "    pattern: 'EMP-[0-9]{6}'\n    context: [employee]\n    score: 0.4\n  ACCOUNT:\n    pattern: '[0-9]{16}'\n"
+                + "    validator: luhn\nsegments: {a: {actions: {default: redact}}}\n"));
+        assertThat(set.scan("EMP-123456 joined")).isEmpty();
+        assertThat(set.scan("employee EMP-123456 joined")).extracting(f -> f.dataClass().name()).containsExactly("EMPLOYEE_ID");
+        assertThat(set.scan("acct 4111111111111112")).isEmpty();
+    }
+}

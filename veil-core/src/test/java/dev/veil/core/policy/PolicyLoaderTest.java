@@ -1,0 +1,167 @@
+package dev.veil.core.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.veil.core.Fixtures;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PolicyLoaderTest {
+    private static List<String> problems(String yaml) {
+        try {
+            PolicyLoader.parse(yaml, "p.yaml", Path.of("."));
+        } catch (PolicyException e) {
+            return e.problems().stream().map(PolicyProblem::toString).toList();
+        }
+        throw new AssertionError("policy was accepted");
+    }
+
+    @Test
+    void loadsTheExamplePolicy() throws Exception {
+        Policy p = PolicyLoader.load(Path.of("../examples/retail.yaml"));
+        assertThat(p.name()).isEqualTo("retail");
+        assertThat(p.segments()).containsOnlyKeys("analytics", "support");
+        assertThat(p.segment("analytics").actionFor(DataClass.EMAIL)).isInstanceOf(ActionSpec.Hash.class);
+        assertThat(p.segment("analytics").actionFor(DataClass.PERSON_NAME)).isInstanceOf(ActionSpec.Redact.class);
+        assertThat(p.classTable().get("EMPLOYEE_ID").id()).isEqualTo(DataClass.BUILT_IN.size());
+        assertThat(p.fields()).extracting(r -> r.path().toString()).contains("**.ssn", "order_id");
+        assertThat(p.streams().get(0).outputFor("support")).isEqualTo("orders.support");
+        assertThat(p.keys().get("default").keysetFile()).endsWith(Path.of("examples/keys/demo.keyset.json"));
+        assertThat(p.version()).hasSize(64);
+    }
+
+    @Test
+    void reportsEveryProblemWithFileLineColumnAndKey() {
+        String yaml = """
+                veil: 1
+                name: shop
+                colour: blue
+                fields:
+                  customer.email: EMIAL
+                segments:
+                  analytics:
+                    actions:
+                      EMAIL: hsah
+                      CREDIT_CARD: {mask: {keep_lats: 4}}
+                """;
+        assertThat(problems(yaml)).containsExactly(
+                "p.yaml:3:1: colour: unknown key 'colour'",
+                "p.yaml:5:19: fields.customer.email: unknown class 'EMIAL' (did you mean 'EMAIL'?); define it under classes: or use a built-in one",
+                "p.yaml:9:14: segments.analytics.actions.EMAIL: unknown action 'hsah' (did you mean 'hash'?); expected one of redact, mask, hash, tokenize, encrypt, fake, generalize, nullify, drop, drop-record, keep",
+                "p.yaml:10:28: segments.analytics.actions.CREDIT_CARD.mask.keep_lats: unknown key 'keep_lats' (did you mean 'keep_last'?)");
+    }
+
+    @Test
+    void requiresVersionNameAndSegments() {
+        assertThat(problems("foo: 1\n")).containsExactly(
+                "p.yaml:1:1: foo: unknown key 'foo'",
+                "p.yaml:1:1: veil: missing required key 'veil' (the format version: veil: 1)",
+                "p.yaml:1:1: name: missing required key 'name'",
+                "p.yaml:1:1: segments: missing required key 'segments' (at least one audience, each with its actions)");
+        assertThat(problems("veil: 2\nname: x\nsegments: {a: {actions: {default: redact}}}\n"))
+                .containsExactly("p.yaml:1:7: veil: format version 2 is not supported; this build reads veil: 1");
+    }
+
+    @Test
+    void duplicateKeysAreErrors() {
+        assertThat(problems("veil: 1\nname: x\nname: y\nsegments: {a: {actions: {default: redact}}}\n"))
+                .containsExactly("p.yaml:3:1: name: duplicate key (first defined on line 2)");
+    }
+
+    @Test
+    void pathsThatMeanTheSameAreRejected() {
+        assertThat(problems("veil: 1\nname: x\nfields:\n  items[*].card: CREDIT_CARD\n  items.card: CREDIT_CARD\n"
+                + "segments: {a: {actions: {default: redact}}}\n"))
+                .containsExactly("p.yaml:5:15: fields.items.card: the same path as line 4 ([*] does not make a path different)");
+        assertThat(problems("veil: 1\nname: x\nfields:\n  'a..b': EMAIL\n  'a.**': EMAIL\n  'a[0]': EMAIL\n"
+                + "segments: {a: {actions: {default: redact}}}\n")).containsExactly(
+                "p.yaml:4:11: fields.a..b: invalid path: empty step in path (two dots, or a leading or trailing dot)",
+                "p.yaml:5:11: fields.a.**: invalid path: a path cannot end with ** (name the field, or use * for one level)",
+                "p.yaml:6:11: fields.a[0]: invalid path: 'a[0]': only [*] may follow a name (array elements are not path steps; indices are not supported)");
+    }
+
+    @Test
+    void cryptoActionsNotYetAvailableAreRefusedNotIgnored() {
+        assertThat(problems("veil: 1\nname: x\nsegments:\n  a:\n    actions:\n      EMAIL: tokenize\n      PHONE: {fake: {}}\n"))
+                .containsExactly(
+                        "p.yaml:6:14: segments.a.actions.EMAIL: action 'tokenize' is not available in this version of Veil; use hash for a deterministic pseudonym, or redact/mask",
+                        "p.yaml:7:14: segments.a.actions.PHONE: action 'fake' is not available in this version of Veil; use hash for a deterministic pseudonym, or redact/mask");
+    }
+
+    @Test
+    void hashRefusesToRunWithoutAKey() {
+        assertThat(problems("veil: 1\nname: x\nsegments:\n  a:\n    actions:\n      EMAIL: hash\n"))
+                .containsExactly("p.yaml:6:14: segments.a.actions.EMAIL: hash needs a key: no key 'default' under keys: (add keys: {default: {keyset: FILE}})");
+    }
+
+    @Test
+    void customClassPatternsAreCheckedAsRe2() {
+        assertThat(problems("veil: 1\nname: x\nclasses:\n  EMP:\n    pattern: 'EMP-(\\d'\n  email: {pattern: x}\n"
+                + "  EMAIL: {pattern: x}\n  ANY: {pattern: 'a*'}\nsegments: {a: {actions: {default: redact}}}\n"))
+                .containsExactly(
+                        "p.yaml:5:14: classes.EMP.pattern: not a valid RE2 pattern: missing closing )",
+                        "p.yaml:6:10: classes.email: class names are UPPER_SNAKE_CASE (A-Z, 0-9, _)",
+                        "p.yaml:7:10: classes.EMAIL: 'EMAIL' is a built-in class; pick another name",
+                        "p.yaml:8:18: classes.ANY.pattern: the pattern matches empty text; it would flag everything");
+    }
+
+    @Test
+    void optionRangesAndTypes() {
+        assertThat(problems("veil: 1\nname: x\nscan: {strings: some, min_score: 2}\nsegments:\n  a:\n    actions:\n"
+                + "      EMAIL: {mask: {keep_first: -1, char: ab}}\n      IP_ADDRESS: {generalize: {bits: 24, prefix: 3}}\n"))
+                .containsExactly(
+                        "p.yaml:3:17: scan.strings: 'some' is not one of all, unclassified, none",
+                        "p.yaml:3:34: scan.min_score: must be between 0.0 and 1.0, found 2",
+                        "p.yaml:7:34: segments.a.actions.EMAIL.mask.keep_first: must be between 0 and 64, found -1",
+                        "p.yaml:7:44: segments.a.actions.EMAIL.mask.char: char is one character that is not a letter or digit",
+                        "p.yaml:8:19: segments.a.actions.IP_ADDRESS: generalize takes exactly one of: to (year, month, decade), prefix, bits, bucket");
+    }
+
+    @Test
+    void streamsAndGrantsReferToDeclaredSegments() {
+        assertThat(problems("veil: 1\nname: x\nsegments: {analytics: {actions: {default: redact}}, b: {actions: {default: drop}}}\n"
+                + "grants: {segments: [analytcs], max_ttl: 4h}\nstreams:\n  - input: orders\n    segments: [analytics, b]\n    output: masked\n"))
+                .containsExactly(
+                        "p.yaml:4:21: grants.segments[0]: unknown segment 'analytcs' (did you mean 'analytics'?)",
+                        "p.yaml:4:41: grants.max_ttl: expected an ISO-8601 duration such as PT4H or PT30M",
+                        "p.yaml:8:13: streams[0].output: with more than one segment the output must contain {segment}, or every segment would write to the same topic");
+    }
+
+    @Test
+    void yamlSyntaxErrorsNameTheLine() {
+        assertThat(problems("veil: 1\nname: [x\n")).hasSize(1).first().asString().startsWith("p.yaml:3:1: (syntax): invalid YAML");
+    }
+
+    @Test
+    void versionIgnoresLayoutCommentsAndKeyOrder() {
+        Policy a = Fixtures.policy("veil: 1\nname: x\nsegments: {a: {actions: {EMAIL: redact, default: drop}}}\n");
+        Policy b = Fixtures.policy("# comment\nname: x\nsegments:\n  a:\n    actions:\n      default: drop\n      EMAIL: redact\nveil: 1\n");
+        Policy c = Fixtures.policy("veil: 1\nname: x\nsegments: {a: {actions: {EMAIL: mask, default: drop}}}\n");
+        assertThat(a.version()).isEqualTo(b.version()).isNotEqualTo(c.version());
+    }
+
+    @Test
+    void segmentWithoutDefaultRedactsUnnamedClasses() {
+        Policy p = Fixtures.policy("veil: 1\nname: x\nsegments: {a: {actions: {EMAIL: keep}}}\n");
+        assertThat(p.segment("a").actionFor(DataClass.PHONE)).isInstanceOf(ActionSpec.Redact.class);
+        assertThat(p.segment("a").actionFor(DataClass.EMAIL)).isInstanceOf(ActionSpec.Keep.class);
+    }
+
+    @Test
+    void describesActionsAsWritten() {
+        Policy p = Fixtures.policy(Fixtures.header() + "segments:\n  a:\n    actions:\n"
+                + "      EMAIL: {mask: {keep_first: 1, keep_domain: true}}\n      PHONE: {hash: {length: 16}}\n"
+                + "      IP_ADDRESS: {generalize: {bits: 24}}\n");
+        assertThat(p.segment("a").actionFor(DataClass.EMAIL).describe()).isEqualTo("mask(keep_first=1, keep_domain)");
+        assertThat(p.segment("a").actionFor(DataClass.PHONE).describe()).isEqualTo("hash(key=default, hex, length=16)");
+        assertThat(p.segment("a").actionFor(DataClass.IP_ADDRESS).describe()).isEqualTo("generalize(bits=24)");
+    }
+
+    @Test
+    void rejectsHugePolicies() {
+        assertThatThrownBy(() -> PolicyLoader.parse("#".repeat(5 * 1024 * 1024), "big.yaml", Path.of(".")))
+                .isInstanceOf(PolicyException.class).hasMessageContaining("larger than");
+    }
+}
