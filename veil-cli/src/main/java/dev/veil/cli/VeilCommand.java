@@ -27,7 +27,18 @@ public final class VeilCommand implements Runnable {
 
     /** Runs the command line and returns its exit code (for tests and embedding). */
     public static int run(String... args) {
+        return run(null, null, args);
+    }
+
+    /** As {@link #run(String...)}, with the text output and error streams given (null: the process's). */
+    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new VeilCommand());
+        if (out != null) {
+            cl.setOut(out);
+        }
+        if (err != null) {
+            cl.setErr(err);
+        }
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
             // Never print a stack trace or exception message that might quote data; name the failure only.
             line.getErr().println("veil: internal error (" + ex.getClass().getName() + "); nothing unmasked was"

@@ -52,9 +52,13 @@ final class Generalize implements Action {
     }
 
     private String date(String s, boolean number) {
+        if (number && s.indexOf('.') >= 0) {
+            s = s.substring(0, s.indexOf('.'));
+        }
         int year;
         int month;
-        if (number || (s.length() >= 9 && s.chars().allMatch(Character::isDigit))) {
+        if (s.length() >= 9 && s.length() <= 13 && s.chars().allMatch(Character::isDigit)) {
+            // epoch seconds (9-10 digits) or milliseconds (12-13)
             try {
                 long v = Long.parseLong(s);
                 Instant t = s.length() >= 12 ? Instant.ofEpochMilli(v) : Instant.ofEpochSecond(v);

@@ -43,7 +43,7 @@ public final class NameHeuristics {
         put(DataClass.US_SSN, "ssn", "socialsecurity", "socialsecuritynumber", "socialsecurityno", "ssnumber",
                 "taxpayerid", "itin");
         put(DataClass.IBAN, "iban", "ibannumber", "bankaccountiban", "ibancode");
-        put(DataClass.IP_ADDRESS, "ip", "ipaddress", "ipaddr", "ipv4", "ipv6", "remoteaddr", "remoteaddress",
+        put(DataClass.IP_ADDRESS, "ip", "ipaddress", "ipaddr", "ipv", "ipvaddress", "ipvaddr", "remoteaddr", "remoteaddress",
                 "xforwardedfor", "forwardedfor", "clientaddress", "sourceip", "srcip", "dstip");
         put(DataClass.MAC_ADDRESS, "mac", "macaddress", "macaddr", "hwaddr", "hardwareaddress");
         put(DataClass.PERSON_NAME, "firstname", "lastname", "fullname", "givenname", "familyname", "surname",
@@ -94,14 +94,17 @@ public final class NameHeuristics {
 
     private boolean isPersonHolder(String parent) {
         List<String> w = words(parent);
-        return !w.isEmpty() && PERSON_HOLDERS.contains(w.get(w.size() - 1));
+        if (w.isEmpty()) {
+            return false;
+        }
+        String last = w.get(w.size() - 1);
+        // arrays are usually named in the plural: customers[*].name
+        return PERSON_HOLDERS.contains(last) || (last.endsWith("s") && PERSON_HOLDERS.contains(last.substring(0, last.length() - 1)));
     }
 
     private static Object compute(String name) {
         List<String> w = words(name);
-        while (!w.isEmpty() && Character.isDigit(w.get(w.size() - 1).charAt(0))) {
-            w.remove(w.size() - 1);
-        }
+        w.removeIf(word -> Character.isDigit(word.charAt(0))); // address_line_1, ipv4_address
         if (w.isEmpty()) {
             return NO_CLASS;
         }

@@ -124,7 +124,7 @@ public final class KeyRing {
         if (spec == null) {
             throw new KeyException("no key '" + name + "' under keys:");
         }
-        String where = spec.location().file() + ":" + spec.location().line();
+        String where = spec.location().file() + ":" + spec.location().line() + ":" + spec.location().column();
         String json;
         if (spec.keysetFile() != null) {
             try {

@@ -51,7 +51,7 @@ public sealed interface ActionSpec {
         return opts.isEmpty() ? name() : name() + "(" + opts + ")";
     }
 
-    /** Replace with a placeholder; {@code with} may contain {@code [CLASS]}-style text, default {@code [<class>]}. */
+    /** Replace with a placeholder: {@code with}, written as given, or by default {@code [CLASS]} with the value's class. */
     record Redact(String with, Location location) implements ActionSpec {
         public String name() { return "redact"; }
     }
@@ -62,7 +62,7 @@ public sealed interface ActionSpec {
         public String name() { return "mask"; }
     }
 
-    /** Keyed HMAC-SHA256; {@code length} is the number of output characters (0 = all). */
+    /** Keyed HMAC-SHA256; {@code length} is the number of output characters (8 up to the whole digest). */
     record Hash(String key, int length, Encoding encoding, Location location) implements ActionSpec {
         public String name() { return "hash"; }
 

@@ -10,6 +10,10 @@ package dev.veil.core.policy;
 public record ScanSpec(Strings strings, double minScore, boolean fieldNames) {
     public static final ScanSpec DEFAULT = new ScanSpec(Strings.ALL, 0.5, true);
 
-    /** {@code all}: every string not declared NONE; {@code unclassified}: only strings with no class; {@code none}. */
+    /**
+     * {@code all}: strings with no class, and classified strings in segments whose action for that class is
+     * {@code keep} (what a kept field carries besides its own class is still masked); {@code unclassified}: only
+     * strings with no class; {@code none}: no content detection. NONE fields are never scanned.
+     */
     public enum Strings { ALL, UNCLASSIFIED, NONE }
 }

@@ -170,7 +170,8 @@ final class YamlNodes {
     Double number(At at, double min, double max) {
         if (at.node() instanceof ScalarNode s && s.isPlain()) {
             try {
-                double v = Double.parseDouble(s.getValue());
+                // BigDecimal: plain decimal notation only (Double.parseDouble would take "10d", "0x1p3", "Infinity")
+                double v = new java.math.BigDecimal(s.getValue()).doubleValue();
                 if (v >= min && v <= max && !Double.isNaN(v)) {
                     return v;
                 }

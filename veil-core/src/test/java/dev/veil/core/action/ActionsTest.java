@@ -83,6 +83,8 @@ class ActionsTest {
         assertThat(run("{generalize: {bucket: 100}}", "1234", true)).isEqualTo("n:1200");
         assertThat(run("{mask: {keep_last: 4}}", "123456789", true)).isEqualTo("s:*****6789");
         assertThat(run("{generalize: {to: year}}", "490838400", true)).isEqualTo("s:1985");
+        assertThat(run("{generalize: {to: year}}", "1985", true)).isEqualTo("s:1985");
+        assertThat(run("{generalize: {to: month}}", "19850721", true)).isEqualTo("s:1985-07");
         assertThat(run("{generalize: {to: year}}", "490838400000", true)).isEqualTo("s:1985");
         assertThat(run("redact", "12", true)).isEqualTo("s:[EMAIL]");
     }

@@ -15,7 +15,7 @@ class NameHeuristicsTest {
         "user.email, EMAIL", "ssn, US_SSN", "SocialSecurityNumber, US_SSN", "dob, DATE_OF_BIRTH", "date_of_birth, DATE_OF_BIRTH",
         "birthDate, DATE_OF_BIRTH", "phone_number, PHONE", "mobilePhone, PHONE", "tel, PHONE", "firstName, PERSON_NAME",
         "last_name, PERSON_NAME", "surname, PERSON_NAME", "iban, IBAN", "card_number, CREDIT_CARD", "creditCardNumber, CREDIT_CARD",
-        "ip, IP_ADDRESS", "clientIp, IP_ADDRESS", "client_ip, IP_ADDRESS", "IPAddress, IP_ADDRESS", "remote_addr, IP_ADDRESS",
+        "ip, IP_ADDRESS", "ipv4_address, IP_ADDRESS", "ipv6, IP_ADDRESS", "clientIp, IP_ADDRESS", "client_ip, IP_ADDRESS", "IPAddress, IP_ADDRESS", "remote_addr, IP_ADDRESS",
         "macAddress, MAC_ADDRESS", "shipping_address, STREET_ADDRESS", "addressLine1, STREET_ADDRESS", "zip, STREET_ADDRESS",
         "password, SECRET", "api_key, SECRET", "accessToken, SECRET", "AWS_SECRET_ACCESS_KEY, SECRET", "Authorization, SECRET",
     })
@@ -32,7 +32,7 @@ class NameHeuristicsTest {
 
     @ParameterizedTest
     @CsvSource({"customer, PERSON_NAME", "billingContact, PERSON_NAME", "user, PERSON_NAME", "product, ", "service, ",
-        "customers, "})
+        "customers, PERSON_NAME", "products, "})
     void bareNameNeedsAPersonParent(String parent, String cls) {
         assertThat(h.classify(parent, "name")).isEqualTo(cls == null ? null : DataClass.builtIn(cls));
     }

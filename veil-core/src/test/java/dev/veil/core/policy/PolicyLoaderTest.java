@@ -120,6 +120,16 @@ class PolicyLoaderTest {
     }
 
     @Test
+    void numbersAreDecimalNotJavaLiterals() {
+        assertThat(problems("veil: 1\nname: x\nsegments:\n  a:\n    actions:\n      AGE: x\n      EMAIL: {generalize: {bucket: 10d}}\n"
+                + "scan: {min_score: 0x1p-1}\n")).containsExactly(
+                "p.yaml:6:12: segments.a.actions.AGE: unknown action 'x'; expected one of redact, mask, hash, tokenize, encrypt, fake, generalize, nullify, drop, drop-record, keep",
+                "p.yaml:6:12: segments.a.actions.AGE: unknown class 'AGE'; use a built-in class, one defined under classes:, or default",
+                "p.yaml:7:36: segments.a.actions.EMAIL.generalize.bucket: expected a number between 4.9E-324 and 1.0E15",
+                "p.yaml:8:19: scan.min_score: expected a number between 0.0 and 1.0");
+    }
+
+    @Test
     void streamsAndGrantsReferToDeclaredSegments() {
         assertThat(problems("veil: 1\nname: x\nsegments: {analytics: {actions: {default: redact}}, b: {actions: {default: drop}}}\n"
                 + "grants: {segments: [analytcs], max_ttl: 4h}\nstreams:\n  - input: orders\n    segments: [analytics, b]\n    output: masked\n"))

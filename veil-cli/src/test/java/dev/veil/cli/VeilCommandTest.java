@@ -1,0 +1,172 @@
+package dev.veil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.veil.core.keys.KeyRing;
+import dev.veil.core.policy.KeySpec;
+import dev.veil.core.policy.Location;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VeilCommandTest {
+    private static final Path EXAMPLE = Path.of("../examples/retail.yaml");
+    private static final String CANARY = "canary.9f2e@leak.example";
+
+    @TempDir
+    Path dir;
+    private StringWriter out;
+    private StringWriter err;
+
+    @BeforeEach
+    void streams() {
+        out = new StringWriter();
+        err = new StringWriter();
+    }
+
+    private int veil(String... args) {
+        return VeilCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    private Path write(String name, String content) throws Exception {
+        Path p = dir.resolve(name);
+        Files.writeString(p, content, StandardCharsets.UTF_8);
+        return p;
+    }
+
+    @Test
+    void printsItsVersion() {
+        assertThat(veil("--version")).isZero();
+        assertThat(out.toString()).startsWith("veil 0.");
+    }
+
+    @Test
+    void validateAcceptsTheExample() {
+        assertThat(veil("policy", "validate", EXAMPLE.toString())).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString()).matches("(?s)\\.\\./examples/retail\\.yaml: valid \\(policy retail, version [0-9a-f]{12},"
+                + " 2 segments, 11 field rules\\)\\s*");
+    }
+
+    @Test
+    void validateListsEveryProblem() throws Exception {
+        Path p = write("bad.yaml", "veil: 1\nname: x\nfields:\n  a.b: EMIAL\nsegments:\n  s:\n    actions: {EMAIL: hash}\n");
+        assertThat(veil("policy", "validate", p.toString())).isEqualTo(ExitCodes.INVALID_POLICY);
+        assertThat(err.toString()).isEqualTo(p + ":4:8: fields.a.b: unknown class 'EMIAL' (did you mean 'EMAIL'?); define it"
+                + " under classes: or use a built-in one\n" + p + ":7:22: segments.s.actions.EMAIL: hash needs a key: no key"
+                + " 'default' under keys: (add keys: {default: {keyset: FILE}})\n2 problems in " + p + "\n");
+    }
+
+    @Test
+    void validateProbesKeys() throws Exception {
+        Path p = write("nokey.yaml", "veil: 1\nname: x\nkeys:\n  default: {keyset: missing.json}\nsegments:\n  s:\n"
+                + "    actions: {EMAIL: hash}\n");
+        assertThat(veil("policy", "validate", p.toString())).isEqualTo(ExitCodes.INVALID_POLICY);
+        assertThat(err.toString()).isEqualTo(p + ":4:12: keys.default: keyset file " + dir.resolve("missing.json")
+                + " does not exist (create one with 'veil keys create')\n");
+    }
+
+    @Test
+    void explainShowsEachFieldAndClassPerSegment() {
+        assertThat(veil("policy", "explain", EXAMPLE.toString())).isZero();
+        String s = out.toString().replaceAll(" {2,}", " | ");
+        assertThat(s).contains("FIELD | CLASS | analytics | support\n",
+                "customer.email | EMAIL | hash(key=default, hex, length=64) | mask(keep_first=1, keep_domain)\n",
+                "**.ssn | US_SSN | drop | mask(keep_last=4)\n",
+                "order_id | NONE | (not personal: kept, never scanned) | (not personal: kept, never scanned)\n",
+                "EMPLOYEE_ID | policy pattern | redact (default) | redact (default)\n");
+    }
+
+    @Test
+    void masksOneSegmentToAFile() throws Exception {
+        Path in = write("in.jsonl", "{\"customer\":{\"email\":\"ann@example.com\",\"ssn\":\"123-45-6789\"},\"order_id\":\"o-1\"}\n"
+                + "\n{\"note\":\"call +1 415 555 0100\"}\r\n");
+        Path o = dir.resolve("out.jsonl");
+        assertThat(veil("mask", "-p", EXAMPLE.toString(), "-s", "support", in.toString(), "-o", o.toString())).isZero();
+        assertThat(Files.readAllLines(o)).containsExactly(
+                "{\"customer\":{\"email\":\"a**@example.com\",\"ssn\":\"***-**-6789\"},\"order_id\":\"o-1\"}",
+                "{\"note\":\"call +* *** *** **00\"}");
+        assertThat(err.toString()).contains("veil mask: 2 records in", "segment support: 2 written (2 changed), 0 dropped",
+                "values found by class: EMAIL 1, PHONE 1, US_SSN 1", "quarantined: 0", "blank lines skipped: 1");
+    }
+
+    @Test
+    void writesEverySegmentInOnePass() throws Exception {
+        Path in = write("in.jsonl", "{\"customer\":{\"email\":\"ann@example.com\",\"ssn\":\"123-45-6789\"}}\n");
+        Path outDir = dir.resolve("views");
+        assertThat(veil("mask", "-p", EXAMPLE.toString(), "--all-segments", "--out-dir", outDir.toString(), in.toString())).isZero();
+        assertThat(Files.readString(outDir.resolve("analytics.jsonl"))).matches("\\{\"customer\":\\{\"email\":\"[0-9a-f]{64}\"}}\n");
+        assertThat(Files.readString(outDir.resolve("support.jsonl"))).isEqualTo("{\"customer\":{\"email\":\"a**@example.com\",\"ssn\":\"***-**-6789\"}}\n");
+    }
+
+    @Test
+    void quarantinesBadRecordsSealedAndNeverEchoed() throws Exception {
+        byte[] bad = ("{\"customer\":{\"email\":\"" + CANARY + "\"}}\n"
+                + "{\"customer\":{\"email\":\"" + CANARY + "\"\n"
+                + "{\"big\":\"" + CANARY.repeat(100) + "\"}\n").getBytes(StandardCharsets.UTF_8);
+        byte[] withBadUtf8 = new byte[bad.length + 12];
+        System.arraycopy(bad, 0, withBadUtf8, 0, bad.length);
+        System.arraycopy(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xff, 'x', '"', '}', '\n', '\n'}, 0, withBadUtf8, bad.length, 12);
+        Path in = dir.resolve("in.jsonl");
+        Files.write(in, withBadUtf8);
+        Path o = dir.resolve("out.jsonl");
+        Path q = dir.resolve("q.jsonl");
+        int rc = veil("mask", "-p", EXAMPLE.toString(), "-s", "analytics", "--max-record-bytes", "1024", "-q", q.toString(),
+                in.toString(), "-o", o.toString());
+        assertThat(rc).isEqualTo(ExitCodes.QUARANTINED);
+        assertThat(Files.readAllLines(o)).hasSize(1).first().asString().matches("\\{\"customer\":\\{\"email\":\"[0-9a-f]{64}\"}}");
+        assertThat(err.toString()).contains(
+                "veil mask: " + in + ":2: quarantined: truncated JSON: input ends inside a value",
+                "veil mask: " + in + ":3: quarantined: record of 2410 bytes is larger than the limit of 1024",
+                "veil mask: " + in + ":4: quarantined: invalid UTF-8 at byte 6",
+                "quarantined: 3 (too_large 1, invalid_utf8 1, truncated 1) -> " + q);
+        List<String> entries = Files.readAllLines(q);
+        assertThat(entries).hasSize(3);
+        for (String s : List.of(out.toString(), err.toString(), Files.readString(o), Files.readString(q))) {
+            assertThat(s).doesNotContain(CANARY).doesNotContain("canary");
+        }
+        // the truncated record is sealed with the policy's quarantine key and opens to the original bytes
+        String sealed = entries.get(0).replaceAll(".*\"sealed\":\"([^\"]+)\".*", "$1");
+        KeyRing ring = KeyRing.of(Map.of("quarantine", new KeySpec("quarantine",
+                Path.of("../examples/keys/demo-quarantine.keyset.json"), null, new Location("t", 1, 1, "k"))));
+        byte[] plain = ring.sealer("quarantine").open(Base64.getUrlDecoder().decode(sealed), Quarantine.context(in.toString(), 2));
+        assertThat(new String(plain, StandardCharsets.UTF_8)).isEqualTo("{\"customer\":{\"email\":\"" + CANARY + "\"");
+        // the oversize record was never buffered, so it is recorded without a sealed copy
+        assertThat(entries.get(1)).contains("\"reason\":\"TOO_LARGE\"").doesNotContain("sealed");
+    }
+
+    @Test
+    void usageErrorsSayWhatToDo() {
+        assertThat(veil("mask", "-p", EXAMPLE.toString(), "--all-segments")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).isEqualTo("veil mask: --all-segments needs --out-dir DIR (one output file per segment)\n"
+                + "Try 'veil mask --help'.\n");
+        err.getBuffer().setLength(0);
+        assertThat(veil("mask", "-p", EXAMPLE.toString())).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).startsWith("veil mask: policy retail has segments analytics, support: pick one with"
+                + " --segment NAME, or write all with --all-segments --out-dir DIR");
+        assertThat(veil("mask", "--bogus")).isEqualTo(ExitCodes.USAGE);
+        assertThat(veil("mask", "-p", EXAMPLE.toString(), "-s", "nope", "x")).isEqualTo(ExitCodes.INVALID_POLICY);
+    }
+
+    @Test
+    void missingInputIsAnIoError() {
+        assertThat(veil("mask", "-p", EXAMPLE.toString(), "-s", "support", dir.resolve("none.jsonl").toString()))
+                .isEqualTo(ExitCodes.IO);
+        assertThat(err.toString()).contains("cannot read input " + dir.resolve("none.jsonl") + " (no such file)");
+    }
+
+    @Test
+    void keysCreateNeverOverwrites() throws Exception {
+        Path k = dir.resolve("k.json");
+        assertThat(veil("keys", "create", "--out", k.toString())).isZero();
+        assertThat(Files.readString(k)).contains("HmacPrfKey");
+        assertThat(veil("keys", "create", "--out", k.toString())).isEqualTo(ExitCodes.IO);
+    }
+}
