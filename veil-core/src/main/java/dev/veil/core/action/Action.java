@@ -15,6 +15,11 @@ public interface Action {
     /** The policy name of the action ({@code mask}, {@code hash}...), for summaries and explain. */
     String name();
 
+    /** Whether {@link #replace} reads the value (redact does not, so the codec need not decode it). */
+    default boolean needsValue() {
+        return true;
+    }
+
     /**
      * Writes the replacement of one value.
      *

@@ -14,6 +14,11 @@ final class Redact implements Action {
     }
 
     @Override
+    public boolean needsValue() {
+        return false;
+    }
+
+    @Override
     public String name() {
         return "redact";
     }

@@ -16,6 +16,11 @@ final class Structural implements Action {
     }
 
     @Override
+    public boolean needsValue() {
+        return false;
+    }
+
+    @Override
     public String name() {
         return name;
     }

@@ -23,8 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class NameHeuristics {
     private static final int CACHE_LIMIT = 50_000;
-    private static final Object NO_CLASS = new Object();
-    private static final Object PERSON_NAME_IF_PERSON = new Object();
 
     private static final Map<String, DataClass> WORDS = new HashMap<>();
     private static final Set<String> PERSON_HOLDERS = Set.of("customer", "user", "person", "patient", "employee",
@@ -68,7 +66,18 @@ public final class NameHeuristics {
         }
     }
 
-    private final ConcurrentHashMap<String, Object> cache = new ConcurrentHashMap<>();
+    /**
+     * What a name says on its own: its class (or null), whether it is a bare {@code name} (a PERSON_NAME when
+     * its parent holds a person), and whether, as a parent, it holds a person.
+     */
+    public record Verdict(DataClass dataClass, boolean bareName, boolean holdsPerson) {
+        /** The class of a field with this verdict inside a parent with {@code parentHoldsPerson}. */
+        public DataClass classIn(boolean parentHoldsPerson) {
+            return dataClass != null ? dataClass : bareName && parentHoldsPerson ? DataClass.PERSON_NAME : null;
+        }
+    }
+
+    private final ConcurrentHashMap<String, Verdict> cache = new ConcurrentHashMap<>();
 
     /**
      * The class a field name suggests, or null.
@@ -76,23 +85,22 @@ public final class NameHeuristics {
      * @param parent the name of the enclosing member, or null at the top
      */
     public DataClass classify(String parent, String name) {
-        Object r = cache.get(name);
-        if (r == null) {
-            r = compute(name);
-            if (cache.size() < CACHE_LIMIT) {
-                cache.put(name, r);
-            }
-        }
-        if (r == NO_CLASS) {
-            return null;
-        }
-        if (r == PERSON_NAME_IF_PERSON) {
-            return parent != null && isPersonHolder(parent) ? DataClass.PERSON_NAME : null;
-        }
-        return (DataClass) r;
+        return verdict(name).classIn(parent != null && verdict(parent).holdsPerson());
     }
 
-    private boolean isPersonHolder(String parent) {
+    /** The verdict for a name (cached, bounded). */
+    public Verdict verdict(String name) {
+        Verdict v = cache.get(name);
+        if (v == null) {
+            v = compute(name);
+            if (cache.size() < CACHE_LIMIT) {
+                cache.put(name, v);
+            }
+        }
+        return v;
+    }
+
+    private static boolean isPersonHolder(String parent) {
         List<String> w = words(parent);
         if (w.isEmpty()) {
             return false;
@@ -102,11 +110,12 @@ public final class NameHeuristics {
         return PERSON_HOLDERS.contains(last) || (last.endsWith("s") && PERSON_HOLDERS.contains(last.substring(0, last.length() - 1)));
     }
 
-    private static Object compute(String name) {
+    private static Verdict compute(String name) {
+        boolean holds = isPersonHolder(name);
         List<String> w = words(name);
         w.removeIf(word -> Character.isDigit(word.charAt(0))); // address_line_1, ipv4_address
         if (w.isEmpty()) {
-            return NO_CLASS;
+            return new Verdict(null, false, holds);
         }
         for (int k = Math.min(3, w.size()); k >= 1; k--) {
             StringBuilder sb = new StringBuilder();
@@ -115,13 +124,10 @@ public final class NameHeuristics {
             }
             DataClass c = WORDS.get(sb.toString());
             if (c != null) {
-                return c;
+                return new Verdict(c, false, holds);
             }
         }
-        if (w.size() == 1 && w.get(0).equals("name")) {
-            return PERSON_NAME_IF_PERSON;
-        }
-        return NO_CLASS;
+        return new Verdict(null, w.size() == 1 && w.get(0).equals("name"), holds);
     }
 
     /** Splits a name into lower-case words at case changes, digits and separators. */

@@ -27,6 +27,10 @@ public final class PathAutomaton {
     public static final class State {
         private Map<String, State> next = Map.of();
         private State other;
+        // the literal names as UTF-8 bytes in an open-addressing table, for lookups straight from input bytes
+        private byte[][] keys = new byte[0][];
+        private State[] vals = new State[0];
+        private int mask = -1;
         private final FieldRule accept;
         private final boolean dead;
 
@@ -42,6 +46,52 @@ public final class PathAutomaton {
             }
             State s = next.get(name);
             return s != null ? s : other;
+        }
+
+        /** The state after a member name given as unescaped UTF-8 bytes {@code b[off, off+len)}. */
+        public State next(byte[] b, int off, int len) {
+            if (dead || mask < 0) {
+                return other;
+            }
+            int slot = hash(b, off, len) & mask;
+            while (true) {
+                byte[] k = keys[slot];
+                if (k == null) {
+                    return other;
+                }
+                if (k.length == len && java.util.Arrays.equals(k, 0, len, b, off, off + len)) {
+                    return vals[slot];
+                }
+                slot = (slot + 1) & mask;
+            }
+        }
+
+        private void index() {
+            if (next.isEmpty()) {
+                return;
+            }
+            int size = Integer.highestOneBit(next.size() * 4 - 1) << 1;
+            keys = new byte[size][];
+            vals = new State[size];
+            mask = size - 1;
+            for (Map.Entry<String, State> e : next.entrySet()) {
+                byte[] k = e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                int slot = hash(k, 0, k.length) & mask;
+                while (keys[slot] != null) {
+                    slot = (slot + 1) & mask;
+                }
+                keys[slot] = k;
+                vals[slot] = e.getValue();
+            }
+        }
+
+        /** Cheap on purpose: length and three bytes; collisions only cost an equals. */
+        private static int hash(byte[] b, int off, int len) {
+            if (len == 0) {
+                return 0;
+            }
+            int h = len * 0x9e3779b1 + b[off] * 31 + b[off + len - 1] * 961 + b[off + (len >> 1)];
+            return h ^ (h >>> 16);
         }
 
         /** The most specific rule whose pattern ends here, or null. */
@@ -106,6 +156,7 @@ public final class PathAutomaton {
                 next.put(lit, intern(step(pats, set, lit), rules, pats, byKey, sets, work, dead));
             }
             s.next = Map.copyOf(next);
+            s.index();
             s.other = intern(step(pats, set, null), rules, pats, byKey, sets, work, dead);
             if (byKey.size() > MAX_STATES) {
                 throw new IllegalArgumentException("the field rules overlap too much (more than " + MAX_STATES

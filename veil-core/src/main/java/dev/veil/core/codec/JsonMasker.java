@@ -1,13 +1,5 @@
 package dev.veil.core.codec;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.io.JsonEOFException;
 import dev.veil.core.action.Action;
 import dev.veil.core.action.ValueOut;
 import dev.veil.core.classify.NameHeuristics;
@@ -18,13 +10,20 @@ import dev.veil.core.engine.Plan;
 import dev.veil.core.policy.DataClass;
 import dev.veil.core.policy.FieldRule;
 import dev.veil.core.policy.ScanSpec;
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Masks JSON records for every segment of a plan in one streaming pass (Jackson's {@link JsonParser}, no
- * tree). Bytes that need no change are copied from the input untouched; only replaced values are written.
+ * Masks JSON records for every segment of a plan in one streaming pass over the bytes. Bytes that need no
+ * change are copied from the input untouched; only replaced values are written.
+ *
+ * <p>The record is read by a strict RFC 8259 scanner (strict UTF-8 inside strings, no extensions: no comments, NaN,
+ * single quotes, trailing commas or leading zeros; exactly one value per record). It builds no tree and
+ * decodes no string it does not need: member names are matched against the plan's path automaton as bytes,
+ * and only values that are masked or scanned become Java strings. Nesting is tracked on an explicit stack,
+ * so depth costs memory bounded by the limit, never the call stack. Differential tests hold the scanner to
+ * Jackson's verdict on valid and broken input.
  *
  * <p>Classification of each value, strongest first: a path rule on its own path (including NONE); a path
  * rule on an enclosing object or array, whose class every value inside inherits; the field-name heuristics;
@@ -37,10 +36,27 @@ public final class JsonMasker {
     private static final byte RANK_NONE = 0;
     private static final byte RANK_HEURISTIC = 1;
     private static final byte RANK_RULE = 2;
+    private static final int MAX_NUMBER_CHARS = 1000;
+    private static final int NAME_CACHE_SIZE = 4096;
+
+    /** Bytes that end the fast path inside a string: quote, backslash, control characters, non-ASCII. */
+    private static final boolean[] STRING_SPECIAL = new boolean[256];
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    static {
+        for (int c = 0; c < 0x20; c++) {
+            STRING_SPECIAL[c] = true;
+        }
+        for (int c = 0x80; c < 0x100; c++) {
+            STRING_SPECIAL[c] = true;
+        }
+        STRING_SPECIAL['"'] = true;
+        STRING_SPECIAL['\\'] = true;
+    }
 
     private final Plan plan;
     private final int segs;
-    private final JsonFactory factory;
     private final NameHeuristics heuristics;
     private final DetectorSet detectors;
     private final boolean scanAll;
@@ -48,6 +64,8 @@ public final class JsonMasker {
     private final int maxBytes;
     private final PathAutomaton.State start;
 
+    /** JSON bytes of replacements that do not depend on the value (redact, nullify), per segment and class. */
+    private final byte[][][] constant;
     private final Views views;
     private final ByteSink[] repl;
     private final ByteSink[] out;
@@ -71,7 +89,12 @@ public final class JsonMasker {
         }
     };
 
-    // edits: byte range + per segment replacement (rLen -1: keep, 0 with rOff -1: delete)
+    // heuristic verdicts per member name, keyed by the name's bytes (per masker, so no locking)
+    private final byte[][] nameKeys;
+    private final NameHeuristics.Verdict[] nameVerdicts;
+    private int nameCount;
+
+    // edits: byte range + per segment replacement (rLen -1: keep; 0 with rOff -1: delete)
     private int edits;
     private int[] eStart = new int[32];
     private int[] eEnd = new int[32];
@@ -83,35 +106,27 @@ public final class JsonMasker {
     private PathAutomaton.State[] fState;
     private DataClass[] fCls;
     private byte[] fRank;
-    private String[] fName;
+    private boolean[] fHolds;
     private int[] fEntry;
     private boolean[] fObject;
 
     // the member whose value comes next
-    private String pName;
+    private int pKey;
     private PathAutomaton.State pState;
     private DataClass pCls;
     private byte pRank;
+    private boolean pHolds;
 
     private byte[] buf;
     private int off;
     private int end;
+    private boolean escaped;
 
     public JsonMasker(Plan plan) {
         this.plan = plan;
         this.segs = plan.segments().size();
         this.maxDepth = plan.limits().maxDepth();
         this.maxBytes = plan.limits().maxRecordBytes();
-        this.factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder()
-                        .maxNestingDepth(maxDepth)
-                        .maxStringLength(maxBytes)
-                        .maxNumberLength(1000)
-                        .maxDocumentLength(maxBytes)
-                        .build())
-                .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-                .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
-                .build();
         this.heuristics = plan.heuristics();
         this.detectors = plan.detectors();
         this.scanAll = plan.scanStrings() == ScanSpec.Strings.ALL;
@@ -123,15 +138,30 @@ public final class JsonMasker {
             repl[s] = new ByteSink(256);
             out[s] = new ByteSink(1024);
         }
+        this.constant = new byte[segs][][];
+        ByteSink tmp = new ByteSink(64);
+        for (int s = 0; s < segs; s++) {
+            constant[s] = new byte[plan.policy().classTable().size()][];
+            for (DataClass c : plan.policy().classTable().classes()) {
+                Action a = plan.action(s, c);
+                if (!a.needsValue() && (a.kind() == Action.Kind.REPLACE || a.kind() == Action.Kind.NULLIFY)) {
+                    tmp.reset();
+                    a.replace(null, false, tmp);
+                    constant[s][c.id()] = Arrays.copyOf(tmp.buf, tmp.len);
+                }
+            }
+        }
         this.dropRecord = new boolean[segs];
         this.classCounts = new long[plan.policy().classTable().size()];
         this.rOff = new int[32 * segs];
         this.rLen = new int[32 * segs];
+        this.nameKeys = heuristics == null ? null : new byte[NAME_CACHE_SIZE][];
+        this.nameVerdicts = heuristics == null ? null : new NameHeuristics.Verdict[NAME_CACHE_SIZE];
         int frames = Math.min(maxDepth + 2, 64);
         fState = new PathAutomaton.State[frames];
         fCls = new DataClass[frames];
         fRank = new byte[frames];
-        fName = new String[frames];
+        fHolds = new boolean[frames];
         fEntry = new int[frames];
         fObject = new boolean[frames];
     }
@@ -151,10 +181,6 @@ public final class JsonMasker {
             throw new RecordException(RecordException.Reason.TOO_LARGE,
                     "record of " + len + " bytes is larger than the limit of " + maxBytes);
         }
-        int bad = Utf8.firstInvalid(buf, off, len);
-        if (bad >= 0) {
-            throw new RecordException(RecordException.Reason.INVALID_UTF8, "invalid UTF-8 at byte " + (bad - off));
-        }
         this.buf = buf;
         this.off = off;
         this.end = off + len;
@@ -163,67 +189,309 @@ public final class JsonMasker {
         for (ByteSink r : repl) {
             r.reset();
         }
-        try (JsonParser p = factory.createParser(buf, off, len)) {
-            walk(p);
-        } catch (RecordException e) {
-            throw e;
-        } catch (JsonEOFException e) {
-            throw new RecordException(RecordException.Reason.TRUNCATED, "truncated JSON: input ends inside a value");
-        } catch (StreamConstraintsException e) {
-            String m = String.valueOf(e.getOriginalMessage());
-            if (m.contains("nesting depth")) {
-                throw new RecordException(RecordException.Reason.TOO_DEEP, "nesting deeper than " + maxDepth);
-            }
-            throw new RecordException(RecordException.Reason.LIMIT, "a value exceeds a parser limit (string, number"
-                    + " or name length)");
-        } catch (JsonParseException e) {
-            long at = e.getLocation() == null ? -1 : e.getLocation().getByteOffset();
-            throw new RecordException(RecordException.Reason.INVALID_JSON, "invalid JSON"
-                    + (at >= 0 ? " at byte " + at : ""));
-        } catch (IOException | RuntimeException e) {
-            throw new RecordException(RecordException.Reason.INTERNAL, "cannot read record: "
-                    + e.getClass().getSimpleName());
-        } catch (StackOverflowError e) {
-            throw new RecordException(RecordException.Reason.TOO_DEEP, "record too deeply nested");
-        }
+        walk();
         assemble();
         return views;
     }
 
-    private void walk(JsonParser p) throws IOException, RecordException {
-        int depth = 0;
-        JsonToken t = p.nextToken();
-        if (t == null) {
+    // ---- scanning --------------------------------------------------------------------------------------
+
+    private static final int VALUE = 0;
+    private static final int AFTER = 1;
+    private static final int MEMBER = 2;
+
+    private void walk() throws RecordException {
+        int p = ws(off);
+        if (p >= end) {
             throw new RecordException(RecordException.Reason.INVALID_JSON, "empty record");
         }
+        int depth = 0;
+        int state = VALUE;
         while (true) {
-            switch (t) {
-                case FIELD_NAME -> member(p.currentName(), depth);
-                case START_OBJECT, START_ARRAY -> {
+            if (state == VALUE) {
+                if (p >= end) {
+                    throw truncated();
+                }
+                byte c = buf[p];
+                int entry = depth > 0 && fObject[depth - 1] ? pKey : p;
+                if (c == '{' || c == '[') {
                     if (depth + 1 > maxDepth) {
                         throw new RecordException(RecordException.Reason.TOO_DEEP, "nesting deeper than " + maxDepth);
                     }
-                    openContainer(p, depth, t == JsonToken.START_OBJECT);
+                    openContainer(depth, c == '{', entry);
                     depth++;
+                    p = ws(p + 1);
+                    if (p >= end) {
+                        throw truncated();
+                    }
+                    byte close = c == '{' ? (byte) '}' : (byte) ']';
+                    if (buf[p] == close) {
+                        depth--;
+                        closeContainer(depth, p + 1);
+                        p++;
+                        state = AFTER;
+                    } else {
+                        state = c == '{' ? MEMBER : VALUE;
+                    }
+                } else {
+                    int ve;
+                    if (c == '"') {
+                        ve = stringEnd(p);
+                    } else if (c == '-' || (c >= '0' && c <= '9')) {
+                        ve = numberEnd(p);
+                    } else if (c == 't') {
+                        ve = literal(p, "true");
+                    } else if (c == 'f') {
+                        ve = literal(p, "false");
+                    } else if (c == 'n') {
+                        ve = literal(p, "null");
+                    } else {
+                        throw unexpected(p);
+                    }
+                    scalar(depth, c, p, ve, entry);
+                    p = ve;
+                    state = AFTER;
                 }
-                case END_OBJECT, END_ARRAY -> {
+            } else if (state == AFTER) {
+                p = ws(p);
+                if (depth == 0) {
+                    if (p != end) {
+                        throw new RecordException(RecordException.Reason.INVALID_JSON,
+                                "invalid JSON at byte " + (p - off) + ": more than one value in the record");
+                    }
+                    return;
+                }
+                if (p >= end) {
+                    throw truncated();
+                }
+                byte c = buf[p];
+                boolean object = fObject[depth - 1];
+                if (c == ',') {
+                    p = ws(p + 1);
+                    state = object ? MEMBER : VALUE;
+                } else if (c == (object ? '}' : ']')) {
                     depth--;
-                    closeContainer(p, depth);
+                    closeContainer(depth, p + 1);
+                    p++;
+                } else {
+                    throw unexpected(p);
                 }
-                default -> scalar(p, t, depth);
+            } else {
+                if (p >= end) {
+                    throw truncated();
+                }
+                if (buf[p] != '"') {
+                    throw unexpected(p);
+                }
+                int ke = stringEnd(p);
+                member(depth, p, ke);
+                p = ws(ke);
+                if (p >= end) {
+                    throw truncated();
+                }
+                if (buf[p] != ':') {
+                    throw unexpected(p);
+                }
+                p = ws(p + 1);
+                state = VALUE;
             }
-            if (depth == 0 && t != JsonToken.FIELD_NAME) {
-                break;
-            }
-            t = p.nextToken();
-            if (t == null) {
-                throw new RecordException(RecordException.Reason.TRUNCATED, "truncated JSON: input ends inside a value");
-            }
-        }
-        if (p.nextToken() != null) {
-            throw new RecordException(RecordException.Reason.INVALID_JSON, "more than one JSON value in the record");
         }
     }
+
+    private int ws(int p) {
+        while (p < end) {
+            byte b = buf[p];
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                break;
+            }
+            p++;
+        }
+        return p;
+    }
+
+    /** The end of the string starting at {@code p} (past its closing quote); sets {@link #escaped}. */
+    private int stringEnd(int p) throws RecordException {
+        int i = p + 1;
+        boolean esc = false;
+        final byte[] b = buf;
+        final int e = end;
+        while (true) {
+            // eight plain bytes at a time: no quote, backslash, control character or non-ASCII byte among them
+            while (i + 8 <= e) {
+                long x = Utf8.word(b, i);
+                long q = x ^ 0x2222222222222222L;
+                long s = x ^ 0x5c5c5c5c5c5c5c5cL;
+                long special = ((q - ONES) & ~q) | ((s - ONES) & ~s) | ((x - 0x2020202020202020L) & ~x) | x;
+                if ((special & HIGHS) != 0) {
+                    break;
+                }
+                i += 8;
+            }
+            while (i < e && !STRING_SPECIAL[b[i] & 0xff]) {
+                i++;
+            }
+            if (i >= e) {
+                throw truncated();
+            }
+            byte c = b[i];
+            if (c < 0) {
+                int n = Utf8.sequence(b, i, e);
+                if (n < 0) {
+                    throw new RecordException(RecordException.Reason.INVALID_UTF8, "invalid UTF-8 at byte " + (i - off));
+                }
+                i += n;
+                continue;
+            }
+            if (c == '"') {
+                escaped = esc;
+                return i + 1;
+            }
+            if (c == '\\') {
+                if (i + 1 >= e) {
+                    throw truncated();
+                }
+                byte x = b[i + 1];
+                if (x == 'u') {
+                    if (i + 6 > e) {
+                        throw truncated();
+                    }
+                    for (int k = i + 2; k < i + 6; k++) {
+                        if (Character.digit(b[k], 16) < 0) {
+                            throw invalid(k, "invalid \\u escape");
+                        }
+                    }
+                    i += 6;
+                } else if (x == '"' || x == '\\' || x == '/' || x == 'b' || x == 'f' || x == 'n' || x == 'r' || x == 't') {
+                    i += 2;
+                } else {
+                    throw invalid(i, "invalid escape");
+                }
+                esc = true;
+            } else {
+                throw invalid(i, "control character in string");
+            }
+        }
+    }
+
+    private int numberEnd(int p) throws RecordException {
+        int i = p;
+        if (buf[i] == '-') {
+            i++;
+        }
+        if (i >= end) {
+            throw truncated();
+        }
+        if (buf[i] == '0') {
+            i++;
+        } else if (buf[i] >= '1' && buf[i] <= '9') {
+            i = digits(i);
+        } else {
+            throw invalid(i, "invalid number");
+        }
+        if (i < end && buf[i] == '.') {
+            i++;
+            if (i >= end) {
+                throw truncated();
+            }
+            if (buf[i] < '0' || buf[i] > '9') {
+                throw invalid(i, "invalid number");
+            }
+            i = digits(i);
+        }
+        if (i < end && (buf[i] == 'e' || buf[i] == 'E')) {
+            i++;
+            if (i < end && (buf[i] == '+' || buf[i] == '-')) {
+                i++;
+            }
+            if (i >= end) {
+                throw truncated();
+            }
+            if (buf[i] < '0' || buf[i] > '9') {
+                throw invalid(i, "invalid number");
+            }
+            i = digits(i);
+        }
+        if (i - p > MAX_NUMBER_CHARS) {
+            throw new RecordException(RecordException.Reason.LIMIT, "a number longer than " + MAX_NUMBER_CHARS
+                    + " characters at byte " + (p - off));
+        }
+        return i;
+    }
+
+    private int digits(int i) {
+        while (i < end && buf[i] >= '0' && buf[i] <= '9') {
+            i++;
+        }
+        return i;
+    }
+
+    private int literal(int p, String word) throws RecordException {
+        int n = word.length();
+        for (int k = 0; k < n; k++) {
+            if (p + k >= end) {
+                throw truncated();
+            }
+            if (buf[p + k] != word.charAt(k)) {
+                throw unexpected(p);
+            }
+        }
+        return p + n;
+    }
+
+    private RecordException truncated() {
+        return new RecordException(RecordException.Reason.TRUNCATED, "truncated JSON: input ends inside a value");
+    }
+
+    private RecordException unexpected(int p) {
+        return invalid(p, "unexpected character");
+    }
+
+    private RecordException invalid(int p, String what) {
+        return new RecordException(RecordException.Reason.INVALID_JSON, "invalid JSON at byte " + (p - off) + ": " + what);
+    }
+
+    /** The Java string of the JSON string at {@code [vs, ve)} (quotes included), escapes decoded. */
+    private String stringValue(int vs, int ve, boolean esc) {
+        if (!esc) {
+            return new String(buf, vs + 1, ve - vs - 2, StandardCharsets.UTF_8);
+        }
+        StringBuilder sb = text;
+        sb.setLength(0);
+        int i = vs + 1;
+        int last = ve - 1;
+        int run = i;
+        while (i < last) {
+            if (buf[i] != '\\') {
+                i++;
+                continue;
+            }
+            if (i > run) {
+                sb.append(new String(buf, run, i - run, StandardCharsets.UTF_8));
+            }
+            byte x = buf[i + 1];
+            switch (x) {
+                case 'u' -> {
+                    sb.append((char) Integer.parseInt(new String(buf, i + 2, 4, StandardCharsets.US_ASCII), 16));
+                    i += 6;
+                }
+                case 'b' -> { sb.append('\b'); i += 2; }
+                case 'f' -> { sb.append('\f'); i += 2; }
+                case 'n' -> { sb.append('\n'); i += 2; }
+                case 'r' -> { sb.append('\r'); i += 2; }
+                case 't' -> { sb.append('\t'); i += 2; }
+                default -> { sb.append((char) x); i += 2; }
+            }
+            run = i;
+        }
+        if (last > run) {
+            sb.append(new String(buf, run, last - run, StandardCharsets.UTF_8));
+        }
+        String s = sb.toString();
+        sb.setLength(0);
+        return s;
+    }
+
+    // ---- classification --------------------------------------------------------------------------------
 
     private void ensureFrames(int depth) {
         if (depth >= fState.length) {
@@ -231,27 +499,41 @@ public final class JsonMasker {
             fState = Arrays.copyOf(fState, n);
             fCls = Arrays.copyOf(fCls, n);
             fRank = Arrays.copyOf(fRank, n);
-            fName = Arrays.copyOf(fName, n);
+            fHolds = Arrays.copyOf(fHolds, n);
             fEntry = Arrays.copyOf(fEntry, n);
             fObject = Arrays.copyOf(fObject, n);
         }
     }
 
-    /** Classifies the member {@code name} of the object at the top of the stack. */
-    private void member(String name, int depth) {
+    /** Classifies the member whose name is the JSON string {@code [ks, ke)} in the object at the top. */
+    private void member(int depth, int ks, int ke) {
         int f = depth - 1;
-        PathAutomaton.State st = fState[f].next(name);
+        boolean esc = escaped;
+        PathAutomaton.State parent = fState[f];
+        PathAutomaton.State st;
+        String decoded = null;
+        if (parent.isDead()) {
+            st = parent;
+        } else if (!esc) {
+            st = parent.next(buf, ks + 1, ke - ks - 2);
+        } else {
+            decoded = stringValue(ks, ke, true);
+            st = parent.next(decoded);
+        }
         FieldRule rule = st.rule();
         DataClass cls;
         byte rank;
+        boolean holds = false;
         if (rule != null) {
             cls = rule.dataClass();
             rank = RANK_RULE;
         } else if (fRank[f] == RANK_RULE) {
             cls = fCls[f];
             rank = RANK_RULE;
-        } else {
-            DataClass h = heuristics == null ? null : heuristics.classify(fName[f], name);
+        } else if (heuristics != null) {
+            NameHeuristics.Verdict v = verdict(ks, ke, esc, decoded);
+            DataClass h = v.classIn(fHolds[f]);
+            holds = v.holdsPerson();
             if (h != null) {
                 cls = h;
                 rank = RANK_HEURISTIC;
@@ -259,50 +541,72 @@ public final class JsonMasker {
                 cls = fCls[f];
                 rank = fRank[f];
             }
+        } else {
+            cls = fCls[f];
+            rank = fRank[f];
         }
-        pName = name;
+        pKey = ks;
         pState = st;
         pCls = cls;
         pRank = rank;
+        pHolds = holds;
     }
 
-    private boolean inObject(int depth) {
-        return depth > 0 && fObject[depth - 1];
-    }
-
-    private DataClass ctxClass(int depth) {
-        if (depth == 0) {
-            return null;
+    /** The heuristics' verdict on a member name, cached by the name's bytes. */
+    private NameHeuristics.Verdict verdict(int ks, int ke, boolean esc, String decoded) {
+        int from = ks + 1;
+        int len = ke - ks - 2;
+        int h = 0x811c9dc5;
+        for (int i = from; i < from + len; i++) {
+            h = (h ^ buf[i]) * 0x01000193;
         }
-        return fObject[depth - 1] ? pCls : fCls[depth - 1];
+        int slot = (h ^ (h >>> 15)) & (NAME_CACHE_SIZE - 1);
+        for (int probe = 0; probe < 8; probe++) {
+            byte[] k = nameKeys[slot];
+            if (k == null) {
+                break;
+            }
+            if (k.length == len && Arrays.equals(k, 0, len, buf, from, from + len)) {
+                return nameVerdicts[slot];
+            }
+            slot = (slot + 1) & (NAME_CACHE_SIZE - 1);
+        }
+        String name = decoded != null ? decoded : stringValue(ks, ke, esc);
+        NameHeuristics.Verdict v = heuristics.verdict(name);
+        if (nameKeys[slot] == null && nameCount < NAME_CACHE_SIZE / 2) {
+            nameKeys[slot] = Arrays.copyOfRange(buf, from, from + len);
+            nameVerdicts[slot] = v;
+            nameCount++;
+        }
+        return v;
     }
 
-    private void openContainer(JsonParser p, int depth, boolean object) throws RecordException {
+    private void openContainer(int depth, boolean object, int entry) {
         ensureFrames(depth);
         DataClass cls;
         byte rank;
         PathAutomaton.State st;
-        String name;
+        boolean holds;
         if (depth == 0) {
             cls = null;
             rank = RANK_NONE;
             st = start;
-            name = null;
+            holds = false;
         } else if (fObject[depth - 1]) {
             cls = pCls;
             rank = pRank;
             st = pState;
-            name = pName;
+            holds = pHolds;
         } else {
             cls = fCls[depth - 1];
             rank = fRank[depth - 1];
             st = fState[depth - 1];
-            name = fName[depth - 1];
+            holds = fHolds[depth - 1];
         }
         fState[depth] = st;
         fCls[depth] = cls;
         fRank[depth] = rank;
-        fName[depth] = name;
+        fHolds[depth] = holds;
         fObject[depth] = object;
         fEntry[depth] = -1;
         if (cls != null && !cls.isNone()) {
@@ -315,17 +619,15 @@ public final class JsonMasker {
                 if (depth == 0) {
                     markDropRecordWhereDropped(cls);
                 } else {
-                    int vs = tokenStart(p);
-                    fEntry[depth] = inObject(depth) ? keyStart(vs) : vs;
+                    fEntry[depth] = entry;
                 }
             }
         }
     }
 
-    private void closeContainer(JsonParser p, int depth) throws RecordException {
+    private void closeContainer(int depth, int valueEnd) {
         int entry = fEntry[depth];
         if (entry >= 0) {
-            int valueEnd = tokenStart(p) + 1;
             dropEntry(fCls[depth], entry, valueEnd);
         }
     }
@@ -338,15 +640,17 @@ public final class JsonMasker {
         }
     }
 
-    private void scalar(JsonParser p, JsonToken t, int depth) throws IOException, RecordException {
-        DataClass cls = ctxClass(depth);
-        boolean string = t == JsonToken.VALUE_STRING;
+    /** Masks the scalar at {@code [vs, ve)}, whose first byte is {@code c}. */
+    private void scalar(int depth, byte c, int vs, int ve, int entry) {
+        DataClass cls = depth == 0 ? null : fObject[depth - 1] ? pCls : fCls[depth - 1];
+        boolean string = c == '"';
+        boolean esc = escaped;
         if (cls != null && cls.isNone()) {
             return;
         }
-        if (t == JsonToken.VALUE_NULL) {
+        if (c == 'n') {
             if (cls != null && plan.anyDrop(cls)) {
-                dropScalar(p, cls, depth);
+                dropScalar(cls, depth, vs, ve, entry);
             }
             return;
         }
@@ -355,7 +659,7 @@ public final class JsonMasker {
         boolean needScan = false;
         if (cls != null) {
             classCounts[cls.id()]++;
-            boolean number = t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT;
+            boolean number = c == '-' || (c >= '0' && c <= '9');
             for (int s = 0; s < segs; s++) {
                 Action a = plan.action(s, cls);
                 switch (a.kind()) {
@@ -364,17 +668,25 @@ public final class JsonMasker {
                     case DROP -> { }
                     case NULLIFY, REPLACE -> {
                         if (edit < 0) {
-                            value = p.getText();
-                            edit = valueEdit(p, t);
+                            edit = newEdit(vs, ve);
                         }
                         int mark = repl[s].len;
-                        a.replace(value, number, repl[s]);
+                        byte[] k = constant[s][cls.id()];
+                        if (k != null) {
+                            repl[s].write(k, 0, k.length);
+                        } else {
+                            if (value == null) {
+                                value = string ? stringValue(vs, ve, esc)
+                                        : new String(buf, vs, ve - vs, StandardCharsets.ISO_8859_1);
+                            }
+                            a.replace(value, number, repl[s]);
+                        }
                         setReplacement(edit, s, mark);
                     }
                 }
             }
             if (plan.anyDrop(cls)) {
-                dropScalar(p, cls, depth);
+                dropScalar(cls, depth, vs, ve, entry);
             }
             if (!needScan) {
                 return;
@@ -383,7 +695,7 @@ public final class JsonMasker {
             return;
         }
         if (value == null) {
-            value = p.getText();
+            value = stringValue(vs, ve, esc);
         }
         List<Finding> found = detectors.scan(value);
         if (found.isEmpty()) {
@@ -420,7 +732,7 @@ public final class JsonMasker {
             if (changed) {
                 text.append(value, pos, value.length());
                 if (edit < 0) {
-                    edit = valueEdit(p, t);
+                    edit = newEdit(vs, ve);
                 }
                 int mark = repl[s].len;
                 repl[s].string(text);
@@ -429,29 +741,24 @@ public final class JsonMasker {
         }
     }
 
-    private void dropScalar(JsonParser p, DataClass cls, int depth) throws RecordException {
-        int vs = tokenStart(p);
+    private void dropScalar(DataClass cls, int depth, int vs, int ve, int entry) {
         if (depth == 0) {
             markDropRecordWhereDropped(cls);
             return;
         }
-        int entry = inObject(depth) ? keyStart(vs) : vs;
-        dropEntry(cls, entry, scalarEnd(vs));
+        dropEntry(cls, entry, ve);
     }
 
     /** Deletes an object member or array element, with one adjacent comma, in the segments that drop {@code cls}. */
     private void dropEntry(DataClass cls, int entryStart, int valueEnd) {
         int from = entryStart;
         int to = valueEnd;
-        int j = valueEnd;
-        while (j < end && isWs(buf[j])) {
-            j++;
-        }
+        int j = ws(valueEnd);
         if (j < end && buf[j] == ',') {
             to = j + 1;
         } else {
             int k = entryStart - 1;
-            while (k >= off && isWs(buf[k])) {
+            while (k >= off && (buf[k] == ' ' || buf[k] == '\n' || buf[k] == '\r' || buf[k] == '\t')) {
                 k--;
             }
             if (k >= off && buf[k] == ',') {
@@ -467,85 +774,11 @@ public final class JsonMasker {
         }
     }
 
-    private static boolean isWs(byte b) {
-        return b == ' ' || b == '\t' || b == '\n' || b == '\r';
-    }
-
-    private int valueEdit(JsonParser p, JsonToken t) {
-        int vs = tokenStart(p);
-        return newEdit(vs, scalarEnd(vs));
-    }
+    // ---- edits and output ------------------------------------------------------------------------------
 
     private void setReplacement(int edit, int s, int mark) {
         rOff[edit * segs + s] = mark;
         rLen[edit * segs + s] = repl[s].len - mark;
-    }
-
-    private int tokenStart(JsonParser p) {
-        return off + (int) p.currentTokenLocation().getByteOffset();
-    }
-
-    /** The end of the scalar starting at {@code vs}: past the closing quote, the last digit, or the literal. */
-    private int scalarEnd(int vs) {
-        byte b = buf[vs];
-        int i = vs + 1;
-        if (b == '"') {
-            while (i < end) {
-                byte c = buf[i];
-                if (c == '\\') {
-                    i += 2;
-                } else if (c == '"') {
-                    return i + 1;
-                } else {
-                    i++;
-                }
-            }
-            return end;
-        }
-        if (b == 't' || b == 'n') {
-            return vs + 4;
-        }
-        if (b == 'f') {
-            return vs + 5;
-        }
-        while (i < end) {
-            byte c = buf[i];
-            if ((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-                i++;
-            } else {
-                break;
-            }
-        }
-        return i;
-    }
-
-    /** The opening quote of the key of the member whose value starts at {@code vs}. */
-    private int keyStart(int vs) throws RecordException {
-        int k = vs - 1;
-        while (k > off && isWs(buf[k])) {
-            k--;
-        }
-        if (buf[k] != ':') {
-            throw new RecordException(RecordException.Reason.INTERNAL, "cannot locate member key");
-        }
-        k--;
-        while (k > off && isWs(buf[k])) {
-            k--;
-        }
-        k--; // before the key's closing quote
-        while (k >= off) {
-            if (buf[k] == '"') {
-                int j = k - 1;
-                while (j >= off && buf[j] == '\\') {
-                    j--;
-                }
-                if (((k - 1 - j) & 1) == 0) {
-                    return k;
-                }
-            }
-            k--;
-        }
-        throw new RecordException(RecordException.Reason.INTERNAL, "cannot locate member key");
     }
 
     private int newEdit(int from, int to) {

@@ -102,7 +102,8 @@ class HostileInputTest {
             "[" + CANARY + "]", "{\"a\":NaN,\"c\":\"" + CANARY + "\"}", "", "   ", "{\"a\":1,}", "{\"" + CANARY + "\"}"};
         for (String s : bad) {
             RecordException e = refuse(PLAN, s.getBytes(StandardCharsets.UTF_8));
-            assertThat(e.getMessage()).matches("(invalid JSON( at byte \\d+)?|empty record|more than one JSON value in the record|truncated JSON: input ends inside a value)");
+            assertThat(e.getMessage()).matches("(invalid JSON at byte \\d+: (unexpected character|invalid number|more than one value in the record)"
+                    + "|empty record|truncated JSON: input ends inside a value)");
         }
     }
 
