@@ -2,6 +2,9 @@ package dev.veil.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -9,6 +12,10 @@ import java.util.Arrays;
  * is skipped up to its newline and reported as oversize, so one huge record cannot exhaust memory.
  */
 final class LineReader {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long NEWLINES = 0x0a0a0a0a0a0a0a0aL;
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
     private final InputStream in;
     private final int maxLine;
     private byte[] buf = new byte[1 << 16];
@@ -35,6 +42,14 @@ final class LineReader {
     boolean next() throws IOException {
         oversize = false;
         while (true) {
+            // skip eight bytes at a time while none of them is a newline
+            while (scan + 8 <= limit) {
+                long x = (long) LONGS.get(buf, scan) ^ NEWLINES;
+                if (((x - ONES) & ~x & HIGHS) != 0) {
+                    break;
+                }
+                scan += 8;
+            }
             for (int i = scan; i < limit; i++) {
                 if (buf[i] == '\n') {
                     emit(start, i);

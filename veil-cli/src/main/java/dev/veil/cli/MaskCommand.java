@@ -71,6 +71,10 @@ final class MaskCommand implements Callable<Integer> {
             description = "Deeper nesting is quarantined. Default: ${DEFAULT-VALUE}.")
     int maxDepth;
 
+    @Option(names = "--threads", paramLabel = "N", description = "Worker threads that mask in parallel; output keeps"
+            + " input order. Default: the number of CPUs (${DEFAULT-VALUE} = auto).", defaultValue = "0")
+    int threads;
+
     @Option(names = "--progress", negatable = true, description = "Progress bar on stderr (default: when stderr is a"
             + " terminal and the input is files).")
     Boolean progress;
@@ -169,18 +173,38 @@ final class MaskCommand implements Callable<Integer> {
                         : Files.newOutputStream(output), 1 << 18);
             }
             try (Quarantine q = new Quarantine(quarantineFile, sealer, plan.policy().version())) {
-                JsonMasker masker = new JsonMasker(plan);
-                for (String in : ins) {
-                    String source = in.equals("-") ? "stdin" : in;
-                    try (InputStream is = in.equals("-") ? new NonClosingIn(System.in) : Files.newInputStream(Path.of(in))) {
-                        maskStream(is, source, masker, outs, q, stats, bar, err);
+                int workers = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+                Pipeline pipeline = new Pipeline(plan, q, workers, maxRecordBytes);
+                long[] counts = pipeline.run(ins, chunk -> {
+                    for (int s = 0; s < n; s++) {
+                        outs[s].write(chunk.views[s].buf, 0, chunk.views[s].len);
+                        stats.written[s] += chunk.written[s];
+                        stats.dropped[s] += chunk.dropped[s];
+                        stats.changed[s] += chunk.changed[s];
                     }
-                }
-                long[] counts = masker.classCounts();
+                    for (String line : chunk.quarantine) {
+                        q.write(line);
+                    }
+                    for (int i = 0; i < chunk.reasons.size(); i++) {
+                        stats.refuse(RecordException.Reason.valueOf(chunk.reasons.get(i)));
+                        report(err, stats, chunk.reports.get(i));
+                    }
+                    stats.records += chunk.records;
+                    stats.blank += chunk.blank;
+                    stats.oversize += chunk.oversize;
+                    bar.update(chunk.bytesConsumed, stats.records);
+                    if (chunk.lastOfSource) {
+                        bar.finishFile(chunk.bytesConsumed);
+                    }
+                });
                 for (DataClass c : plan.policy().classTable().classes()) {
                     stats.perClass.put(c.name(), counts[c.id()]);
                 }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("veil mask: interrupted");
+            return ExitCodes.IO;
         } catch (NoSuchFileException | FileNotFoundException e) {
             err.println("veil mask: no such file or folder: " + e.getMessage());
             return ExitCodes.IO;
@@ -205,50 +229,7 @@ final class MaskCommand implements Callable<Integer> {
         return stats.quarantined > 0 ? ExitCodes.QUARANTINED : ExitCodes.OK;
     }
 
-    private void maskStream(InputStream is, String source, JsonMasker masker, OutputStream[] outs, Quarantine q,
-                            Stats stats, Progress bar, PrintWriter err) throws IOException {
-        LineReader r = new LineReader(is, maxRecordBytes);
-        int n = outs.length;
-        while (r.next()) {
-            if (r.oversize) {
-                stats.oversize++;
-                stats.refuse(RecordException.Reason.TOO_LARGE);
-                report(err, stats, source, r.lineNumber, "record of " + r.oversizeBytes + " bytes is larger than the limit of "
-                        + maxRecordBytes);
-                q.add(source, r.lineNumber, RecordException.Reason.TOO_LARGE.name(), "record larger than the limit",
-                        r.oversizeBytes, null, 0, 0);
-            } else if (isBlank(r.lineBuf, r.off, r.len)) {
-                stats.blank++;
-            } else {
-                stats.records++;
-                try {
-                    Views v = masker.mask(r.lineBuf, r.off, r.len);
-                    for (int s = 0; s < n; s++) {
-                        if (v.dropped(s)) {
-                            stats.dropped[s]++;
-                            continue;
-                        }
-                        v.writeTo(s, outs[s]);
-                        outs[s].write('\n');
-                        stats.written[s]++;
-                        if (v.changed(s)) {
-                            stats.changed[s]++;
-                        }
-                    }
-                } catch (RecordException e) {
-                    stats.refuse(e.reason());
-                    report(err, stats, source, r.lineNumber, e.getMessage());
-                    q.add(source, r.lineNumber, e.reason().name(), e.getMessage(), r.len, r.lineBuf, r.off, r.len);
-                }
-            }
-            if ((r.lineNumber & 0xfff) == 0) {
-                bar.update(r.bytesConsumed, stats.records);
-            }
-        }
-        bar.finishFile(r.bytesConsumed);
-    }
-
-    private static boolean isBlank(byte[] b, int off, int len) {
+    static boolean isBlank(byte[] b, int off, int len) {
         for (int i = off; i < off + len; i++) {
             if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
                 return false;
@@ -257,9 +238,9 @@ final class MaskCommand implements Callable<Integer> {
         return true;
     }
 
-    private static void report(PrintWriter err, Stats stats, String source, long line, String why) {
+    private static void report(PrintWriter err, Stats stats, String message) {
         if (stats.quarantined <= MAX_REPORTED) {
-            err.println("veil mask: " + source + ":" + line + ": quarantined: " + why);
+            err.println("veil mask: " + message);
         } else if (stats.quarantined == MAX_REPORTED + 1) {
             err.println("veil mask: further quarantined records are counted in the summary only");
         }
@@ -337,15 +318,4 @@ final class MaskCommand implements Callable<Integer> {
         }
     }
 
-    /** Standard input that the run must not close. */
-    private static final class NonClosingIn extends java.io.FilterInputStream {
-        NonClosingIn(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public void close() {
-            // leave standard input open
-        }
-    }
 }

@@ -29,11 +29,19 @@ final class Quarantine implements Closeable {
         return sealer != null;
     }
 
-    void add(String source, long line, String reason, String error, long bytes, byte[] record, int off, int len)
-            throws IOException {
-        if (out == null) {
-            return;
+    boolean enabled() {
+        return out != null;
+    }
+
+    /** Writes an entry made by {@link #entry}. */
+    void write(String entry) throws IOException {
+        if (out != null) {
+            out.write(entry);
         }
+    }
+
+    /** One entry as a JSON line (thread-safe: workers build entries, the writer writes them in order). */
+    String entry(String source, long line, String reason, String error, long bytes, byte[] record, int off, int len) {
         StringBuilder sb = new StringBuilder(128);
         sb.append("{\"source\":");
         json(sb, source);
@@ -46,7 +54,7 @@ final class Quarantine implements Closeable {
             sb.append(",\"sealed\":\"").append(Base64.getUrlEncoder().withoutPadding().encodeToString(sealed)).append('"');
         }
         sb.append("}\n");
-        out.write(sb.toString());
+        return sb.toString();
     }
 
     /** Associated data binding a sealed record to where it came from. */
