@@ -143,6 +143,39 @@ class VeilCommandTest {
     }
 
     @Test
+    void parallelWorkersKeepInputOrder() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 30_000; i++) {
+            sb.append(i % 997 == 0 ? "{\"broken\":\n" : "{\"i\":" + i + ",\"customer\":{\"email\":\"u" + i + "@example.com\"}}\n");
+        }
+        Path in = write("many.jsonl", sb.toString());
+        Path one = dir.resolve("one.jsonl");
+        Path two = dir.resolve("two.jsonl");
+        assertThat(veil("mask", "-p", EXAMPLE.toString(), "-s", "support", "--threads", "1", in.toString(), "-o", one.toString()))
+                .isEqualTo(ExitCodes.QUARANTINED);
+        assertThat(veil("mask", "-p", EXAMPLE.toString(), "-s", "support", "--threads", "3", in.toString(), "-o", two.toString()))
+                .isEqualTo(ExitCodes.QUARANTINED);
+        List<String> lines = Files.readAllLines(two);
+        assertThat(lines).isEqualTo(Files.readAllLines(one)).hasSize(30_000 - 31);
+        assertThat(lines.get(0)).isEqualTo("{\"i\":1,\"customer\":{\"email\":\"u*@example.com\"}}");
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("{\"i\":29999,\"customer\":{\"email\":\"u*****@example.com\"}}");
+        assertThat(err.toString()).contains("many.jsonl:998: quarantined: truncated JSON", "quarantined: 31 (truncated 31)");
+    }
+
+    @Test
+    void readsStandardInput() throws Exception {
+        java.io.InputStream saved = System.in;
+        Path o = dir.resolve("o.jsonl");
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("{\"customer\":{\"ssn\":\"123-45-6789\"}}\n".getBytes(StandardCharsets.UTF_8)));
+            assertThat(veil("mask", "-p", EXAMPLE.toString(), "-s", "support", "-o", o.toString())).isZero();
+        } finally {
+            System.setIn(saved);
+        }
+        assertThat(Files.readString(o)).isEqualTo("{\"customer\":{\"ssn\":\"***-**-6789\"}}\n");
+    }
+
+    @Test
     void usageErrorsSayWhatToDo() {
         assertThat(veil("mask", "-p", EXAMPLE.toString(), "--all-segments")).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).isEqualTo("veil mask: --all-segments needs --out-dir DIR (one output file per segment)\n"
