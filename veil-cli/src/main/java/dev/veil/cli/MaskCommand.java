@@ -1,8 +1,6 @@
 package dev.veil.cli;
 
-import dev.veil.core.codec.JsonMasker;
 import dev.veil.core.codec.RecordException;
-import dev.veil.core.codec.Views;
 import dev.veil.core.engine.Limits;
 import dev.veil.core.engine.Plan;
 import dev.veil.core.engine.PlanException;
@@ -14,7 +12,6 @@ import dev.veil.core.policy.Policy;
 import java.io.BufferedOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -163,6 +163,18 @@ class VeilCommandTest {
     }
 
     @Test
+    void progressBarWhenAskedFor() throws Exception {
+        Path in = write("p.jsonl", "{\"a\":1}\n".repeat(100));
+        assertThat(veil("mask", "-p", EXAMPLE.toString(), "-s", "support", "--progress", in.toString(), "-o",
+                dir.resolve("o.jsonl").toString())).isZero();
+        assertThat(err.toString()).contains("\r[==============================] 100%  100 records");
+        err.getBuffer().setLength(0);
+        assertThat(veil("mask", "-p", EXAMPLE.toString(), "-s", "support", in.toString(), "-o",
+                dir.resolve("o2.jsonl").toString())).isZero();
+        assertThat(err.toString()).doesNotContain("%  ");
+    }
+
+    @Test
     void readsStandardInput() throws Exception {
         java.io.InputStream saved = System.in;
         Path o = dir.resolve("o.jsonl");

@@ -4,10 +4,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
-/** Strict UTF-8 validation (no overlongs, no surrogates, nothing above U+10FFFF) with an ASCII fast path. */
-public final class Utf8 {
+/** Strict UTF-8 validation (no overlongs, no surrogates, nothing above U+10FFFF) and word-at-a-time reads. */
+final class Utf8 {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long HIGH_BITS = 0x8080808080808080L;
 
     private Utf8() {
     }
@@ -52,52 +51,5 @@ public final class Utf8 {
     /** Eight bytes of {@code b} from {@code i}, little-endian. */
     static long word(byte[] b, int i) {
         return (long) LONGS.get(b, i);
-    }
-
-    /** The offset of the first byte that is not valid UTF-8, or -1 when {@code [off, off+len)} is valid. */
-    public static int firstInvalid(byte[] b, int off, int len) {
-        int i = off;
-        int end = off + len;
-        while (i < end) {
-            if (i + 8 <= end && ((long) LONGS.get(b, i) & HIGH_BITS) == 0) {
-                i += 8;
-                continue;
-            }
-            int c = b[i] & 0xff;
-            if (c < 0x80) {
-                i++;
-                continue;
-            }
-            int need;
-            int min;
-            if (c >= 0xc2 && c <= 0xdf) {
-                need = 1;
-                min = 0x80;
-            } else if (c >= 0xe0 && c <= 0xef) {
-                need = 2;
-                min = 0x800;
-            } else if (c >= 0xf0 && c <= 0xf4) {
-                need = 3;
-                min = 0x10000;
-            } else {
-                return i;
-            }
-            if (i + need >= end) {
-                return i;
-            }
-            int cp = c & (0x3f >> need);
-            for (int k = 1; k <= need; k++) {
-                int cc = b[i + k] & 0xff;
-                if ((cc & 0xc0) != 0x80) {
-                    return i;
-                }
-                cp = (cp << 6) | (cc & 0x3f);
-            }
-            if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-                return i;
-            }
-            i += need + 1;
-        }
-        return -1;
     }
 }
