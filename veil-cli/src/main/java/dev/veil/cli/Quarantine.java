@@ -1,5 +1,6 @@
 package dev.veil.cli;
 
+import dev.veil.core.codec.JsonText;
 import dev.veil.core.keys.Sealer;
 import java.io.BufferedWriter;
 import java.io.Closeable;
@@ -44,9 +45,9 @@ final class Quarantine implements Closeable {
     String entry(String source, long line, String reason, String error, long bytes, byte[] record, int off, int len) {
         StringBuilder sb = new StringBuilder(128);
         sb.append("{\"source\":");
-        json(sb, source);
+        JsonText.quote(source, sb);
         sb.append(",\"line\":").append(line).append(",\"reason\":\"").append(reason).append("\",\"error\":");
-        json(sb, error);
+        JsonText.quote(error, sb);
         sb.append(",\"bytes\":").append(bytes).append(",\"policy\":\"").append(policyVersion).append('"');
         if (sealer != null && record != null) {
             byte[] ctx = context(source, line);
@@ -60,21 +61,6 @@ final class Quarantine implements Closeable {
     /** Associated data binding a sealed record to where it came from. */
     static byte[] context(String source, long line) {
         return ("veil-quarantine:" + source + ":" + line).getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void json(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        sb.append('"');
     }
 
     @Override

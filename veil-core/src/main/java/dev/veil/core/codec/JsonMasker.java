@@ -389,33 +389,31 @@ public final class JsonMasker {
             throw invalid(i, "invalid number");
         }
         if (i < end && buf[i] == '.') {
-            i++;
-            if (i >= end) {
-                throw truncated();
-            }
-            if (buf[i] < '0' || buf[i] > '9') {
-                throw invalid(i, "invalid number");
-            }
-            i = digits(i);
+            i = requiredDigits(i + 1);
         }
         if (i < end && (buf[i] == 'e' || buf[i] == 'E')) {
             i++;
             if (i < end && (buf[i] == '+' || buf[i] == '-')) {
                 i++;
             }
-            if (i >= end) {
-                throw truncated();
-            }
-            if (buf[i] < '0' || buf[i] > '9') {
-                throw invalid(i, "invalid number");
-            }
-            i = digits(i);
+            i = requiredDigits(i);
         }
         if (i - p > MAX_NUMBER_CHARS) {
             throw new RecordException(RecordException.Reason.LIMIT, "a number longer than " + MAX_NUMBER_CHARS
                     + " characters at byte " + (p - off));
         }
         return i;
+    }
+
+    /** One or more digits from {@code i} (a fraction or an exponent). */
+    private int requiredDigits(int i) throws RecordException {
+        if (i >= end) {
+            throw truncated();
+        }
+        if (buf[i] < '0' || buf[i] > '9') {
+            throw invalid(i, "invalid number");
+        }
+        return digits(i);
     }
 
     private int digits(int i) {

@@ -2,6 +2,7 @@ package dev.veil.core.policy;
 
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
+import dev.veil.core.codec.JsonText;
 import dev.veil.core.policy.YamlNodes.At;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -161,15 +162,18 @@ public final class PolicyLoader {
                     scan, Collections.unmodifiableMap(segments), consent, grants, List.copyOf(streams));
         }
 
-        private Map<String, KeySpec> readKeys(At at) {
-            Map<String, KeySpec> out = new LinkedHashMap<>();
+        /** The entries of an optional mapping section: empty when absent, null-valued or (reported) not a mapping. */
+        private Map<String, At> section(At at) {
             if (at == null || y.isNull(at)) {
-                return out;
+                return Map.of();
             }
             Map<String, At> m = y.mapping(at, null);
-            if (m == null) {
-                return out;
-            }
+            return m == null ? Map.of() : m;
+        }
+
+        private Map<String, KeySpec> readKeys(At at) {
+            Map<String, KeySpec> out = new LinkedHashMap<>();
+            Map<String, At> m = section(at);
             for (Map.Entry<String, At> e : m.entrySet()) {
                 Map<String, At> ref = y.mapping(e.getValue(), orderedSet("keyset", "env"));
                 if (ref == null) {
@@ -197,13 +201,7 @@ public final class PolicyLoader {
 
         private Map<String, ClassSpec> readClasses(At at) {
             Map<String, ClassSpec> out = new LinkedHashMap<>();
-            if (at == null || y.isNull(at)) {
-                return out;
-            }
-            Map<String, At> m = y.mapping(at, null);
-            if (m == null) {
-                return out;
-            }
+            Map<String, At> m = section(at);
             for (Map.Entry<String, At> e : m.entrySet()) {
                 String cname = e.getKey();
                 if (DataClass.builtIn(cname) != null) {
@@ -265,13 +263,7 @@ public final class PolicyLoader {
 
         private List<FieldRule> readFields(At at, ClassTable table) {
             List<FieldRule> out = new ArrayList<>();
-            if (at == null || y.isNull(at)) {
-                return out;
-            }
-            Map<String, At> m = y.mapping(at, null);
-            if (m == null) {
-                return out;
-            }
+            Map<String, At> m = section(at);
             Map<PathPattern, Location> seen = new LinkedHashMap<>();
             for (Map.Entry<String, At> e : m.entrySet()) {
                 PathPattern path;
@@ -710,7 +702,7 @@ public final class PolicyLoader {
                     sb.append(',');
                 }
                 first = false;
-                quote(e.getKey(), sb);
+                JsonText.quote(e.getKey(), sb);
                 sb.append(':');
                 canonical(e.getValue(), sb);
             }
@@ -725,25 +717,11 @@ public final class PolicyLoader {
             }
             sb.append(']');
         } else if (n instanceof ScalarNode s) {
-            quote(s.getValue(), sb);
+            JsonText.quote(s.getValue(), sb);
         } else {
             sb.append("null");
         }
     }
 
-    private static void quote(String s, StringBuilder sb) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        sb.append('"');
-    }
 
 }
