@@ -166,7 +166,7 @@ final class MaskCommand implements Callable<Integer> {
                     outs[s] = new BufferedOutputStream(Files.newOutputStream(outDir.resolve(plan.segments().get(s) + ".jsonl")), 1 << 18);
                 }
             } else {
-                outs[0] = new BufferedOutputStream(output == null ? new NonClosing(System.out)
+                outs[0] = new BufferedOutputStream(output == null ? new NonClosingOut(System.out)
                         : Files.newOutputStream(output), 1 << 18);
             }
             try (Quarantine q = new Quarantine(quarantineFile, sealer, plan.policy().version())) {
@@ -297,22 +297,4 @@ final class MaskCommand implements Callable<Integer> {
             }
         }
     }
-
-    /** Standard output that the run must not close. */
-    private static final class NonClosing extends java.io.FilterOutputStream {
-        NonClosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
-        }
-    }
-
 }

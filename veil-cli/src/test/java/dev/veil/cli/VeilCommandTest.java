@@ -208,6 +208,36 @@ class VeilCommandTest {
     }
 
     @Test
+    void detectWritesOneFindingsObjectPerLine() throws Exception {
+        Path in = write("t.txt", "Mail ann@example.com now\n\nJosé 😀 4111 1111 1111 1111\n");
+        Path o = dir.resolve("f.jsonl");
+        assertThat(veil("detect", in.toString(), "-o", o.toString())).isZero();
+        assertThat(Files.readAllLines(o)).containsExactly(
+                "{\"findings\":[{\"type\":\"EMAIL\",\"start\":5,\"end\":20,\"score\":0.95}]}",
+                "{\"findings\":[]}",
+                "{\"findings\":[{\"type\":\"CREDIT_CARD\",\"start\":8,\"end\":27,\"score\":0.95}]}");
+    }
+
+    @Test
+    void detectJsonCarriesFieldPaths() throws Exception {
+        Path in = write("r.jsonl", "{\"a\":{\"note\":\"ip 10.0.0.1\"},\"l\":[\"x\",\"ann@example.com\"]}\n{\"broken\":\n");
+        Path o = dir.resolve("f.jsonl");
+        assertThat(veil("detect", "--json", in.toString(), "-o", o.toString())).isZero();
+        assertThat(Files.readAllLines(o)).containsExactly(
+                "{\"findings\":[{\"path\":\"a.note\",\"type\":\"IP_ADDRESS\",\"start\":3,\"end\":11,\"score\":0.85},"
+                        + "{\"path\":\"l[1]\",\"type\":\"EMAIL\",\"start\":0,\"end\":15,\"score\":0.95}]}",
+                "{\"findings\":[],\"error\":\"truncated JSON: input ends inside a value\"}");
+    }
+
+    @Test
+    void detectUsesPolicyClasses() throws Exception {
+        Path in = write("t.txt", "staff EMP-123456 joined\n");
+        Path o = dir.resolve("f.jsonl");
+        assertThat(veil("detect", "-p", EXAMPLE.toString(), in.toString(), "-o", o.toString())).isZero();
+        assertThat(Files.readString(o)).isEqualTo("{\"findings\":[{\"type\":\"EMPLOYEE_ID\",\"start\":6,\"end\":16,\"score\":1.00}]}\n");
+    }
+
+    @Test
     void keysCreateNeverOverwrites() throws Exception {
         Path k = dir.resolve("k.json");
         assertThat(veil("keys", "create", "--out", k.toString())).isZero();

@@ -36,24 +36,7 @@ public final class JsonMasker {
     private static final byte RANK_NONE = 0;
     private static final byte RANK_HEURISTIC = 1;
     private static final byte RANK_RULE = 2;
-    private static final int MAX_NUMBER_CHARS = 1000;
     private static final int NAME_CACHE_SIZE = 4096;
-
-    /** Bytes that end the fast path inside a string: quote, backslash, control characters, non-ASCII. */
-    private static final boolean[] STRING_SPECIAL = new boolean[256];
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
-
-    static {
-        for (int c = 0; c < 0x20; c++) {
-            STRING_SPECIAL[c] = true;
-        }
-        for (int c = 0x80; c < 0x100; c++) {
-            STRING_SPECIAL[c] = true;
-        }
-        STRING_SPECIAL['"'] = true;
-        STRING_SPECIAL['\\'] = true;
-    }
 
     private final Plan plan;
     private final int segs;
@@ -120,7 +103,7 @@ public final class JsonMasker {
     private byte[] buf;
     private int off;
     private int end;
-    private boolean escaped;
+    private final JsonLexer lx = new JsonLexer();
 
     public JsonMasker(Plan plan) {
         this.plan = plan;
@@ -184,6 +167,7 @@ public final class JsonMasker {
         this.buf = buf;
         this.off = off;
         this.end = off + len;
+        lx.reset(buf, off, end);
         edits = 0;
         Arrays.fill(dropRecord, false);
         for (ByteSink r : repl) {
@@ -201,7 +185,7 @@ public final class JsonMasker {
     private static final int MEMBER = 2;
 
     private void walk() throws RecordException {
-        int p = ws(off);
+        int p = lx.ws(off);
         if (p >= end) {
             throw new RecordException(RecordException.Reason.INVALID_JSON, "empty record");
         }
@@ -210,7 +194,7 @@ public final class JsonMasker {
         while (true) {
             if (state == VALUE) {
                 if (p >= end) {
-                    throw truncated();
+                    throw lx.truncated();
                 }
                 byte c = buf[p];
                 int entry = depth > 0 && fObject[depth - 1] ? pKey : p;
@@ -220,9 +204,9 @@ public final class JsonMasker {
                     }
                     openContainer(depth, c == '{', entry);
                     depth++;
-                    p = ws(p + 1);
+                    p = lx.ws(p + 1);
                     if (p >= end) {
-                        throw truncated();
+                        throw lx.truncated();
                     }
                     byte close = c == '{' ? (byte) '}' : (byte) ']';
                     if (buf[p] == close) {
@@ -236,24 +220,24 @@ public final class JsonMasker {
                 } else {
                     int ve;
                     if (c == '"') {
-                        ve = stringEnd(p);
+                        ve = lx.stringEnd(p);
                     } else if (c == '-' || (c >= '0' && c <= '9')) {
-                        ve = numberEnd(p);
+                        ve = lx.numberEnd(p);
                     } else if (c == 't') {
-                        ve = literal(p, "true");
+                        ve = lx.literal(p, "true");
                     } else if (c == 'f') {
-                        ve = literal(p, "false");
+                        ve = lx.literal(p, "false");
                     } else if (c == 'n') {
-                        ve = literal(p, "null");
+                        ve = lx.literal(p, "null");
                     } else {
-                        throw unexpected(p);
+                        throw lx.unexpected(p);
                     }
                     scalar(depth, c, p, ve, entry);
                     p = ve;
                     state = AFTER;
                 }
             } else if (state == AFTER) {
-                p = ws(p);
+                p = lx.ws(p);
                 if (depth == 0) {
                     if (p != end) {
                         throw new RecordException(RecordException.Reason.INVALID_JSON,
@@ -262,231 +246,40 @@ public final class JsonMasker {
                     return;
                 }
                 if (p >= end) {
-                    throw truncated();
+                    throw lx.truncated();
                 }
                 byte c = buf[p];
                 boolean object = fObject[depth - 1];
                 if (c == ',') {
-                    p = ws(p + 1);
+                    p = lx.ws(p + 1);
                     state = object ? MEMBER : VALUE;
                 } else if (c == (object ? '}' : ']')) {
                     depth--;
                     closeContainer(depth, p + 1);
                     p++;
                 } else {
-                    throw unexpected(p);
+                    throw lx.unexpected(p);
                 }
             } else {
                 if (p >= end) {
-                    throw truncated();
+                    throw lx.truncated();
                 }
                 if (buf[p] != '"') {
-                    throw unexpected(p);
+                    throw lx.unexpected(p);
                 }
-                int ke = stringEnd(p);
+                int ke = lx.stringEnd(p);
                 member(depth, p, ke);
-                p = ws(ke);
+                p = lx.ws(ke);
                 if (p >= end) {
-                    throw truncated();
+                    throw lx.truncated();
                 }
                 if (buf[p] != ':') {
-                    throw unexpected(p);
+                    throw lx.unexpected(p);
                 }
-                p = ws(p + 1);
+                p = lx.ws(p + 1);
                 state = VALUE;
             }
         }
-    }
-
-    private int ws(int p) {
-        while (p < end) {
-            byte b = buf[p];
-            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-                break;
-            }
-            p++;
-        }
-        return p;
-    }
-
-    /** The end of the string starting at {@code p} (past its closing quote); sets {@link #escaped}. */
-    private int stringEnd(int p) throws RecordException {
-        int i = p + 1;
-        boolean esc = false;
-        final byte[] b = buf;
-        final int e = end;
-        while (true) {
-            // eight plain bytes at a time: no quote, backslash, control character or non-ASCII byte among them
-            while (i + 8 <= e) {
-                long x = Utf8.word(b, i);
-                long q = x ^ 0x2222222222222222L;
-                long s = x ^ 0x5c5c5c5c5c5c5c5cL;
-                long special = ((q - ONES) & ~q) | ((s - ONES) & ~s) | ((x - 0x2020202020202020L) & ~x) | x;
-                if ((special & HIGHS) != 0) {
-                    break;
-                }
-                i += 8;
-            }
-            while (i < e && !STRING_SPECIAL[b[i] & 0xff]) {
-                i++;
-            }
-            if (i >= e) {
-                throw truncated();
-            }
-            byte c = b[i];
-            if (c < 0) {
-                int n = Utf8.sequence(b, i, e);
-                if (n < 0) {
-                    throw new RecordException(RecordException.Reason.INVALID_UTF8, "invalid UTF-8 at byte " + (i - off));
-                }
-                i += n;
-                continue;
-            }
-            if (c == '"') {
-                escaped = esc;
-                return i + 1;
-            }
-            if (c == '\\') {
-                if (i + 1 >= e) {
-                    throw truncated();
-                }
-                byte x = b[i + 1];
-                if (x == 'u') {
-                    if (i + 6 > e) {
-                        throw truncated();
-                    }
-                    for (int k = i + 2; k < i + 6; k++) {
-                        if (Character.digit(b[k], 16) < 0) {
-                            throw invalid(k, "invalid \\u escape");
-                        }
-                    }
-                    i += 6;
-                } else if (x == '"' || x == '\\' || x == '/' || x == 'b' || x == 'f' || x == 'n' || x == 'r' || x == 't') {
-                    i += 2;
-                } else {
-                    throw invalid(i, "invalid escape");
-                }
-                esc = true;
-            } else {
-                throw invalid(i, "control character in string");
-            }
-        }
-    }
-
-    private int numberEnd(int p) throws RecordException {
-        int i = p;
-        if (buf[i] == '-') {
-            i++;
-        }
-        if (i >= end) {
-            throw truncated();
-        }
-        if (buf[i] == '0') {
-            i++;
-        } else if (buf[i] >= '1' && buf[i] <= '9') {
-            i = digits(i);
-        } else {
-            throw invalid(i, "invalid number");
-        }
-        if (i < end && buf[i] == '.') {
-            i = requiredDigits(i + 1);
-        }
-        if (i < end && (buf[i] == 'e' || buf[i] == 'E')) {
-            i++;
-            if (i < end && (buf[i] == '+' || buf[i] == '-')) {
-                i++;
-            }
-            i = requiredDigits(i);
-        }
-        if (i - p > MAX_NUMBER_CHARS) {
-            throw new RecordException(RecordException.Reason.LIMIT, "a number longer than " + MAX_NUMBER_CHARS
-                    + " characters at byte " + (p - off));
-        }
-        return i;
-    }
-
-    /** One or more digits from {@code i} (a fraction or an exponent). */
-    private int requiredDigits(int i) throws RecordException {
-        if (i >= end) {
-            throw truncated();
-        }
-        if (buf[i] < '0' || buf[i] > '9') {
-            throw invalid(i, "invalid number");
-        }
-        return digits(i);
-    }
-
-    private int digits(int i) {
-        while (i < end && buf[i] >= '0' && buf[i] <= '9') {
-            i++;
-        }
-        return i;
-    }
-
-    private int literal(int p, String word) throws RecordException {
-        int n = word.length();
-        for (int k = 0; k < n; k++) {
-            if (p + k >= end) {
-                throw truncated();
-            }
-            if (buf[p + k] != word.charAt(k)) {
-                throw unexpected(p);
-            }
-        }
-        return p + n;
-    }
-
-    private RecordException truncated() {
-        return new RecordException(RecordException.Reason.TRUNCATED, "truncated JSON: input ends inside a value");
-    }
-
-    private RecordException unexpected(int p) {
-        return invalid(p, "unexpected character");
-    }
-
-    private RecordException invalid(int p, String what) {
-        return new RecordException(RecordException.Reason.INVALID_JSON, "invalid JSON at byte " + (p - off) + ": " + what);
-    }
-
-    /** The Java string of the JSON string at {@code [vs, ve)} (quotes included), escapes decoded. */
-    private String stringValue(int vs, int ve, boolean esc) {
-        if (!esc) {
-            return new String(buf, vs + 1, ve - vs - 2, StandardCharsets.UTF_8);
-        }
-        StringBuilder sb = text;
-        sb.setLength(0);
-        int i = vs + 1;
-        int last = ve - 1;
-        int run = i;
-        while (i < last) {
-            if (buf[i] != '\\') {
-                i++;
-                continue;
-            }
-            if (i > run) {
-                sb.append(new String(buf, run, i - run, StandardCharsets.UTF_8));
-            }
-            byte x = buf[i + 1];
-            switch (x) {
-                case 'u' -> {
-                    sb.append((char) Integer.parseInt(new String(buf, i + 2, 4, StandardCharsets.US_ASCII), 16));
-                    i += 6;
-                }
-                case 'b' -> { sb.append('\b'); i += 2; }
-                case 'f' -> { sb.append('\f'); i += 2; }
-                case 'n' -> { sb.append('\n'); i += 2; }
-                case 'r' -> { sb.append('\r'); i += 2; }
-                case 't' -> { sb.append('\t'); i += 2; }
-                default -> { sb.append((char) x); i += 2; }
-            }
-            run = i;
-        }
-        if (last > run) {
-            sb.append(new String(buf, run, last - run, StandardCharsets.UTF_8));
-        }
-        String s = sb.toString();
-        sb.setLength(0);
-        return s;
     }
 
     // ---- classification --------------------------------------------------------------------------------
@@ -506,7 +299,7 @@ public final class JsonMasker {
     /** Classifies the member whose name is the JSON string {@code [ks, ke)} in the object at the top. */
     private void member(int depth, int ks, int ke) {
         int f = depth - 1;
-        boolean esc = escaped;
+        boolean esc = lx.escaped;
         PathAutomaton.State parent = fState[f];
         PathAutomaton.State st;
         String decoded = null;
@@ -515,7 +308,7 @@ public final class JsonMasker {
         } else if (!esc) {
             st = parent.next(buf, ks + 1, ke - ks - 2);
         } else {
-            decoded = stringValue(ks, ke, true);
+            decoded = lx.stringValue(ks, ke, true);
             st = parent.next(decoded);
         }
         FieldRule rule = st.rule();
@@ -569,7 +362,7 @@ public final class JsonMasker {
             }
             slot = (slot + 1) & (NAME_CACHE_SIZE - 1);
         }
-        String name = decoded != null ? decoded : stringValue(ks, ke, esc);
+        String name = decoded != null ? decoded : lx.stringValue(ks, ke, esc);
         NameHeuristics.Verdict v = heuristics.verdict(name);
         if (nameKeys[slot] == null && nameCount < NAME_CACHE_SIZE / 2) {
             nameKeys[slot] = Arrays.copyOfRange(buf, from, from + len);
@@ -642,7 +435,7 @@ public final class JsonMasker {
     private void scalar(int depth, byte c, int vs, int ve, int entry) {
         DataClass cls = depth == 0 ? null : fObject[depth - 1] ? pCls : fCls[depth - 1];
         boolean string = c == '"';
-        boolean esc = escaped;
+        boolean esc = lx.escaped;
         if (cls != null && cls.isNone()) {
             return;
         }
@@ -674,7 +467,7 @@ public final class JsonMasker {
                             repl[s].write(k, 0, k.length);
                         } else {
                             if (value == null) {
-                                value = string ? stringValue(vs, ve, esc)
+                                value = string ? lx.stringValue(vs, ve, esc)
                                         : new String(buf, vs, ve - vs, StandardCharsets.ISO_8859_1);
                             }
                             a.replace(value, number, repl[s]);
@@ -693,7 +486,7 @@ public final class JsonMasker {
             return;
         }
         if (value == null) {
-            value = stringValue(vs, ve, esc);
+            value = lx.stringValue(vs, ve, esc);
         }
         List<Finding> found = detectors.scan(value);
         if (found.isEmpty()) {
@@ -751,7 +544,7 @@ public final class JsonMasker {
     private void dropEntry(DataClass cls, int entryStart, int valueEnd) {
         int from = entryStart;
         int to = valueEnd;
-        int j = ws(valueEnd);
+        int j = lx.ws(valueEnd);
         if (j < end && buf[j] == ',') {
             to = j + 1;
         } else {

@@ -1,0 +1,216 @@
+package dev.veil.cli;
+
+import dev.veil.core.codec.JsonText;
+import dev.veil.core.codec.JsonWalker;
+import dev.veil.core.codec.RecordException;
+import dev.veil.core.detect.DetectorSet;
+import dev.veil.core.detect.Finding;
+import dev.veil.core.engine.Limits;
+import dev.veil.core.policy.Policy;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code veil detect}: one JSON object of findings per input line, in order. The output format is a contract
+ * that outside checks read: {@code {"findings":[{"type":"EMAIL","start":12,"end":31,"score":0.97}]}} with
+ * UTF-16 offsets into the line; with {@code --json} each finding also carries the path of its string value.
+ */
+@Command(name = "detect", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Find PII and secrets in text lines (or in the string values of JSON lines with --json).",
+            "Writes one JSON object per input line, in order:",
+            "  {\"findings\":[{\"type\":\"EMAIL\",\"start\":12,\"end\":31,\"score\":0.97}]}",
+            "start and end are UTF-16 offsets into the line (into the value, with --json, plus \"path\").",
+            "Exit: 0 ok, 1 invalid policy, 2 usage, 3 I/O error."})
+final class DetectCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--json", description = "Each line is a JSON record; scan its string values.")
+    boolean json;
+
+    @Option(names = {"-p", "--policy"}, paramLabel = "FILE",
+            description = "Use the policy's own classes and scan.min_score (default: built-in detectors, 0.5).")
+    Path policyFile;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Output file (default: standard output).")
+    Path output;
+
+    @Option(names = "--max-record-bytes", paramLabel = "N", defaultValue = "" + Limits.DEFAULT_MAX_RECORD_BYTES,
+            description = "Longer lines get an error object instead of findings. Default: ${DEFAULT-VALUE}.")
+    int maxRecordBytes;
+
+    @Parameters(paramLabel = "IN", arity = "0..*", description = "Input files; '-' or none: standard input.")
+    List<String> inputs = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        DetectorSet detectors;
+        if (policyFile != null) {
+            Policy p = PolicyCommand.load(policyFile, err);
+            if (p == null) {
+                return ExitCodes.INVALID_POLICY;
+            }
+            detectors = DetectorSet.forPolicy(p);
+        } else {
+            detectors = DetectorSet.builtIn(0.5);
+        }
+        List<String> ins = inputs.isEmpty() ? List.of("-") : inputs;
+        for (String in : ins) {
+            if (!in.equals("-") && !Files.isReadable(Path.of(in))) {
+                err.println("veil detect: cannot read input " + in);
+                return ExitCodes.IO;
+            }
+        }
+        Limits limits;
+        try {
+            limits = new Limits(maxRecordBytes, Limits.DEFAULT_MAX_DEPTH);
+        } catch (IllegalArgumentException e) {
+            err.println("veil detect: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        try (OutputStream out = new BufferedOutputStream(output == null ? new NonClosingOut(System.out)
+                : Files.newOutputStream(output), 1 << 18)) {
+            Detect d = new Detect(detectors, new JsonWalker(limits, false), out, maxRecordBytes);
+            for (String in : ins) {
+                try (InputStream is = in.equals("-") ? System.in : Files.newInputStream(Path.of(in))) {
+                    LineReader r = new LineReader(is, maxRecordBytes);
+                    while (r.next()) {
+                        if (r.oversize) {
+                            d.error("line of " + r.oversizeBytes + " bytes is longer than the limit of " + maxRecordBytes);
+                        } else if (json) {
+                            d.json(r.lineBuf, r.off, r.len);
+                        } else {
+                            d.text(r.lineBuf, r.off, r.len);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            err.println("veil detect: I/O error: " + e.getClass().getSimpleName());
+            return ExitCodes.IO;
+        }
+        return ExitCodes.OK;
+    }
+
+    /** The per-line work, with reusable buffers. */
+    private static final class Detect {
+        private final DetectorSet detectors;
+        private final JsonWalker walker;
+        private final OutputStream out;
+        private final StringBuilder sb = new StringBuilder(256);
+        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+        private int count;
+
+        Detect(DetectorSet detectors, JsonWalker walker, OutputStream out, int maxBytes) {
+            this.detectors = detectors;
+            this.walker = walker;
+            this.out = out;
+        }
+
+        void text(byte[] b, int off, int len) throws IOException {
+            String line = decode(b, off, len);
+            sb.setLength(0);
+            sb.append("{\"findings\":[");
+            count = 0;
+            for (Finding f : detectors.scan(line)) {
+                finding(null, f);
+            }
+            sb.append("]}\n");
+            write();
+        }
+
+        void json(byte[] b, int off, int len) throws IOException {
+            sb.setLength(0);
+            sb.append("{\"findings\":[");
+            count = 0;
+            try {
+                walker.walk(b, off, len, (path, name, kind, value) -> {
+                    if (kind == JsonWalker.Kind.STRING) {
+                        for (Finding f : detectors.scan(value)) {
+                            finding(path, f);
+                        }
+                    }
+                });
+                sb.append("]}\n");
+            } catch (RecordException e) {
+                sb.setLength(0);
+                sb.append("{\"findings\":[],\"error\":");
+                JsonText.quote(e.getMessage(), sb);
+                sb.append("}\n");
+            }
+            write();
+        }
+
+        void error(String message) throws IOException {
+            sb.setLength(0);
+            sb.append("{\"findings\":[],\"error\":");
+            JsonText.quote(message, sb);
+            sb.append("}\n");
+            write();
+        }
+
+        private void finding(CharSequence path, Finding f) {
+            if (count++ > 0) {
+                sb.append(',');
+            }
+            sb.append('{');
+            if (path != null) {
+                sb.append("\"path\":");
+                JsonText.quote(path, sb);
+                sb.append(',');
+            }
+            sb.append("\"type\":\"").append(f.dataClass().name()).append("\",\"start\":").append(f.start())
+                    .append(",\"end\":").append(f.end()).append(",\"score\":")
+                    .append(String.format(Locale.ROOT, "%.2f", f.score())).append('}');
+        }
+
+        private String decode(byte[] b, int off, int len) {
+            boolean ascii = true;
+            for (int i = off; i < off + len; i++) {
+                if (b[i] < 0) {
+                    ascii = false;
+                    break;
+                }
+            }
+            if (ascii) {
+                return new String(b, off, len, StandardCharsets.ISO_8859_1);
+            }
+            try {
+                return decoder.decode(ByteBuffer.wrap(b, off, len)).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                return new String(b, off, len, StandardCharsets.UTF_8);
+            }
+        }
+
+        private void write() throws IOException {
+            int n = sb.length();
+            boolean ascii = true;
+            for (int i = 0; i < n; i++) {
+                if (sb.charAt(i) >= 0x80) {
+                    ascii = false;
+                    break;
+                }
+            }
+            out.write(ascii ? sb.toString().getBytes(StandardCharsets.ISO_8859_1) : sb.toString().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}
