@@ -24,6 +24,14 @@ final class BuiltinDetector implements Detector {
         {"sk-ant-", "40", "b"}, {"npm_", "36", "a"}, {"SG.", "60", "b"},
     };
 
+    /** libphonenumber calls allowed per text: repetitive digit soup must not cost a parse per window. */
+    private static final int PHONE_CHECKS_PER_TEXT = 64;
+    private final PhoneCheck phones;
+
+    BuiltinDetector(List<String> regions) {
+        this.phones = new PhoneCheck(regions);
+    }
+
     @Override
     public String id() {
         return ID;
@@ -53,7 +61,7 @@ final class BuiltinDetector implements Detector {
             urlCredentials(text, out);
         }
         if (digit) {
-            numbers(text, out);
+            numbers(text, out, new int[] {PHONE_CHECKS_PER_TEXT});
             if (upper) {
                 ibans(text, out);
             }
@@ -183,7 +191,7 @@ final class BuiltinDetector implements Detector {
      * Walks runs of digits joined by single separators (space, dash, dot, parentheses, a leading plus), then
      * tries windows of consecutive digit groups, longest first, against the card, SSN, phone and IPv4 rules.
      */
-    private static void numbers(String t, List<Finding> out) {
+    private void numbers(String t, List<Finding> out, int[] budget) {
         int n = t.length();
         int[] gs = new int[32];
         int[] ge = new int[32];
@@ -239,13 +247,14 @@ final class BuiltinDetector implements Detector {
             int runEnd = g > 0 ? ge[g - 1] : i + 1;
             boolean rightOk = runEnd >= n || !alnum(t.charAt(runEnd));
             if (g > 0) {
-                windows(t, i, gs, ge, g, rightOk, out);
+                windows(t, i, gs, ge, g, rightOk, out, budget);
             }
             i = Math.max(runEnd, i + 1);
         }
     }
 
-    private static void windows(String t, int runStart, int[] gs, int[] ge, int g, boolean rightOk, List<Finding> out) {
+    private void windows(String t, int runStart, int[] gs, int[] ge, int g, boolean rightOk, List<Finding> out,
+                         int[] budget) {
         int a = 0;
         while (a < g) {
             int bestEnd = -1;
@@ -264,7 +273,7 @@ final class BuiltinDetector implements Detector {
                 if (a > 0 && gs[a] > 0 && t.charAt(gs[a] - 1) == '(') {
                     start = gs[a] - 1;
                 }
-                Finding f = classify(t, start, gs, ge, a, b, g, digits);
+                Finding f = classify(t, start, gs, ge, a, b, g, digits, budget);
                 if (f != null) {
                     best = f;
                     bestEnd = b;
@@ -279,7 +288,7 @@ final class BuiltinDetector implements Detector {
         }
     }
 
-    private static Finding classify(String t, int start, int[] gs, int[] ge, int a, int b, int g, int digits) {
+    private Finding classify(String t, int start, int[] gs, int[] ge, int a, int b, int g, int digits, int[] budget) {
         int end = ge[b];
         int groups = b - a + 1;
         char sep = groups > 1 ? t.charAt(ge[a]) : 0;
@@ -331,14 +340,30 @@ final class BuiltinDetector implements Detector {
             }
             return null;
         }
-        // phone: international with +, or national shapes of 10-11 digits in 3+ groups or (area) code
-        if (plus && digits >= 8 && digits <= 15 && groups >= 1) {
-            return new Finding(DataClass.PHONE, start, end, groups > 1 ? 0.8 : 0.7, ID);
-        }
-        if (!plus && digits >= 10 && digits <= 11 && nationalPhone(t, start, gs, ge, a, b, sameSep)) {
-            return new Finding(DataClass.PHONE, start, end, 0.7, ID);
+        // phone: libphonenumber decides validity for the country code, or for the policy's regions
+        boolean paren = t.charAt(start) == '(';
+        if (digits >= 7 && digits <= 15 && (plus || (groups > 1 && (sameSep || paren)) || paren)
+                && plausibleGroups(gs, ge, a, b)) {
+            double score = budget[0]-- > 0 ? phones.score(t.substring(start, end), plus) : 0;
+            if (score == 0 && !plus && digits >= 10 && digits <= 12 && a == 0 && b == g - 1
+                    && nationalPhone(t, start, gs, ge, a, b, sameSep)) {
+                score = 0.6; // a whole digit run shaped like a phone number, though no region we read validates it
+            }
+            if (score > 0) {
+                return new Finding(DataClass.PHONE, start, end, score, ID);
+            }
         }
         return null;
+    }
+
+    /** Phone numbers are written in groups of two or more digits; only a leading group (country, trunk) is shorter. */
+    private static boolean plausibleGroups(int[] gs, int[] ge, int a, int b) {
+        for (int k = a + 1; k <= b; k++) {
+            if (ge[k] - gs[k] < 2) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

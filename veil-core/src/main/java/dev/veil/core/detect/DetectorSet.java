@@ -28,7 +28,7 @@ public final class DetectorSet {
     /** The built-in detectors plus one per class the policy defines. */
     public static DetectorSet forPolicy(Policy policy) {
         List<Detector> ds = new ArrayList<>();
-        ds.add(new BuiltinDetector());
+        ds.add(new BuiltinDetector(policy.scan().regions()));
         for (ClassSpec c : policy.classes().values()) {
             ds.add(new PatternDetector(policy.classTable().get(c.name()), c));
         }
@@ -37,7 +37,7 @@ public final class DetectorSet {
 
     /** Only the built-in detectors, with the given threshold. */
     public static DetectorSet builtIn(double minScore) {
-        return new DetectorSet(List.of(new BuiltinDetector()), minScore);
+        return new DetectorSet(List.of(new BuiltinDetector(List.of("US"))), minScore);
     }
 
     /** Findings in {@code text}: above the threshold, non-overlapping (overlaps merge into one span of the

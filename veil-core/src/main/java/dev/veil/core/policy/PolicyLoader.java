@@ -1,5 +1,6 @@
 package dev.veil.core.policy;
 
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.veil.core.codec.JsonText;
@@ -298,7 +299,7 @@ public final class PolicyLoader {
             if (at == null || y.isNull(at)) {
                 return ScanSpec.DEFAULT;
             }
-            Map<String, At> m = y.mapping(at, orderedSet("strings", "min_score", "field_names"));
+            Map<String, At> m = y.mapping(at, orderedSet("strings", "min_score", "field_names", "regions"));
             if (m == null) {
                 return ScanSpec.DEFAULT;
             }
@@ -323,7 +324,27 @@ public final class PolicyLoader {
                     names = b;
                 }
             }
-            return new ScanSpec(strings, min, names);
+            List<String> regions = ScanSpec.DEFAULT.regions();
+            if (m.get("regions") != null) {
+                List<At> items = y.sequence(m.get("regions"));
+                if (items != null) {
+                    List<String> rs = new ArrayList<>();
+                    Set<String> known = PhoneNumberUtil.getInstance().getSupportedRegions();
+                    for (At item : items) {
+                        String r = y.string(item);
+                        if (r != null && !known.contains(r)) {
+                            y.error(item, "'" + r + "' is not a region code (two capital letters, ISO 3166: US, GB, DE...)");
+                        } else if (r != null) {
+                            rs.add(r);
+                        }
+                    }
+                    if (items.isEmpty()) {
+                        y.error(m.get("regions"), "name at least one region, or leave regions out (default: [US])");
+                    }
+                    regions = List.copyOf(rs);
+                }
+            }
+            return new ScanSpec(strings, min, names, regions);
         }
 
         private Map<String, SegmentSpec> readSegments(At at, ClassTable table, Map<String, KeySpec> keys) {

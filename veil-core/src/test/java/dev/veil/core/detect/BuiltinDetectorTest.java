@@ -72,6 +72,19 @@ class BuiltinDetectorTest {
     }
 
     @org.junit.jupiter.api.Test
+    void nationalNumbersAreReadForThePolicyRegions() {
+        String text = "Ruf an: 030 90182012 oder 06151 1234567";
+        // read for the US only, the trunk-prefix shape still flags them, with less confidence
+        assertThat(SET.scan(text)).extracting(Finding::score).containsExactly(0.6, 0.6);
+        DetectorSet de = DetectorSet.forPolicy(Fixtures.policy("veil: 1\nname: x\nscan: {regions: [DE, US]}\n"
+                + "segments: {a: {actions: {default: redact}}}\n"));
+        assertThat(de.scan(text)).extracting(f -> text.substring(f.start(), f.end()))
+                .containsExactly("030 90182012", "06151 1234567");
+        assertThat(de.scan(text)).extracting(Finding::score).containsExactly(0.85, 0.85);
+        assertThat(de.scan("+49 30 90182012")).extracting(f -> f.dataClass().name()).containsExactly("PHONE");
+    }
+
+    @org.junit.jupiter.api.Test
     void policyPatternsWithContext() {
         DetectorSet set = DetectorSet.forPolicy(Fixtures.policy("veil: 1\nname: x\nclasses:\n  EMPLOYEE_ID:\n"
                 + "    pattern: 'EMP-[0-9]{6}'\n    context: [employee]\n    score: 0.4\n  ACCOUNT:\n    pattern: '[0-9]{16}'\n"

@@ -120,6 +120,16 @@ class PolicyLoaderTest {
     }
 
     @Test
+    void regionsAreRegionCodes() {
+        assertThat(problems("veil: 1\nname: x\nscan: {regions: [DE, UK, us]}\nsegments: {a: {actions: {default: redact}}}\n"))
+                .containsExactly(
+                        "p.yaml:3:22: scan.regions[1]: 'UK' is not a region code (two capital letters, ISO 3166: US, GB, DE...)",
+                        "p.yaml:3:26: scan.regions[2]: 'us' is not a region code (two capital letters, ISO 3166: US, GB, DE...)");
+        assertThat(Fixtures.policy("veil: 1\nname: x\nscan: {regions: [GB]}\nsegments: {a: {actions: {default: redact}}}\n")
+                .scan().regions()).containsExactly("GB");
+    }
+
+    @Test
     void numbersAreDecimalNotJavaLiterals() {
         assertThat(problems("veil: 1\nname: x\nsegments:\n  a:\n    actions:\n      AGE: x\n      EMAIL: {generalize: {bucket: 10d}}\n"
                 + "scan: {min_score: 0x1p-1}\n")).containsExactly(

@@ -1,0 +1,52 @@
+package dev.veil.core.detect;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber;
+import java.util.List;
+
+/**
+ * Phone number validity by libphonenumber, applied to short candidates found by Veil's own linear scanner
+ * (never to whole texts: libphonenumber's matcher runs backtracking regular expressions). A number with a
+ * country code is judged for that country; one without, for each of the policy's regions.
+ */
+final class PhoneCheck {
+    private static final int MAX_CANDIDATE = 32;
+    private final PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+    private final List<String> regions;
+
+    PhoneCheck(List<String> regions) {
+        this.regions = List.copyOf(regions);
+    }
+
+    /**
+     * 0.85 for a valid number; for a number with a country code that is only of a possible length, 0.6 (the
+     * plus sign is evidence enough); otherwise 0.
+     */
+    double score(String candidate, boolean international) {
+        if (candidate.length() > MAX_CANDIDATE) {
+            return 0;
+        }
+        if (international) {
+            return judge(candidate, "ZZ", true);
+        }
+        for (String r : regions) {
+            if (judge(candidate, r, false) > 0) {
+                return 0.85;
+            }
+        }
+        return 0;
+    }
+
+    private double judge(String candidate, String region, boolean acceptPossible) {
+        try {
+            Phonenumber.PhoneNumber n = util.parse(candidate, region);
+            if (util.isValidNumber(n)) {
+                return 0.85;
+            }
+            return acceptPossible && util.isPossibleNumber(n) ? 0.6 : 0;
+        } catch (NumberParseException e) {
+            return 0;
+        }
+    }
+}
