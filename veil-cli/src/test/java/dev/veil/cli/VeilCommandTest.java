@@ -238,6 +238,26 @@ class VeilCommandTest {
     }
 
     @Test
+    void scanMapsFieldsAndSuggestsRules() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 50; i++) {
+            sb.append("{\"contact\":\"u").append(i).append("@example.com\",\"msg\":\"call +44 20 7946 0")
+                    .append(100 + i).append(" today\",\"order_id\":\"o-").append(i).append("\",\"customer\":{\"email\":\"x@y.io\"}}\n");
+        }
+        Path in = write("s.jsonl", sb.toString());
+        assertThat(veil("scan", "-p", EXAMPLE.toString(), "--suggest", in.toString())).isZero();
+        String s = out.toString().replaceAll(" {2,}", " | ");
+        assertThat(s).contains("veil scan: 50 records, 4 field paths, policy retail@",
+                "contact | 50 | - | EMAIL 100% (score 0.95) | <- PII without a rule",
+                "msg | 50 | - | PHONE 100% (score 0.85) | <- PII without a rule",
+                "order_id | 50 | NONE | -",
+                "customer.email | 50 | EMAIL | EMAIL 100% (score 0.95)",
+                "2 fields carry PII without a rule.",
+                "contact: EMAIL | # found in 100% of 50 values",
+                "# msg: free text with PHONE; leave it to content detection (scan.strings: all)");
+    }
+
+    @Test
     void keysCreateNeverOverwrites() throws Exception {
         Path k = dir.resolve("k.json");
         assertThat(veil("keys", "create", "--out", k.toString())).isZero();
