@@ -70,6 +70,223 @@ final class BuiltinDetector implements Detector {
             }
         }
         secrets(text, out);
+        if (digit) {
+            birthDates(text, out);
+        }
+        keyedSecrets(text, out);
+    }
+
+    // ---- dates of birth ------------------------------------------------------------------------------------
+
+    /** Words that make a date a date of birth when they stand shortly before it (lower case). */
+    private static final String[] BIRTH_WORDS = {"born", "birth", "dob", "d.o.b", "bday", "geboren", "geb.",
+        "né le", "née le", "né ", "née ", "nacimiento", "nascimento", "nato il", "nata il", "urodzon", "doğum"};
+    private static final String[] MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+    private static final int BIRTH_WINDOW = 40;
+
+    private static void birthDates(String t, List<Finding> out) {
+        int n = t.length();
+        int from = 0;
+        while (from < n) {
+            int k = nextBirthWord(t, from);
+            if (k < 0) {
+                return;
+            }
+            int wordEnd = k;
+            int limit = Math.min(n, wordEnd + BIRTH_WINDOW);
+            int found = -1;
+            for (int i = wordEnd; i < limit; i++) {
+                int e = dateAt(t, i);
+                if (e > 0) {
+                    out.add(new Finding(DataClass.DATE_OF_BIRTH, i, e, 0.85, ID));
+                    found = e;
+                    break;
+                }
+            }
+            from = found > 0 ? found : wordEnd;
+        }
+    }
+
+    /** The end of the next birth word at or after {@code from}, or -1. */
+    private static int nextBirthWord(String t, int from) {
+        int n = t.length();
+        for (int i = from; i < n; i++) {
+            char c = Character.toLowerCase(t.charAt(i));
+            if (c != 'b' && c != 'd' && c != 'g' && c != 'n' && c != 'u') {
+                continue;
+            }
+            if (i > 0 && Character.isLetter(t.charAt(i - 1))) {
+                continue;
+            }
+            for (String w : BIRTH_WORDS) {
+                if (t.regionMatches(true, i, w, 0, w.length())) {
+                    return i + w.length();
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** The end of a date starting at {@code i} (numeric, or with a month name), or -1. */
+    private static int dateAt(String t, int i) {
+        int n = t.length();
+        if (i > 0 && Character.isLetterOrDigit(t.charAt(i - 1))) {
+            return -1;
+        }
+        char c = t.charAt(i);
+        if (isDigit(c)) {
+            // d{1,4} sep d{1,2} sep d{2,4}, one separator kind; or d{1,2} Month d{4}
+            int a = run(t, i);
+            if (a - i <= 4 && a < n) {
+                char sep = t.charAt(a);
+                if (sep == '-' || sep == '/' || sep == '.') {
+                    int b = run(t, a + 1);
+                    if (b - a - 1 >= 1 && b - a - 1 <= 2 && b < n && t.charAt(b) == sep) {
+                        int e = run(t, b + 1);
+                        int len3 = e - b - 1;
+                        int len1 = a - i;
+                        boolean shape = len1 == 4 ? len3 >= 1 && len3 <= 2 : len1 <= 2 && (len3 == 4 || len3 == 2);
+                        if (shape && (e >= n || !Character.isLetterOrDigit(t.charAt(e)))) {
+                            return e;
+                        }
+                    }
+                } else if (sep == ' ' && a - i <= 2) {
+                    int m = monthAt(t, a + 1);
+                    if (m > 0) {
+                        int y = m < n && t.charAt(m) == ' ' ? m + 1 : m;
+                        int e = run(t, y);
+                        if (e - y == 4) {
+                            return e;
+                        }
+                    }
+                }
+            }
+            return -1;
+        }
+        int m = monthAt(t, i);
+        if (m > 0 && m < n && t.charAt(m) == ' ') {
+            int d = run(t, m + 1);
+            if (d - m - 1 >= 1 && d - m - 1 <= 2) {
+                int y = d;
+                if (y < n && t.charAt(y) == ',') {
+                    y++;
+                }
+                if (y < n && t.charAt(y) == ' ') {
+                    y++;
+                }
+                int e = run(t, y);
+                if (e - y == 4) {
+                    return e;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static int run(String t, int i) {
+        while (i < t.length() && isDigit(t.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /** The end of an English month name or its three-letter abbreviation (with an optional dot) at {@code i}. */
+    private static int monthAt(String t, int i) {
+        for (String m : MONTHS) {
+            if (t.regionMatches(true, i, m, 0, 3)) {
+                int e = i + 3;
+                while (e < t.length() && Character.isLetter(t.charAt(e)) && e - i < 9) {
+                    e++;
+                }
+                if (e < t.length() && t.charAt(e) == '.') {
+                    e++;
+                }
+                return e;
+            }
+        }
+        return -1;
+    }
+
+    // ---- secrets after credential words ----------------------------------------------------------------------
+
+    private static final String[] SECRET_KEYS = {"password", "passwd", "pwd", "secret", "token", "api_key",
+        "apikey", "api-key", "access_key", "private_key", "client_secret", "auth_token", "bearer"};
+
+    /**
+     * A value right after a credential word and {@code =}, {@code :} or {@code "bearer "} that looks like a
+     * credential: at least 8 characters, no spaces, at least two kinds of characters and no plain word.
+     */
+    private static void keyedSecrets(String t, List<Finding> out) {
+        int n = t.length();
+        for (int i = 0; i < n; i++) {
+            char c = Character.toLowerCase(t.charAt(i));
+            if (c != 'p' && c != 's' && c != 't' && c != 'a' && c != 'b') {
+                continue;
+            }
+            for (String w : SECRET_KEYS) {
+                if (!t.regionMatches(true, i, w, 0, w.length())) {
+                    continue;
+                }
+                int j = i + w.length();
+                // allow the key to continue as an identifier: db_password, secretKey
+                while (j < n && (Character.isLetterOrDigit(t.charAt(j)) || t.charAt(j) == '_') && j - i < 40) {
+                    j++;
+                }
+                if (j < n && t.charAt(j) == '"') {
+                    j++;
+                }
+                while (j < n && t.charAt(j) == ' ') {
+                    j++;
+                }
+                boolean bearer = w.equals("bearer");
+                if (!bearer) {
+                    if (j >= n || (t.charAt(j) != '=' && t.charAt(j) != ':')) {
+                        break;
+                    }
+                    j++;
+                    while (j < n && t.charAt(j) == ' ') {
+                        j++;
+                    }
+                }
+                if (j < n && (t.charAt(j) == '"' || t.charAt(j) == '\'')) {
+                    j++;
+                }
+                int s = j;
+                while (j < n && j - s < 512) {
+                    char v = t.charAt(j);
+                    if (v == ' ' || v == '"' || v == '\'' || v == ',' || v == ';' || v == '&' || v == '\n' || v == '}') {
+                        break;
+                    }
+                    j++;
+                }
+                if (j - s >= 8 && credentialLike(t, s, j)) {
+                    out.add(new Finding(DataClass.SECRET, s, j, 0.8, ID));
+                    i = j;
+                }
+                break;
+            }
+        }
+    }
+
+    private static boolean credentialLike(String t, int s, int e) {
+        boolean lower = false;
+        boolean upper = false;
+        boolean digit = false;
+        boolean other = false;
+        for (int i = s; i < e; i++) {
+            char c = t.charAt(i);
+            if (c >= 'a' && c <= 'z') {
+                lower = true;
+            } else if (c >= 'A' && c <= 'Z') {
+                upper = true;
+            } else if (isDigit(c)) {
+                digit = true;
+            } else {
+                other = true;
+            }
+        }
+        int kinds = (lower ? 1 : 0) + (upper ? 1 : 0) + (digit ? 1 : 0) + (other ? 1 : 0);
+        return kinds >= 2 && !(t.charAt(s) == '*' || t.startsWith("<", s) || t.startsWith("${", s));
     }
 
     // ---- e-mail -------------------------------------------------------------------------------------------

@@ -40,6 +40,14 @@ class BuiltinDetectorTest {
         "tok ghp_0123456789abcdefghijABCDEFGHIJ012345 | SECRET=ghp_0123456789abcdefghijABCDEFGHIJ012345",
         "jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U | SECRET=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
         "two 4111111111111111 2125550123 x | CREDIT_CARD=4111111111111111",
+        "Patient born 1985-07-21 in Lyon | DATE_OF_BIRTH=1985-07-21",
+        "DOB: 07/21/1985. | DATE_OF_BIRTH=07/21/1985",
+        "date of birth 21.07.1985 | DATE_OF_BIRTH=21.07.1985",
+        "born on July 21, 1985 | DATE_OF_BIRTH=July 21, 1985",
+        "geboren am 21 Jul. 1985 | DATE_OF_BIRTH=21 Jul. 1985",
+        "db_password=Xk29!fLq0z next | SECRET=Xk29!fLq0z",
+        "Authorization: Bearer abc123DEF456ghi789 | SECRET=abc123DEF456ghi789",
+        "\"client_secret\": \"9f8e7d6c5b4a3210\" | SECRET=9f8e7d6c5b4a3210",
     })
     void finds(String text, String expected) {
         assertThat(found(text)).isEqualTo(expected == null ? "" : expected);
@@ -59,6 +67,10 @@ class BuiltinDetectorTest {
         "ip 999.1.1.1 and 1.2.3.4.5",
         "user@localhost",
         "plain words only",
+        "shipped 2024-03-05 to Lyon",
+        "password=changeme please",
+        "token: ${API_TOKEN} from env",
+        "born to run 12 miles",
     })
     void ignoresLookAlikes(String text) {
         assertThat(found(text)).isEmpty();
