@@ -29,6 +29,7 @@ public final class DetectorSet {
     public static DetectorSet forPolicy(Policy policy) {
         List<Detector> ds = new ArrayList<>();
         ds.add(new BuiltinDetector(policy.scan().regions()));
+        ds.add(new AddressDetector());
         for (ClassSpec c : policy.classes().values()) {
             ds.add(new PatternDetector(policy.classTable().get(c.name()), c));
         }
@@ -37,7 +38,7 @@ public final class DetectorSet {
 
     /** Only the built-in detectors, with the given threshold. */
     public static DetectorSet builtIn(double minScore) {
-        return new DetectorSet(List.of(new BuiltinDetector(List.of("US"))), minScore);
+        return new DetectorSet(List.of(new BuiltinDetector(List.of("US")), new AddressDetector()), minScore);
     }
 
     /** Findings in {@code text}: above the threshold, non-overlapping (overlaps merge into one span of the

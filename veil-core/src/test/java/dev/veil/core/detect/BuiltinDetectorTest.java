@@ -41,6 +41,13 @@ class BuiltinDetectorTest {
         "jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U | SECRET=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
         "two 4111111111111111 2125550123 x | CREDIT_CARD=4111111111111111",
         "Patient born 1985-07-21 in Lyon | DATE_OF_BIRTH=1985-07-21",
+        "ship to 8936 Elm St, Springfield, IL 62704 today | STREET_ADDRESS=8936 Elm St, Springfield, IL 62704",
+        "I live at 221B Baker Street, London NW1 6XE. | STREET_ADDRESS=221B Baker Street, London NW1 6XE",
+        "1600 Pennsylvania Avenue NW | STREET_ADDRESS=1600 Pennsylvania Avenue",
+        "12 rue de Rivoli, 75001 Paris | STREET_ADDRESS=12 rue de Rivoli, 75001 Paris",
+        "Calle Mayor 10, Madrid | STREET_ADDRESS=Calle Mayor 10, Madrid",
+        "Hauptstraße 5, 10115 Berlin | STREET_ADDRESS=Hauptstraße 5, 10115 Berlin",
+        "350 Fifth Ave Suite 200 | STREET_ADDRESS=350 Fifth Ave Suite 200",
         "DOB: 07/21/1985. | DATE_OF_BIRTH=07/21/1985",
         "date of birth 21.07.1985 | DATE_OF_BIRTH=21.07.1985",
         "born on July 21, 1985 | DATE_OF_BIRTH=July 21, 1985",
@@ -71,6 +78,9 @@ class BuiltinDetectorTest {
         "password=changeme please",
         "token: ${API_TOKEN} from env",
         "born to run 12 miles",
+        "We sold 12 Apple Watch units",
+        "Version 2 Street Fighter edition",
+        "meet at 10 in the Main hall",
     })
     void ignoresLookAlikes(String text) {
         assertThat(found(text)).isEmpty();

@@ -1,0 +1,296 @@
+package dev.veil.core.detect;
+
+import dev.veil.core.policy.DataClass;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Street addresses by house number and street-type vocabulary, in the two orders the world writes them:
+ * number first ({@code 221B Baker Street}, {@code 12 rue de Rivoli}) and street first ({@code Calle Mayor 10},
+ * {@code Hauptstraße 5}, {@code Kerkstraat 12}), extended by a unit ({@code Apt 4B}) and by
+ * {@code , City[, ST] ZIP} on the same line. One pass over word tokens; look-ahead is bounded.
+ */
+final class AddressDetector implements Detector {
+    static final String ID = "address";
+    private static final int MAX_NAME_WORDS = 5;
+
+    /** Street types written after the street name (English and abbreviations). */
+    private static final Set<String> TYPE_AFTER = Set.of("street", "st", "avenue", "ave", "av", "road", "rd",
+            "boulevard", "blvd", "lane", "ln", "drive", "dr", "court", "ct", "place", "pl", "square", "sq", "terrace",
+            "ter", "way", "parkway", "pkwy", "highway", "hwy", "circle", "cir", "crescent", "cres", "close", "grove",
+            "row", "walk", "alley", "trail", "trl", "mews", "gardens", "hill", "park", "view", "green");
+    /** Street types written before the street name (Romance languages; also after a number in French). */
+    private static final Set<String> TYPE_BEFORE = Set.of("rue", "avenue", "boulevard", "bd", "chemin", "allée",
+            "impasse", "quai", "route", "calle", "avenida", "avda", "paseo", "plaza", "carrera", "camino", "via",
+            "viale", "piazza", "corso", "largo", "rua", "travessa", "praça", "alameda", "estrada", "ulica", "ul");
+    /** Compound endings of street names (German, Dutch, Scandinavian): Hauptstraße, Kerkstraat, Storgatan. */
+    private static final String[] SUFFIXES = {"straße", "strasse", "str", "straat", "laan", "weg", "gracht", "plein",
+        "allee", "platz", "gasse", "damm", "ring", "gatan", "gata", "vej", "veien", "vägen", "utca"};
+    private static final Set<String> UNITS = Set.of("apt", "apartment", "suite", "ste", "unit", "flat", "floor", "fl",
+            "bldg", "building", "#", "room", "rm");
+
+    /** A word token: [start, end). */
+    private record Tok(int start, int end) {
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public void detect(String t, List<Finding> out) {
+        List<Tok> toks = tokens(t);
+        int n = toks.size();
+        int i = 0;
+        while (i < n) {
+            int end = -1;
+            int last = -1;
+            Tok a = toks.get(i);
+            if (houseNumber(t, a)) {
+                // number first: 12 [name words] TYPE | 12 TYPE [de la] name words
+                for (int k = i + 1; k < n && k <= i + MAX_NAME_WORDS + 1; k++) {
+                    String w = lower(t, toks.get(k));
+                    if (k > i + 1 && TYPE_AFTER.contains(w) && allNameWords(t, toks, i + 1, k) && sameLine(t, a, toks.get(k))) {
+                        last = k;
+                        break;
+                    }
+                    if (k == i + 1 && TYPE_BEFORE.contains(w)) {
+                        last = nameAfterType(t, toks, k);
+                        break;
+                    }
+                    if (!nameWord(t, toks.get(k))) {
+                        break;
+                    }
+                }
+            } else if (TYPE_BEFORE.contains(lower(t, a)) && capitalizedName(t, toks, i + 1)) {
+                // street first: Calle Mayor 10, Via Roma 10
+                int k = nameAfterType(t, toks, i);
+                if (k + 1 < n && houseNumber(t, toks.get(k + 1)) && sameLine(t, a, toks.get(k + 1))) {
+                    last = k + 1;
+                }
+            } else if (hasSuffix(t, a) && i + 1 < n && houseNumber(t, toks.get(i + 1)) && sameLine(t, a, toks.get(i + 1))) {
+                last = i + 1; // Hauptstraße 5
+            }
+            if (last < 0) {
+                i++;
+                continue;
+            }
+            end = toks.get(last).end();
+            if (t.charAt(end - 1) != '.' && end < t.length() && t.charAt(end) == '.' && isAbbrev(lower(t, toks.get(last)))) {
+                end++;
+            }
+            int[] tail = tail(t, toks, last + 1, end);
+            end = tail[0];
+            out.add(new Finding(DataClass.STREET_ADDRESS, a.start(), end, 0.75, ID));
+            i = tail[1];
+        }
+    }
+
+    /** Extends an address by a unit and ", City[, ST] ZIP" on the same line; returns {end, next token}. */
+    private static int[] tail(String t, List<Tok> toks, int k, int end) {
+        int n = toks.size();
+        // unit: Apt 4B, Suite 200, #5
+        if (k + 1 < n && UNITS.contains(lower(t, toks.get(k))) && gapOk(t, end, toks.get(k).start())) {
+            Tok num = toks.get(k + 1);
+            if (Character.isLetterOrDigit(t.charAt(num.start())) && num.end() - num.start() <= 6) {
+                end = num.end();
+                k += 2;
+            }
+        }
+        // , City Name[, ST] [ZIP] or , ZIP City
+        int j = end;
+        while (j < t.length() && t.charAt(j) == ' ') {
+            j++;
+        }
+        if (j < t.length() && t.charAt(j) == ',' && k < n) {
+            int kk = k;
+            int cityEnd = -1;
+            int words = 0;
+            while (kk < n && words < 4 && (nameWord(t, toks.get(kk)) || postal(t, toks.get(kk)))
+                    && sameLine(t, toks.get(k), toks.get(kk)) && toks.get(kk).start() - (cityEnd < 0 ? end : cityEnd) <= 3) {
+                cityEnd = toks.get(kk).end();
+                kk++;
+                words++;
+                // state and postal code after another comma: , CA 94107
+                if (kk < n && cityEnd < t.length() && t.charAt(cityEnd) == ',') {
+                    Tok st = toks.get(kk);
+                    if (st.end() - st.start() == 2 && Character.isUpperCase(t.charAt(st.start()))
+                            && Character.isUpperCase(t.charAt(st.start() + 1))) {
+                        cityEnd = st.end();
+                        kk++;
+                    }
+                    break;
+                }
+            }
+            if (kk < n && (postal(t, toks.get(kk)) || ukInward(t, toks.get(kk))) && toks.get(kk).start() - cityEnd <= 2) {
+                cityEnd = toks.get(kk).end();
+                kk++;
+            }
+            if (cityEnd > 0) {
+                end = cityEnd;
+                k = kk;
+            }
+        }
+        return new int[] {end, Math.max(k, 1)};
+    }
+
+    private static boolean gapOk(String t, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = t.charAt(i);
+            if (c != ' ' && c != ',') {
+                return false;
+            }
+        }
+        return to - from <= 3;
+    }
+
+    private static boolean isAbbrev(String w) {
+        return w.length() <= 4 && (TYPE_AFTER.contains(w) || TYPE_BEFORE.contains(w));
+    }
+
+    private static int nameAfterType(String t, List<Tok> toks, int typeIndex) {
+        int k = typeIndex;
+        int words = 0;
+        while (k + 1 < toks.size() && words < MAX_NAME_WORDS) {
+            Tok next = toks.get(k + 1);
+            if (!sameLine(t, toks.get(k), next) || next.start() - toks.get(k).end() > 2 || houseNumber(t, next)) {
+                break;
+            }
+            String w = lower(t, next);
+            boolean particle = w.equals("de") || w.equals("la") || w.equals("des") || w.equals("du") || w.equals("del")
+                    || w.equals("della") || w.equals("do") || w.equals("da") || w.equals("dos") || w.equals("le")
+                    || w.equals("los") || w.equals("las") || w.equals("di");
+            if (!particle && !Character.isUpperCase(t.charAt(next.start()))) {
+                break;
+            }
+            k++;
+            words++;
+        }
+        return k;
+    }
+
+    private static boolean capitalizedName(String t, List<Tok> toks, int i) {
+        return i < toks.size() && (Character.isUpperCase(t.charAt(toks.get(i).start()))
+                || lower(t, toks.get(i)).equals("de") || lower(t, toks.get(i)).equals("del"));
+    }
+
+    private static boolean allNameWords(String t, List<Tok> toks, int from, int to) {
+        for (int k = from; k < to; k++) {
+            if (!nameWord(t, toks.get(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A capitalized word (Elm, O'Connell, Saint-Denis) or a numbered street (5th, 42nd). */
+    private static boolean nameWord(String t, Tok k) {
+        char c = t.charAt(k.start());
+        if (Character.isUpperCase(c)) {
+            return true;
+        }
+        String w = lower(t, k);
+        int d = 0;
+        while (d < w.length() && Character.isDigit(w.charAt(d))) {
+            d++;
+        }
+        String rest = w.substring(d);
+        return d > 0 && (rest.equals("st") || rest.equals("nd") || rest.equals("rd") || rest.equals("th"));
+    }
+
+    /** 12, 221B, 12a, 1600, 12-14 — at most 6 characters, starting with a digit, not a year-like 4 digits + text. */
+    private static boolean houseNumber(String t, Tok k) {
+        int len = k.end() - k.start();
+        if (len > 6 || !Character.isDigit(t.charAt(k.start()))) {
+            return false;
+        }
+        int digits = 0;
+        for (int i = k.start(); i < k.end(); i++) {
+            char c = t.charAt(i);
+            if (Character.isDigit(c)) {
+                digits++;
+            } else if (!(Character.isLetter(c) && i == k.end() - 1) && c != '-') {
+                return false;
+            }
+        }
+        return digits >= 1 && digits <= 5;
+    }
+
+    private static boolean postal(String t, Tok k) {
+        int len = k.end() - k.start();
+        int digits = 0;
+        for (int i = k.start(); i < k.end(); i++) {
+            if (Character.isDigit(t.charAt(i))) {
+                digits++;
+            }
+        }
+        return len >= 4 && len <= 10 && digits >= 3;
+    }
+
+    /** The inward half of a UK postcode: a digit and two letters (6XE in NW1 6XE). */
+    private static boolean ukInward(String t, Tok k) {
+        return k.end() - k.start() == 3 && Character.isDigit(t.charAt(k.start()))
+                && Character.isUpperCase(t.charAt(k.start() + 1)) && Character.isUpperCase(t.charAt(k.start() + 2));
+    }
+
+    private static boolean hasSuffix(String t, Tok k) {
+        if (!Character.isUpperCase(t.charAt(k.start()))) {
+            return false;
+        }
+        String w = lower(t, k);
+        for (String s : SUFFIXES) {
+            if (w.length() > s.length() + 2 && w.endsWith(s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean sameLine(String t, Tok a, Tok b) {
+        for (int i = a.end(); i < b.start(); i++) {
+            if (t.charAt(i) == '\n') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String lower(String t, Tok k) {
+        return t.substring(k.start(), k.end()).toLowerCase(Locale.ROOT);
+    }
+
+    /** Words: letters, digits and inner apostrophes, hyphens and dots (St., 12-14, O'Connell); '#' alone. */
+    private static List<Tok> tokens(String t) {
+        List<Tok> out = new ArrayList<>();
+        int n = t.length();
+        int i = 0;
+        while (i < n) {
+            char c = t.charAt(i);
+            if (c == '#') {
+                out.add(new Tok(i, i + 1));
+                i++;
+                continue;
+            }
+            if (!Character.isLetterOrDigit(c)) {
+                i++;
+                continue;
+            }
+            int s = i;
+            while (i < n) {
+                char d = t.charAt(i);
+                if (Character.isLetterOrDigit(d)) {
+                    i++;
+                } else if ((d == '\'' || d == '-' || d == '.') && i + 1 < n && Character.isLetterOrDigit(t.charAt(i + 1))) {
+                    i++;
+                } else {
+                    break;
+                }
+            }
+            out.add(new Tok(s, i));
+        }
+        return out;
+    }
+}
