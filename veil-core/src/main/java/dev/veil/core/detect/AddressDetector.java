@@ -42,6 +42,9 @@ final class AddressDetector implements Detector {
 
     @Override
     public void detect(String t, List<Finding> out) {
+        if (!hasDigit(t)) {
+            return; // every form needs a house number
+        }
         List<Tok> toks = tokens(t);
         int n = toks.size();
         int i = 0;
@@ -87,6 +90,16 @@ final class AddressDetector implements Detector {
             out.add(new Finding(DataClass.STREET_ADDRESS, a.start(), end, 0.75, ID));
             i = tail[1];
         }
+    }
+
+    private static boolean hasDigit(String t) {
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c >= '0' && c <= '9') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Extends an address by a unit and ", City[, ST] ZIP" on the same line; returns {end, next token}. */
