@@ -30,6 +30,7 @@ public final class DetectorSet {
         List<Detector> ds = new ArrayList<>();
         ds.add(new BuiltinDetector(policy.scan().regions()));
         ds.add(new AddressDetector());
+        ds.add(new PersonNameDetector());
         for (ClassSpec c : policy.classes().values()) {
             ds.add(new PatternDetector(policy.classTable().get(c.name()), c));
         }
@@ -38,7 +39,8 @@ public final class DetectorSet {
 
     /** Only the built-in detectors, with the given threshold. */
     public static DetectorSet builtIn(double minScore) {
-        return new DetectorSet(List.of(new BuiltinDetector(List.of("US")), new AddressDetector()), minScore);
+        return new DetectorSet(List.of(new BuiltinDetector(List.of("US")), new AddressDetector(),
+                new PersonNameDetector()), minScore);
     }
 
     /** Findings in {@code text}: above the threshold, non-overlapping (overlaps merge into one span of the

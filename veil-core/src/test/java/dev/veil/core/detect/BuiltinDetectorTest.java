@@ -48,6 +48,13 @@ class BuiltinDetectorTest {
         "Calle Mayor 10, Madrid | STREET_ADDRESS=Calle Mayor 10, Madrid",
         "Hauptstraße 5, 10115 Berlin | STREET_ADDRESS=Hauptstraße 5, 10115 Berlin",
         "350 Fifth Ave Suite 200 | STREET_ADDRESS=350 Fifth Ave Suite 200",
+        "Hi, this is Lukas Sharma. | PERSON_NAME=Lukas Sharma",
+        "Gift for Aiko Kowalski | PERSON_NAME=Aiko Kowalski",
+        "Dear Olusegun, thanks | PERSON_NAME=Olusegun",
+        "signed by Mr. Tanaka today | PERSON_NAME=Tanaka",
+        "Ludwig van Beethoven wrote it | PERSON_NAME=Ludwig van Beethoven",
+        "张伟 已付款 | PERSON_NAME=张伟",
+        "Мария Иванова пишет | PERSON_NAME=Мария Иванова",
         "DOB: 07/21/1985. | DATE_OF_BIRTH=07/21/1985",
         "date of birth 21.07.1985 | DATE_OF_BIRTH=21.07.1985",
         "born on July 21, 1985 | DATE_OF_BIRTH=July 21, 1985",
@@ -81,6 +88,9 @@ class BuiltinDetectorTest {
         "We sold 12 Apple Watch units",
         "Version 2 Street Fighter edition",
         "meet at 10 in the Main hall",
+        "Will you Mark the date in May?",
+        "Bill the customer for the Jordan river tour in China",
+        "Dear Customer, your Order Service Team",
     })
     void ignoresLookAlikes(String text) {
         assertThat(found(text)).isEmpty();

@@ -1,0 +1,255 @@
+package dev.veil.core.detect;
+
+import dev.veil.core.policy.DataClass;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Person names from given- and family-name dictionaries of 77 locales (see {@code names/NOTICE.md}), word shape
+ * and context. Two or more name-shaped words score by what the dictionaries know of them (given then family,
+ * or family then given); a single word counts only after a title or greeting ("Mr.", "Dear"); Han and Hangul
+ * runs count when they start with a known family name. Words that are as often not names ("Will", "May",
+ * "Jordan") never count alone. One pass over word tokens.
+ */
+final class PersonNameDetector implements Detector {
+    static final String ID = "person-name";
+    private static final int MAX_WORDS = 4;
+
+    private static final Set<String> GIVEN = load("names/given-names.txt");
+    private static final Set<String> FAMILY = load("names/family-names.txt");
+    private static final Set<String> PARTICLES = Set.of("van", "der", "den", "de", "la", "le", "da", "das", "dos",
+            "do", "del", "della", "di", "von", "zu", "bin", "binti", "bint", "ibn", "al", "el", "ter", "ten", "y", "e", "mac");
+    private static final Set<String> TITLES = Set.of("mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam",
+            "herr", "frau", "m", "mme", "mlle", "sr", "sra", "srta", "don", "doña", "sig", "signor", "signora", "pan",
+            "pani", "hr", "fr", "dott", "ing", "mister", "monsieur", "madame", "señor", "señora", "senhor", "senhora");
+    private static final Set<String> CUES = Set.of("dear", "hi", "hello", "hey", "attn", "signed", "sincerely",
+            "regards", "thanks", "cheers", "from", "by", "customer", "name", "patient", "user", "contact", "cc",
+            "employee", "applicant", "passenger", "guest", "tenant", "client", "member", "recipient", "sender",
+            "author", "hola", "bonjour", "hallo", "ciao", "olá", "estimado", "estimada", "cher", "chère", "liebe",
+            "lieber", "caro", "cara", "this", "is", "am", "called", "named", "with", "for", "and", "to", "mit", "para");
+    /** Words a greeting addresses that are not names: "Dear Customer", "Hi Team". */
+    private static final Set<String> ADDRESSEES = Set.of("customer", "customers", "sir", "sirs", "madam", "team",
+            "all", "everyone", "friend", "friends", "colleague", "colleagues", "user", "users", "valued", "member",
+            "members", "support", "client", "clients", "there", "folks", "guys", "partner", "partners", "hiring",
+            "manager", "admin", "team,", "world");
+    private static final Set<String> AFTER = Set.of("wrote", "said", "says", "writes", "called", "asked", "replied");
+    /** Dictionary names that are common English words: never a name on their own, nor as a pair of two of them. */
+    private static final Set<String> COMMON = Set.of("will", "may", "mark", "bill", "rose", "june", "april", "august",
+            "jordan", "china", "hope", "grace", "joy", "faith", "summer", "sunny", "art", "dean", "rich", "young",
+            "king", "long", "white", "black", "green", "brown", "gray", "grey", "hill", "wood", "lane", "page", "case",
+            "cash", "star", "sky", "rain", "river", "stone", "sun", "honey", "major", "chase", "pierce", "frank",
+            "miles", "guy", "ray", "rock", "don", "max", "ben", "new", "san", "la", "paris", "london", "york",
+            "street", "park", "the", "an", "and", "hong", "kong", "chance", "price", "bell", "gold", "silver", "love",
+            "happy", "christmas", "easter", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+            "sunday", "january", "february", "march", "september", "october", "november", "december", "north",
+            "south", "east", "west", "visa", "card", "order", "service", "support", "team", "bank", "apple", "amazon");
+
+    private static Set<String> load(String resource) {
+        Set<String> s = new HashSet<>(40_000);
+        try (InputStream in = PersonNameDetector.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing name dictionary " + resource);
+            }
+            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (!line.isBlank()) {
+                    s.add(line.strip().toLowerCase(Locale.ROOT));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Set.copyOf(s);
+    }
+
+    /** A word: [start, end), its lower-case form, and how it is written. */
+    private record Word(int start, int end, String lower, boolean capital, boolean cjk) {
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public void detect(String t, List<Finding> out) {
+        List<Word> w = words(t);
+        int n = w.size();
+        int i = 0;
+        while (i < n) {
+            Word a = w.get(i);
+            if (a.cjk()) {
+                i = cjk(t, w, i, out);
+                continue;
+            }
+            if (!a.capital() || (COMMON.contains(a.lower()) && !cueBefore(t, w, i))) {
+                i++;
+                continue;
+            }
+            // the longest run of name-shaped words from i (particles allowed inside)
+            int last = i;
+            int words = 1;
+            for (int k = i + 1; k < n && words < MAX_WORDS; k++) {
+                Word b = w.get(k);
+                if (!adjacent(t, w.get(k - 1), b)) {
+                    break;
+                }
+                if (b.capital() && !b.cjk()) {
+                    last = k;
+                    words++;
+                } else if (!PARTICLES.contains(b.lower())) {
+                    break;
+                }
+            }
+            double score = score(t, w, i, last);
+            if (score > 0) {
+                out.add(new Finding(DataClass.PERSON_NAME, a.start(), w.get(last).end(), score, ID));
+                i = last + 1;
+            } else {
+                i++;
+            }
+        }
+    }
+
+    private static double score(String t, List<Word> w, int first, int last) {
+        Word a = w.get(first);
+        Word z = w.get(last);
+        boolean cue = cueBefore(t, w, first) || cueAfter(w, last);
+        boolean title = titleBefore(t, w, first);
+        if (first == last) {
+            if (title) {
+                return GIVEN.contains(a.lower()) || FAMILY.contains(a.lower()) ? 0.8 : 0.6;
+            }
+            if (greetingBefore(t, w, first) && !COMMON.contains(a.lower()) && !ADDRESSEES.contains(a.lower())) {
+                return GIVEN.contains(a.lower()) || FAMILY.contains(a.lower()) ? 0.75 : 0.65;
+            }
+            return 0;
+        }
+        boolean givenFirst = GIVEN.contains(a.lower());
+        boolean familyLast = FAMILY.contains(z.lower());
+        boolean familyFirst = FAMILY.contains(a.lower());
+        boolean givenLast = GIVEN.contains(z.lower());
+        boolean commonPair = COMMON.contains(a.lower()) && COMMON.contains(z.lower());
+        double s;
+        if (commonPair) {
+            s = 0;
+        } else if ((givenFirst && familyLast) || (familyFirst && givenLast)) {
+            s = 0.85;
+        } else if ((givenFirst || familyLast) && !COMMON.contains(givenFirst ? z.lower() : a.lower())) {
+            s = 0.6;
+        } else {
+            s = title ? 0.6 : 0;
+        }
+        if (s > 0 && (cue || title)) {
+            s = Math.min(0.95, s + 0.1);
+        }
+        return s;
+    }
+
+    /** Han or Hangul runs: a known family name followed by one to three characters, or family + space + given. */
+    private static int cjk(String t, List<Word> w, int i, List<Finding> out) {
+        Word a = w.get(i);
+        int len = a.end() - a.start();
+        String s = a.lower();
+        boolean fam1 = len >= 2 && FAMILY.contains(s.substring(0, 1));
+        boolean fam2 = len >= 3 && FAMILY.contains(s.substring(0, 2));
+        if (i + 1 < w.size() && w.get(i + 1).cjk() && FAMILY.contains(s) && GIVEN.contains(w.get(i + 1).lower())
+                && w.get(i + 1).start() - a.end() == 1) {
+            out.add(new Finding(DataClass.PERSON_NAME, a.start(), w.get(i + 1).end(), 0.85, ID));
+            return i + 2;
+        }
+        if (len >= 2 && len <= 4 && (fam1 || fam2)) {
+            String rest = fam2 ? s.substring(2) : s.substring(1);
+            out.add(new Finding(DataClass.PERSON_NAME, a.start(), a.end(), GIVEN.contains(rest) ? 0.85 : 0.6, ID));
+        }
+        return i + 1;
+    }
+
+    private static boolean adjacent(String t, Word a, Word b) {
+        int gap = b.start() - a.end();
+        if (gap < 1 || gap > 2) {
+            return false;
+        }
+        for (int k = a.end(); k < b.start(); k++) {
+            char c = t.charAt(k);
+            if (c != ' ' && !(c == '.' && a.end() - a.start() == 1)) {
+                return false; // only spaces, or the dot of an initial (J. R. R. Tolkien)
+            }
+        }
+        return true;
+    }
+
+    private static boolean titleBefore(String t, List<Word> w, int i) {
+        return i > 0 && TITLES.contains(w.get(i - 1).lower()) && w.get(i).start() - w.get(i - 1).end() <= 2;
+    }
+
+    private static boolean greetingBefore(String t, List<Word> w, int i) {
+        if (i == 0) {
+            return false;
+        }
+        String p = w.get(i - 1).lower();
+        return p.equals("dear") || p.equals("hi") || p.equals("hello") || p.equals("hey") || p.equals("hola")
+                || p.equals("bonjour") || p.equals("hallo") || p.equals("ciao") || p.equals("olá") || p.equals("cher")
+                || p.equals("chère") || p.equals("liebe") || p.equals("lieber") || p.equals("estimado")
+                || p.equals("estimada") || p.equals("caro") || p.equals("cara") || p.equals("regards")
+                || p.equals("sincerely") || p.equals("signed") || p.equals("cheers") || p.equals("thanks");
+    }
+
+    private static boolean cueBefore(String t, List<Word> w, int i) {
+        return i > 0 && (CUES.contains(w.get(i - 1).lower()) || TITLES.contains(w.get(i - 1).lower()))
+                && w.get(i).start() - w.get(i - 1).end() <= 3;
+    }
+
+    private static boolean cueAfter(List<Word> w, int last) {
+        return last + 1 < w.size() && AFTER.contains(w.get(last + 1).lower());
+    }
+
+    private static boolean isCjk(int cp) {
+        Character.UnicodeScript s = Character.UnicodeScript.of(cp);
+        return s == Character.UnicodeScript.HAN || s == Character.UnicodeScript.HANGUL
+                || s == Character.UnicodeScript.HIRAGANA || s == Character.UnicodeScript.KATAKANA;
+    }
+
+    /** Words of letters (and combining marks), with inner apostrophes and hyphens; CJK runs are their own words. */
+    private static List<Word> words(String t) {
+        List<Word> out = new ArrayList<>();
+        int n = t.length();
+        int i = 0;
+        while (i < n) {
+            int cp = t.codePointAt(i);
+            if (!Character.isLetter(cp)) {
+                i += Character.charCount(cp);
+                continue;
+            }
+            boolean cjk = isCjk(cp);
+            int s = i;
+            while (i < n) {
+                int c = t.codePointAt(i);
+                int type = Character.getType(c);
+                boolean letter = Character.isLetter(c) || type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK;
+                if (letter && isCjk(c) == cjk) {
+                    i += Character.charCount(c);
+                } else if (!cjk && (c == '\'' || c == '’' || c == '-') && i + 1 < n && Character.isLetter(t.codePointAt(i + 1))) {
+                    i++;
+                } else {
+                    break;
+                }
+            }
+            int first = t.codePointAt(s);
+            boolean capital = Character.isUpperCase(first) || Character.isTitleCase(first)
+                    || (!cjk && !Character.isLowerCase(first) && !Character.isUpperCase(first)); // uncased scripts
+            out.add(new Word(s, i, t.substring(s, i).toLowerCase(Locale.ROOT), capital, cjk));
+        }
+        return out;
+    }
+}
