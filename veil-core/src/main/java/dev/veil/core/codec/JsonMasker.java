@@ -84,6 +84,12 @@ public final class JsonMasker {
     private int[] rOff;
     private int[] rLen;
     private int[] order = new int[32];
+    // for drops: container id, entry index, comma before and after the entry (-1: none)
+    private int[] dCont = new int[32];
+    private int[] dIdx = new int[32];
+    private int[] dBefore = new int[32];
+    private int[] dAfter = new int[32];
+    private int[] deleted = new int[16];
 
     // the container stack
     private PathAutomaton.State[] fState;
@@ -92,6 +98,17 @@ public final class JsonMasker {
     private boolean[] fHolds;
     private int[] fEntry;
     private boolean[] fObject;
+    private int[] fId;        // container id within the record
+    private int[] fCount;     // entries seen so far
+    private int[] fSlot;      // for the container itself: {its container id, index, comma before} packed below
+    private int[] fSlotIdx;
+    private int[] fSlotComma;
+    private int containers;
+    private int commaPos = -1;
+    // the entry whose value comes next: its container, index, and the comma before it (-1 for the first)
+    private int eCont;
+    private int eIdx;
+    private int eComma;
 
     // the member whose value comes next
     private int pKey;
@@ -147,6 +164,11 @@ public final class JsonMasker {
         fHolds = new boolean[frames];
         fEntry = new int[frames];
         fObject = new boolean[frames];
+        fId = new int[frames];
+        fCount = new int[frames];
+        fSlot = new int[frames];
+        fSlotIdx = new int[frames];
+        fSlotComma = new int[frames];
     }
 
     public Plan plan() {
@@ -169,6 +191,7 @@ public final class JsonMasker {
         this.end = off + len;
         lx.reset(buf, off, end);
         edits = 0;
+        containers = 0;
         Arrays.fill(dropRecord, false);
         for (ByteSink r : repl) {
             r.reset();
@@ -198,6 +221,9 @@ public final class JsonMasker {
                 }
                 byte c = buf[p];
                 int entry = depth > 0 && fObject[depth - 1] ? pKey : p;
+                if (depth > 0 && !fObject[depth - 1]) {
+                    startEntry(depth);
+                }
                 if (c == '{' || c == '[') {
                     if (depth + 1 > maxDepth) {
                         throw new RecordException(RecordException.Reason.TOO_DEEP, "nesting deeper than " + maxDepth);
@@ -251,6 +277,7 @@ public final class JsonMasker {
                 byte c = buf[p];
                 boolean object = fObject[depth - 1];
                 if (c == ',') {
+                    commaPos = p;
                     p = lx.ws(p + 1);
                     state = object ? MEMBER : VALUE;
                 } else if (c == (object ? '}' : ']')) {
@@ -268,6 +295,7 @@ public final class JsonMasker {
                     throw lx.unexpected(p);
                 }
                 int ke = lx.stringEnd(p);
+                startEntry(depth);
                 member(depth, p, ke);
                 p = lx.ws(ke);
                 if (p >= end) {
@@ -293,7 +321,20 @@ public final class JsonMasker {
             fHolds = Arrays.copyOf(fHolds, n);
             fEntry = Arrays.copyOf(fEntry, n);
             fObject = Arrays.copyOf(fObject, n);
+            fId = Arrays.copyOf(fId, n);
+            fCount = Arrays.copyOf(fCount, n);
+            fSlot = Arrays.copyOf(fSlot, n);
+            fSlotIdx = Arrays.copyOf(fSlotIdx, n);
+            fSlotComma = Arrays.copyOf(fSlotComma, n);
         }
+    }
+
+    /** Notes the container, index and preceding comma of the entry (member or element) that starts now. */
+    private void startEntry(int depth) {
+        int f = depth - 1;
+        eCont = fId[f];
+        eIdx = fCount[f]++;
+        eComma = eIdx == 0 ? -1 : commaPos;
     }
 
     /** Classifies the member whose name is the JSON string {@code [ks, ke)} in the object at the top. */
@@ -400,6 +441,11 @@ public final class JsonMasker {
         fHolds[depth] = holds;
         fObject[depth] = object;
         fEntry[depth] = -1;
+        fId[depth] = containers++;
+        fCount[depth] = 0;
+        fSlot[depth] = eCont;
+        fSlotIdx[depth] = eIdx;
+        fSlotComma[depth] = eComma;
         if (cls != null && !cls.isNone()) {
             for (int s = 0; s < segs; s++) {
                 if (plan.action(s, cls).kind() == Action.Kind.DROP_RECORD) {
@@ -419,7 +465,7 @@ public final class JsonMasker {
     private void closeContainer(int depth, int valueEnd) {
         int entry = fEntry[depth];
         if (entry >= 0) {
-            dropEntry(fCls[depth], entry, valueEnd);
+            dropEntry(fCls[depth], entry, valueEnd, fSlot[depth], fSlotIdx[depth], fSlotComma[depth]);
         }
     }
 
@@ -537,26 +583,21 @@ public final class JsonMasker {
             markDropRecordWhereDropped(cls);
             return;
         }
-        dropEntry(cls, entry, ve);
+        dropEntry(cls, entry, ve, eCont, eIdx, eComma);
     }
 
-    /** Deletes an object member or array element, with one adjacent comma, in the segments that drop {@code cls}. */
-    private void dropEntry(DataClass cls, int entryStart, int valueEnd) {
-        int from = entryStart;
-        int to = valueEnd;
+    /**
+     * Deletes an object member or array element in the segments that drop {@code cls}. Which adjacent comma
+     * goes with it depends on what else the segment drops from the same container, so that is decided when the
+     * segment's view is written (see {@link #assemble}).
+     */
+    private void dropEntry(DataClass cls, int entryStart, int valueEnd, int container, int index, int commaBefore) {
         int j = lx.ws(valueEnd);
-        if (j < end && buf[j] == ',') {
-            to = j + 1;
-        } else {
-            int k = entryStart - 1;
-            while (k >= off && (buf[k] == ' ' || buf[k] == '\n' || buf[k] == '\r' || buf[k] == '\t')) {
-                k--;
-            }
-            if (k >= off && buf[k] == ',') {
-                from = k;
-            }
-        }
-        int e = newEdit(from, to);
+        int e = newEdit(entryStart, valueEnd);
+        dCont[e] = container;
+        dIdx[e] = index;
+        dBefore[e] = commaBefore;
+        dAfter[e] = j < end && buf[j] == ',' ? j : -1;
         for (int s = 0; s < segs; s++) {
             if (plan.action(s, cls).kind() == Action.Kind.DROP) {
                 rOff[e * segs + s] = -1;
@@ -578,6 +619,10 @@ public final class JsonMasker {
             eStart = Arrays.copyOf(eStart, n);
             eEnd = Arrays.copyOf(eEnd, n);
             order = Arrays.copyOf(order, n);
+            dCont = Arrays.copyOf(dCont, n);
+            dIdx = Arrays.copyOf(dIdx, n);
+            dBefore = Arrays.copyOf(dBefore, n);
+            dAfter = Arrays.copyOf(dAfter, n);
             rOff = Arrays.copyOf(rOff, n * segs);
             rLen = Arrays.copyOf(rLen, n * segs);
         }
@@ -613,6 +658,10 @@ public final class JsonMasker {
             o.reset();
             int pos = off;
             boolean changed = false;
+            if (deleted.length < containers) {
+                deleted = new int[Math.max(containers, deleted.length * 2)];
+            }
+            Arrays.fill(deleted, 0, containers, 0);
             for (int i = 0; i < edits; i++) {
                 int e = order[i];
                 int rl = rLen[e * segs + s];
@@ -621,6 +670,16 @@ public final class JsonMasker {
                 }
                 int st = eStart[e];
                 int en = eEnd[e];
+                if (rl == 0 && rOff[e * segs + s] == -1) {
+                    // a dropped entry: take the comma before it when a kept entry precedes it, else the one after
+                    int c = dCont[e];
+                    if (dIdx[e] > deleted[c]) {
+                        st = dBefore[e];
+                    } else if (dAfter[e] >= 0) {
+                        en = dAfter[e] + 1;
+                    }
+                    deleted[c]++;
+                }
                 if (en <= pos) {
                     continue;
                 }

@@ -42,8 +42,8 @@ final class AddressDetector implements Detector {
 
     @Override
     public void detect(String t, List<Finding> out) {
-        if (!hasDigit(t)) {
-            return; // every form needs a house number
+        if (!hasDigitAndCapital(t)) {
+            return; // every form needs a house number, and a street or city name written with a capital
         }
         List<Tok> toks = tokens(t);
         int n = toks.size();
@@ -92,14 +92,15 @@ final class AddressDetector implements Detector {
         }
     }
 
-    private static boolean hasDigit(String t) {
-        for (int i = 0; i < t.length(); i++) {
+    private static boolean hasDigitAndCapital(String t) {
+        boolean digit = false;
+        boolean capital = false;
+        for (int i = 0; i < t.length() && !(digit && capital); i++) {
             char c = t.charAt(i);
-            if (c >= '0' && c <= '9') {
-                return true;
-            }
+            digit |= c >= '0' && c <= '9';
+            capital |= (c >= 'A' && c <= 'Z') || c >= 0xc0;
         }
-        return false;
+        return digit && capital;
     }
 
     /** Extends an address by a unit and ", City[, ST] ZIP" on the same line; returns {end, next token}. */

@@ -107,21 +107,18 @@ final class BuiltinDetector implements Detector {
         }
     }
 
+    private static final KeywordIndex BIRTH = new KeywordIndex(BIRTH_WORDS);
+
     /** The end of the next birth word at or after {@code from}, or -1. */
     private static int nextBirthWord(String t, int from) {
         int n = t.length();
         for (int i = from; i < n; i++) {
-            char c = Character.toLowerCase(t.charAt(i));
-            if (c != 'b' && c != 'd' && c != 'g' && c != 'n' && c != 'u') {
-                continue;
-            }
             if (i > 0 && Character.isLetter(t.charAt(i - 1))) {
                 continue;
             }
-            for (String w : BIRTH_WORDS) {
-                if (t.regionMatches(true, i, w, 0, w.length())) {
-                    return i + w.length();
-                }
+            String w = BIRTH.at(t, i);
+            if (w != null) {
+                return i + w.length();
             }
         }
         return -1;
@@ -216,17 +213,16 @@ final class BuiltinDetector implements Detector {
      * A value right after a credential word and {@code =}, {@code :} or {@code "bearer "} that looks like a
      * credential: at least 8 characters, no spaces, at least two kinds of characters and no plain word.
      */
+    private static final KeywordIndex SECRET_KEY_INDEX = new KeywordIndex(SECRET_KEYS);
+
     private static void keyedSecrets(String t, List<Finding> out) {
         int n = t.length();
         for (int i = 0; i < n; i++) {
-            char c = Character.toLowerCase(t.charAt(i));
-            if (c != 'p' && c != 's' && c != 't' && c != 'a' && c != 'b') {
+            String w = SECRET_KEY_INDEX.at(t, i);
+            if (w == null) {
                 continue;
             }
-            for (String w : SECRET_KEYS) {
-                if (!t.regionMatches(true, i, w, 0, w.length())) {
-                    continue;
-                }
+            do { // one pass; break leaves it for the next position
                 int j = i + w.length();
                 // allow the key to continue as an identifier: db_password, secretKey
                 while (j < n && (Character.isLetterOrDigit(t.charAt(j)) || t.charAt(j) == '_') && j - i < 40) {
@@ -263,8 +259,7 @@ final class BuiltinDetector implements Detector {
                     out.add(new Finding(DataClass.SECRET, s, j, 0.8, ID));
                     i = j;
                 }
-                break;
-            }
+            } while (false);
         }
     }
 

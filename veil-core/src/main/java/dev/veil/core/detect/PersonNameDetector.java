@@ -83,6 +83,9 @@ final class PersonNameDetector implements Detector {
 
     @Override
     public void detect(String t, List<Finding> out) {
+        if (!mayHoldName(t)) {
+            return;
+        }
         List<Word> w = words(t);
         int n = w.size();
         int i = 0;
@@ -214,7 +217,21 @@ final class PersonNameDetector implements Detector {
         return last + 1 < w.size() && AFTER.contains(w.get(last + 1).lower());
     }
 
+    /** A name needs a capital letter, or a letter of a script without case (all of which are above ASCII). */
+    private static boolean mayHoldName(String t) {
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if ((c >= 'A' && c <= 'Z') || c >= 0xc0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean isCjk(int cp) {
+        if (cp < 0x2e80) {
+            return false;
+        }
         Character.UnicodeScript s = Character.UnicodeScript.of(cp);
         return s == Character.UnicodeScript.HAN || s == Character.UnicodeScript.HANGUL
                 || s == Character.UnicodeScript.HIRAGANA || s == Character.UnicodeScript.KATAKANA;
@@ -226,6 +243,11 @@ final class PersonNameDetector implements Detector {
         int n = t.length();
         int i = 0;
         while (i < n) {
+            char ch = t.charAt(i);
+            if (ch < 0x80 && !((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'))) {
+                i++;
+                continue;
+            }
             int cp = t.codePointAt(i);
             if (!Character.isLetter(cp)) {
                 i += Character.charCount(cp);
@@ -234,6 +256,14 @@ final class PersonNameDetector implements Detector {
             boolean cjk = isCjk(cp);
             int s = i;
             while (i < n) {
+                char q = t.charAt(i);
+                if ((q >= 'a' && q <= 'z') || (q >= 'A' && q <= 'Z')) {
+                    if (cjk) {
+                        break;
+                    }
+                    i++;
+                    continue;
+                }
                 int c = t.codePointAt(i);
                 int type = Character.getType(c);
                 boolean letter = Character.isLetter(c) || type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK;
@@ -248,7 +278,9 @@ final class PersonNameDetector implements Detector {
             int first = t.codePointAt(s);
             boolean capital = Character.isUpperCase(first) || Character.isTitleCase(first)
                     || (!cjk && !Character.isLowerCase(first) && !Character.isUpperCase(first)); // uncased scripts
-            out.add(new Word(s, i, t.substring(s, i).toLowerCase(Locale.ROOT), capital, cjk));
+            // lower case only where a dictionary or word list will be asked: capitalized, CJK, or short words
+            String lower = capital || cjk || i - s <= 6 ? t.substring(s, i).toLowerCase(Locale.ROOT) : "";
+            out.add(new Word(s, i, lower, capital, cjk));
         }
         return out;
     }

@@ -25,7 +25,8 @@ class JsonMaskerProperties {
     private static final String NO_SCAN = "scan: {strings: none, field_names: false}\n";
     private static final Plan REDACT = plan(header() + "fields:\n  \"**.email\": EMAIL\n" + NO_SCAN
             + "segments:\n  a:\n    actions:\n      default: redact\n");
-    private static final Plan DROP = plan(header() + "fields:\n  \"**.email\": EMAIL\n" + NO_SCAN
+    // two dropped names, so one object can lose several members (and all of them)
+    private static final Plan DROP = plan(header() + "fields:\n  \"**.email\": EMAIL\n  \"**.b\": PHONE\n" + NO_SCAN
             + "segments:\n  a:\n    actions:\n      default: drop\n");
     private static final Plan SCAN = plan(header() + "segments:\n  a:\n    actions:\n      EMAIL: hash\n"
             + "      CREDIT_CARD: {mask: {keep_last: 4}}\n      PHONE: drop\n      default: redact\n");
@@ -163,6 +164,7 @@ class JsonMaskerProperties {
     private static JsonNode withoutEmail(JsonNode n) {
         if (n instanceof ObjectNode o) {
             o.remove("email");
+            o.remove("b");
             Iterator<Map.Entry<String, JsonNode>> it = o.fields();
             while (it.hasNext()) {
                 withoutEmail(it.next().getValue());

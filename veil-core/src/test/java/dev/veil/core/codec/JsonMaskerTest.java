@@ -66,6 +66,13 @@ class JsonMaskerTest {
         assertThat(mask(p, "{\"x\":1, \"c\" : {\"n\":[1,{\"z\":2}]} }")).isEqualTo("{\"x\":1 }");
         assertThat(mask(p, "{ \"a\" : \"v\" , \"x\" : 1 }")).isEqualTo("{  \"x\" : 1 }");
         assertThat(mask(p, "{\"x\":{\"a\":1},\"b\":null,\"y\":[\"a\"]}")).isEqualTo("{\"x\":{\"a\":1},\"y\":[\"a\"]}");
+        // regression (review): dropping the last two members left a trailing comma
+        Plan ssn = rules("  ssn: US_SSN\n  itin: US_SSN\n", "      US_SSN: drop\n");
+        assertThat(mask(ssn, "{\"id\":7,\"ssn\":\"1\",\"itin\":\"2\"}")).isEqualTo("{\"id\":7}");
+        assertThat(mask(ssn, "{\"a\":1 ,\"ssn\":\"1\" ,\"ssn\":\"3\" }")).isEqualTo("{\"a\":1   }");
+        assertThat(mask(ssn, "{\"ssn\":1,\"itin\":2,\"k\":3}")).isEqualTo("{\"k\":3}");
+        assertThat(mask(ssn, "{\"ssn\":1,\"k\":3,\"itin\":2}")).isEqualTo("{\"k\":3}");
+        assertThat(mask(ssn, "[{\"ssn\":1},{\"k\":[{\"ssn\":1,\"itin\":2}],\"ssn\":{\"itin\":1}}]")).isEqualTo("[{},{\"k\":[{\"ssn\":1,\"itin\":2}]}]");
         Plan elems = rules("  tags: EMAIL\n", "      EMAIL: drop\n");
         assertThat(mask(elems, "{\"tags\":[\"a\",\"b\"],\"k\":1}")).isEqualTo("{\"k\":1}");
     }

@@ -1,0 +1,1186 @@
+#!/usr/bin/env python3
+"""Labeled evaluation corpus for Veil's content detection (standard library only, Python 3.11+).
+
+usage:
+  python3 gen_accuracy_corpus.py N OUT.jsonl [SEED]   write N labeled lines (SEED defaults to 1234)
+  python3 gen_accuracy_corpus.py --check FILE         re-extract every span, validate it, print counts
+
+Every output line is one JSON object:
+  {"id": 1, "kind": "<template family>", "text": "...", "spans": [{"type": "EMAIL", "start": 12, "end": 31}]}
+start/end are UTF-16 code unit offsets (Java String indices): a character above U+FFFF counts 2.
+Spans are sorted, never overlap and cover exactly the sensitive substring (see README.md for the rules).
+
+Layout of this file:
+  1. Doc: text built from plain pieces and labeled pieces, offsets computed in UTF-16
+  2. random helpers
+  3. name lists (written for this corpus) and person generation
+  4. value generators per type (email, phone, card, SSN, IBAN, IP, MAC, address, date of birth, secrets,
+     URL credentials), each returning a labeled Doc
+  5. hard negatives (values that look sensitive but are not, by the rules in README.md)
+  6. template families, positive (at least one span) and negative (no span)
+  7. generation, --check, main
+"""
+
+import base64
+import ipaddress
+import json
+import random
+import re
+import string
+import sys
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+EMAIL = "EMAIL"
+PHONE = "PHONE"
+CREDIT_CARD = "CREDIT_CARD"
+US_SSN = "US_SSN"
+IBAN = "IBAN"
+IP_ADDRESS = "IP_ADDRESS"
+MAC_ADDRESS = "MAC_ADDRESS"
+PERSON_NAME = "PERSON_NAME"
+STREET_ADDRESS = "STREET_ADDRESS"
+DATE_OF_BIRTH = "DATE_OF_BIRTH"
+SECRET = "SECRET"
+URL_CREDENTIALS = "URL_CREDENTIALS"
+TYPES = (EMAIL, PHONE, CREDIT_CARD, US_SSN, IBAN, IP_ADDRESS, MAC_ADDRESS, PERSON_NAME, STREET_ADDRESS,
+         DATE_OF_BIRTH, SECRET, URL_CREDENTIALS)
+
+DEFAULT_SEED = 1234
+POSITIVE_SHARE = 0.65
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 1. Doc
+# ---------------------------------------------------------------------------------------------------------
+
+def utf16_len(s):
+    """Length of s as a Java String: code points above U+FFFF take two UTF-16 code units."""
+    return len(s) + sum(1 for c in s if ord(c) > 0xFFFF)
+
+
+class Doc:
+    """Text under construction: a list of (piece, type) pairs, type None for plain text."""
+    __slots__ = ("parts",)
+
+    def __init__(self, parts=()):
+        self.parts = [p for p in parts if p[0]]
+
+    def __add__(self, other):
+        return Doc(self.parts + doc(other).parts)
+
+    def __radd__(self, other):
+        return Doc(doc(other).parts + self.parts)
+
+    def text(self):
+        return "".join(piece for piece, _ in self.parts)
+
+    def spans(self):
+        out, pos = [], 0
+        for piece, kind in self.parts:
+            n = utf16_len(piece)
+            if kind is not None:
+                out.append({"type": kind, "start": pos, "end": pos + n})
+            pos += n
+        return out
+
+    def has_spans(self):
+        return any(kind for _, kind in self.parts)
+
+
+def doc(x):
+    """A Doc from a Doc, a plain string, or None (empty)."""
+    if isinstance(x, Doc):
+        return x
+    return Doc([] if x is None else [(str(x), None)])
+
+
+def P(kind, value):
+    """A labeled piece: value is exactly the sensitive substring."""
+    assert kind in TYPES, kind
+    assert value and value == value.strip(), repr(value)
+    return Doc([(value, kind)])
+
+
+def cat(*xs):
+    out = Doc()
+    for x in xs:
+        out = out + x
+    return out
+
+
+def join(sep, xs):
+    out = Doc()
+    for i, x in enumerate(xs):
+        out = out + (sep if i else "") + x
+    return out
+
+
+# A slot is a lower-case identifier in braces: {name}. Anything else in braces ({"json": 1}, ${VAR}, {})
+# is literal text, so JSON and shell snippets can be written as they are.
+SLOT = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+
+
+def fill(template, **slots):
+    """Template text with {slot}s replaced by Docs or strings (labels are kept, offsets are recomputed)."""
+    parts, last = [], 0
+    for m in SLOT.finditer(template):
+        parts.append((template[last:m.start()], None))
+        parts.extend(doc(slots[m.group(1)]).parts)
+        last = m.end()
+    parts.append((template[last:], None))
+    return Doc(parts)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 2. random helpers
+# ---------------------------------------------------------------------------------------------------------
+
+DIGITS = string.digits
+HEX = "0123456789abcdef"
+ALNUM = string.ascii_letters + string.digits
+UPPER_NUM = string.ascii_uppercase + string.digits
+B64URL = ALNUM + "-_"
+
+
+def rs(r, alphabet, n):
+    return "".join(r.choice(alphabet) for _ in range(n))
+
+
+def digits(r, n):
+    return rs(r, DIGITS, n)
+
+
+def nz_digits(r, n):
+    """n digits, the first one not 0."""
+    return r.choice("123456789") + digits(r, n - 1)
+
+
+def chance(r, p):
+    return r.random() < p
+
+
+def pick(r, *options):
+    return r.choice(options)
+
+
+def wpick(r, pairs):
+    """pairs: [(weight, value), ...]"""
+    total = sum(w for w, _ in pairs)
+    x = r.random() * total
+    for w, v in pairs:
+        x -= w
+        if x < 0:
+            return v
+    return pairs[-1][1]
+
+
+def strong_token(r, n, alphabet=ALNUM):
+    """A high-entropy token of length n with upper, lower and digits, starting and ending alphanumeric."""
+    while True:
+        t = r.choice(ALNUM) + rs(r, alphabet, n - 2) + r.choice(ALNUM)
+        if any(c.isupper() for c in t) and any(c.islower() for c in t) and sum(c.isdigit() for c in t) >= 2:
+            return t
+
+
+def b64(data, url=False, pad=True):
+    s = (base64.urlsafe_b64encode if url else base64.b64encode)(data).decode("ascii")
+    return s if pad else s.rstrip("=")
+
+
+def rbytes(r, n):
+    return bytes(r.getrandbits(8) for _ in range(n))
+
+
+def luhn_ok(num):
+    total = 0
+    for i, c in enumerate(reversed(num)):
+        d = int(c)
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def luhn_complete(prefix):
+    """prefix + the one check digit that makes it Luhn-valid."""
+    for c in DIGITS:
+        if luhn_ok(prefix + c):
+            return prefix + c
+    raise AssertionError(prefix)
+
+
+def group(s, sizes, sep):
+    out, i = [], 0
+    for n in sizes:
+        out.append(s[i:i + n])
+        i += n
+    if i < len(s):
+        out.append(s[i:])
+    return sep.join(x for x in out if x)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 3. names
+# ---------------------------------------------------------------------------------------------------------
+# All given and family names below were written by hand for this corpus (common names of each culture,
+# typed from general knowledge); no third-party name list or data set was used. "_" stands for a space
+# inside one name ("María_José", "van_der_Meer"). English lists include words that are also ordinary words
+# (Will, May, Rose, Mark, Bill, Hope, Dawn, Grant, Frank) on purpose: the negative families use those words
+# in non-name senses.
+
+def _w(s):
+    return [w.replace("_", " ") for w in s.split()]
+
+
+CULTURES = {
+    "english": dict(
+        f=_w("""Emily Olivia Charlotte Amelia Sophie Grace Hannah Rebecca Lauren Megan Chloe Abigail Madison
+                Ashley Jennifer Katherine Rose May Hope Dawn Eleanor Harriet Imogen Bethany Tamsin Courtney"""),
+        m=_w("""James Oliver William Harry Thomas Jack George Daniel Matthew Christopher Ryan Tyler Brandon
+                Jordan Mark Bill Will Frank Grant Dean Stuart Callum Gareth Rhys Nathaniel Ethan"""),
+        family=_w("""Smith Johnson Williams Brown Jones Miller Davis Wilson Anderson Taylor Thomas Moore Jackson
+                White Harris Clark Lewis Robinson Walker Young Allen King Wright Hughes Evans Edwards Turner
+                Parker Collins Bennett Whitaker Fairbanks Holloway Pemberton Ashworth"""),
+        titles_m=["Mr.", "Mr", "Dr.", "Prof."], titles_f=["Ms.", "Mrs.", "Miss", "Dr.", "Ms"],
+        style="western", hyphen=True),
+    "hispanic": dict(
+        f=_w("""María Carmen Lucía Sofía Valentina Camila Isabel Guadalupe Ximena Daniela Paula Alejandra
+                Marisol Rocío Pilar Inmaculada Esperanza María_José Ana_Belén Luz_Marina Itzel Yolanda Beatriz
+                Catalina"""),
+        m=_w("""José Juan Luis Carlos Javier Miguel_Ángel Alejandro Diego Santiago Mateo Andrés Fernando
+                Rodrigo Sergio Raúl Jesús Francisco Pablo Joaquín Álvaro Iñaki Gonzalo Emiliano Héctor"""),
+        family=_w("""García Rodríguez Martínez López González Hernández Pérez Sánchez Ramírez Torres Flores
+                Rivera Gómez Díaz Morales Jiménez Ruiz Álvarez Romero Navarro Domínguez Vázquez Castillo Ortega
+                Delgado Mendoza Iglesias Cortés Guerrero Ibáñez Muñoz Peña Zúñiga Echeverría de_la_Cruz
+                del_Río"""),
+        titles_m=["Sr.", "Don", "Dr."], titles_f=["Sra.", "Srta.", "Doña", "Dra."],
+        style="hispanic", hyphen=True),
+    "portuguese": dict(
+        f=_w("""Ana Beatriz Mariana Juliana Fernanda Larissa Gabriela Letícia Inês Joana Rita Matilde Conceição
+                Fátima Luana Thaís Yasmin Raquel Bruna Camila Sílvia Ana_Clara Maria_Eduarda"""),
+        m=_w("""João Pedro Lucas Gabriel Rafael Tiago Gonçalo Rodrigo Bruno Diogo André Vinícius Thiago Felipe
+                Leonardo Caio Matheus Ricardo Márcio Sebastião João_Pedro Luiz_Fernando Antônio"""),
+        family=_w("""Silva Santos Oliveira Souza Pereira Costa Ferreira Rodrigues Almeida Nascimento Lima
+                Araújo Carvalho Gomes Ribeiro Martins Rocha Barbosa Cardoso Teixeira Moreira Correia Mendes Pinto
+                Fonseca Magalhães Gonçalves Azevedo Cavalcanti da_Silva dos_Santos de_Souza da_Costa
+                do_Nascimento"""),
+        titles_m=["Sr.", "Dr."], titles_f=["Sra.", "Dra.", "D."],
+        style="lusophone", hyphen=False),
+    "french": dict(
+        f=_w("""Camille Léa Chloé Manon Inès Élodie Amélie Céline Sandrine Nathalie Margaux Océane Anaïs
+                Juliette Clémence Aurélie Françoise Geneviève Marie-Claire Anne-Sophie Hélène Maëlle Solène
+                Brigitte"""),
+        m=_w("""Jean Pierre Louis Hugo Théo Lucas Mathieu Nicolas Julien Antoine Baptiste Étienne François
+                Jérôme Sébastien Benoît Guillaume Thibault Yannick Jean-Luc Jean-Baptiste Pierre-Yves Loïc
+                Gaël"""),
+        family=_w("""Martin Bernard Dubois Robert Richard Petit Durand Leroy Moreau Simon Laurent Lefèvre Michel
+                Fournier Girard Bonnet Dupont Lambert Fontaine Rousseau Vincent Chevalier Lemaire Gauthier
+                Mercier Faure Beaulieu Lacroix de_la_Fontaine Le_Goff Bouchard Saint-Clair d'Aubigné
+                de_Villiers"""),
+        titles_m=["M.", "Monsieur", "Dr"], titles_f=["Mme", "Mme.", "Madame", "Mlle"],
+        style="western", hyphen=True, caps_family=True),
+    "german": dict(
+        f=_w("""Anna Lena Lea Hannah Sophie Marie Katharina Johanna Franziska Jana Sabine Ursula Birgit Anke
+                Heike Gisela Mareike Svenja Lieselotte Annegret Friederike Käthe Jutta"""),
+        m=_w("""Lukas Jonas Leon Felix Maximilian Paul Florian Tobias Stefan Jürgen Uwe Klaus Dieter Matthias
+                Sebastian Björn Jörg Günther Wolfgang Karl-Heinz Hans-Peter Fritz Ludwig Moritz"""),
+        family=_w("""Müller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann Schäfer Koch
+                Bauer Richter Klein Wolf Schröder Neumann Schwarz Zimmermann Braun Krüger Hofmann Hartmann Lange
+                Weiß Köhler Meißner Groß von_Bülow von_der_Heide zu_Salm Oberndörfer Strauß"""),
+        titles_m=["Herr", "Hr.", "Dr.", "Prof. Dr."], titles_f=["Frau", "Fr.", "Dr."],
+        style="western", hyphen=True),
+    "italian": dict(
+        f=_w("""Giulia Francesca Chiara Sara Martina Alessia Valentina Elisa Federica Giorgia Beatrice Ilaria
+                Serena Rossella Antonella Lucrezia Ludovica Gaia Carla Donatella Maria_Grazia Annamaria"""),
+        m=_w("""Giuseppe Marco Luca Alessandro Andrea Matteo Lorenzo Francesco Davide Simone Gabriele Riccardo
+                Stefano Massimo Salvatore Vincenzo Gianluca Pierpaolo Gianfranco Niccolò Tommaso Carmine"""),
+        family=_w("""Rossi Russo Ferrari Esposito Bianchi Romano Colombo Ricci Marino Greco Bruno Gallo Conti
+                De_Luca Mancini Costa Giordano Rizzo Lombardi Moretti Barbieri Fontana Santoro Mariani Rinaldi
+                Caruso D'Angelo Di_Stefano De_Santis Lo_Presti La_Rosa Dell'Acqua"""),
+        titles_m=["Sig.", "Dott.", "Ing.", "Avv."], titles_f=["Sig.ra", "Dott.ssa", "Sig.na"],
+        style="western", hyphen=False),
+    "dutch": dict(
+        f=_w("""Sanne Emma Julia Lotte Femke Anouk Iris Fleur Eva Lieke Marieke Maaike Ingrid Wilhelmina Joke
+                Annelies Floor Noor Roos Esmée"""),
+        m=_w("""Daan Sem Lucas Bram Thijs Jesse Ruben Joost Pieter Maarten Jeroen Sjoerd Wouter Bas Gert-Jan
+                Hendrik Koen Rutger Niels Stijn"""),
+        family=_w("""de_Jong Jansen de_Vries van_den_Berg van_Dijk Bakker Janssen Visser Smit Meijer de_Boer
+                Mulder de_Groot Bos Vos Peters Hendriks van_Leeuwen Dekker Brouwer de_Wit Dijkstra Smits de_Graaf
+                van_der_Meer van_der_Linden Kok Jacobs de_Haan Vermeulen van_der_Heijden ter_Horst"""),
+        titles_m=["dhr.", "Mr.", "Dr."], titles_f=["mevr.", "Ms.", "Dr."],
+        style="western", hyphen=True),
+    "polish": dict(
+        f=_w("""Anna Katarzyna Małgorzata Agnieszka Barbara Ewa Krystyna Magdalena Joanna Aleksandra Zofia
+                Monika Dorota Grażyna Jadwiga Beata Żaneta Urszula Halina Wiktoria"""),
+        m=_w("""Piotr Krzysztof Andrzej Tomasz Paweł Michał Marcin Jakub Łukasz Grzegorz Mateusz Wojciech
+                Mariusz Dariusz Zbigniew Jerzy Kazimierz Sławomir Bartosz Przemysław"""),
+        family=_w("""Nowak Kowalski Wiśniewski Wójcik Kowalczyk Kamiński Lewandowski Zieliński Szymański Woźniak
+                Dąbrowski Kozłowski Jankowski Mazur Kwiatkowski Krawczyk Piotrowski Grabowski Nowakowski
+                Pawłowski Michalski Zając Król Wieczorek Jabłoński Wróbel Majewski Olszewski Stępień Dudek
+                Wasilewski Zawadzki"""),
+        titles_m=["Pan", "p.", "Mr."], titles_f=["Pani", "p.", "Ms."],
+        style="western", hyphen=True, feminine="polish"),
+    "russian_latin": dict(
+        f=_w("""Anna Maria Yelena Olga Natalia Tatiana Irina Svetlana Yekaterina Anastasia Darya Polina Ksenia
+                Yulia Lyudmila Galina Valentina Oksana Alyona Vera"""),
+        m=_w("""Alexander Dmitry Sergei Andrei Alexei Ivan Mikhail Nikolai Vladimir Yevgeny Pavel Artyom Maxim
+                Denis Kirill Konstantin Oleg Yuri Vyacheslav Grigory"""),
+        family=_w("""Ivanov Smirnov Kuznetsov Popov Vasiliev Petrov Sokolov Mikhailov Novikov Fedorov Morozov
+                Volkov Alekseev Lebedev Semenov Egorov Pavlov Kozlov Stepanov Nikolaev Orlov Andreev Makarov
+                Zaitsev Solovyov Vinogradov Belousov Tarasov Gusev Ostrovsky Zhukovsky"""),
+        patronymics=[("Ivanovich", "Ivanovna"), ("Sergeyevich", "Sergeyevna"), ("Alexandrovich", "Alexandrovna"),
+                     ("Nikolayevich", "Nikolayevna"), ("Vladimirovich", "Vladimirovna"),
+                     ("Mikhailovich", "Mikhailovna"), ("Dmitriyevich", "Dmitriyevna"), ("Pavlovich", "Pavlovna")],
+        titles_m=["Mr.", "Dr."], titles_f=["Ms.", "Mrs.", "Dr."],
+        style="russian", hyphen=False, feminine="russian_latin"),
+    "russian_cyrillic": dict(
+        f=_w("""Анна Мария Елена Ольга Наталья Татьяна Ирина Светлана Екатерина Анастасия Дарья Полина Ксения
+                Юлия Людмила Галина"""),
+        m=_w("""Александр Дмитрий Сергей Андрей Алексей Иван Михаил Николай Владимир Евгений Павел Артём Максим
+                Денис Кирилл Олег"""),
+        family=_w("""Иванов Смирнов Кузнецов Попов Васильев Петров Соколов Михайлов Новиков Фёдоров Морозов
+                Волков Лебедев Семёнов Егоров Павлов Козлов Степанов Орлов Андреев Макаров Зайцев Соловьёв
+                Виноградов Островский"""),
+        patronymics=[("Иванович", "Ивановна"), ("Сергеевич", "Сергеевна"), ("Александрович", "Александровна"),
+                     ("Николаевич", "Николаевна"), ("Владимирович", "Владимировна"),
+                     ("Михайлович", "Михайловна"), ("Дмитриевич", "Дмитриевна"), ("Павлович", "Павловна")],
+        titles_m=["г-н"], titles_f=["г-жа"],
+        style="russian", hyphen=False, feminine="russian_cyrillic", latin=False),
+    "greek_latin": dict(
+        f=_w("""Maria Eleni Aikaterini Vasiliki Sofia Angeliki Dimitra Georgia Konstantina Despina Christina
+                Panagiota Evangelia Ioanna Kalliopi Theodora Paraskevi Stavroula Athina Chrysa"""),
+        m=_w("""Georgios Dimitrios Konstantinos Ioannis Nikolaos Panagiotis Vasileios Christos Athanasios
+                Michail Evangelos Spyridon Theodoros Stavros Apostolos Kyriakos Thanasis Nikos Giannis Kostas"""),
+        family=_w("""Papadopoulos Papadakis Georgiou Nikolaidis Oikonomou Karagiannis Vlachos Dimitriou
+                Konstantinidis Makris Pappas Ioannidis Angelopoulos Alexiou Christodoulou Theodorou Karamanlis
+                Papandreou Antonopoulos Stavropoulos Lambrakis Kouris Zervas Galanis"""),
+        titles_m=["Mr.", "Dr."], titles_f=["Ms.", "Mrs.", "Dr."],
+        style="western", hyphen=False, feminine="greek_latin"),
+    "greek_script": dict(
+        f=_w("Μαρία Ελένη Αικατερίνη Βασιλική Σοφία Αγγελική Δήμητρα Γεωργία Δέσποινα Χριστίνα Ιωάννα Θεοδώρα"),
+        m=_w("Γιώργος Δημήτρης Κωνσταντίνος Γιάννης Νίκος Παναγιώτης Βασίλης Χρήστος Θανάσης Μιχάλης Σπύρος Σταύρος"),
+        family=_w("""Παπαδόπουλος Παπαδάκης Γεωργίου Νικολαΐδης Οικονόμου Καραγιάννης Βλάχος Δημητρίου Μακρής
+                Παππάς Ιωαννίδης Αλεξίου"""),
+        titles_m=["κ."], titles_f=["κα"],
+        style="western", hyphen=False, feminine="greek_script", latin=False),
+    "turkish": dict(
+        f=_w("""Ayşe Fatma Emine Hatice Zeynep Elif Merve Büşra Esra Özlem Gülşen Şule Derya Ebru Selin İpek
+                Nazlı Ceren Dilek Tuğba"""),
+        m=_w("""Mehmet Mustafa Ahmet Ali Hüseyin Hasan İbrahim Murat Emre Burak Oğuz Çağatay Serkan Kerem Barış
+                Uğur Yiğit Tolga Ömer Gökhan"""),
+        family=_w("""Yılmaz Kaya Demir Şahin Çelik Yıldız Yıldırım Öztürk Aydın Özdemir Arslan Doğan Kılıç Aslan
+                Çetin Kara Koç Kurt Özkan Şimşek Polat Erdoğan Güneş Aksoy Bulut Karataş Tekin Ünal"""),
+        titles_m=["Bay", "Sayın", "Dr."], titles_f=["Bayan", "Sayın", "Dr."],
+        style="western", hyphen=False),
+    "arabic": dict(
+        f=_w("""Fatima Aisha Maryam Noura Layla Huda Rania Salma Yasmin Amira Dalia Hana Lina Reem Zainab
+                Samira Nadia Mona Rasha Sara Ghada Lubna"""),
+        m=_w("""Mohammed Ahmed Ali Omar Khalid Yousef Hassan Hussein Ibrahim Abdullah Abdulrahman Tariq Karim
+                Faisal Hamza Mahmoud Mustafa Saeed Walid Nasser Ziad Samir Rashid Majid"""),
+        family=_w("""al-Rashid Al-Mansouri El-Sayed Haddad Khoury Nasser Saleh Hamdan al-Farsi Al_Hashimi
+                Abdel-Aziz Mansour Barakat Qasim al-Amin El_Masri Hijazi Kanaan Suleiman Darwish Awad
+                al-Zahrani Al-Otaibi Jaber Shaheen Abu_Hamdan"""),
+        titles_m=["Mr.", "Dr.", "Sheikh"], titles_f=["Ms.", "Mrs.", "Dr."],
+        style="arabic", hyphen=False),
+    "persian": dict(
+        f=_w("""Maryam Zahra Fatemeh Parisa Shirin Nasrin Leila Sara Mahsa Niloufar Golnar Azadeh Roya Yasaman
+                Setareh Ladan Mina Shadi Farnaz Bahar"""),
+        m=_w("""Reza Mohammad Ali Hossein Mehdi Amir Hamid Saeed Arash Babak Dariush Farhad Kaveh Kourosh Omid
+                Payam Siavash Behrouz Navid Pouya"""),
+        family=_w("""Mohammadi Hosseini Ahmadi Rezaei Moradi Karimi Jafari Rahimi Hashemi Sadeghi Ghorbani
+                Kazemi Tehrani Shirazi Esfahani Rostami Farahani Najafi Abbasi Soltani Zand Golestani Amini
+                Bagheri Mousavi"""),
+        titles_m=["Mr.", "Dr.", "Agha"], titles_f=["Ms.", "Mrs.", "Dr.", "Khanom"],
+        style="western", hyphen=False),
+    "hindi": dict(
+        f=_w("""Priya Ananya Aditi Pooja Neha Kavya Shreya Diya Isha Sneha Ritu Sunita Anjali Meera Nandini
+                Pallavi Swati Deepika Aishwarya Radhika"""),
+        m=_w("""Aarav Vivaan Arjun Rohan Rahul Amit Vikram Suresh Rajesh Sanjay Anil Manish Nikhil Abhishek
+                Harsh Kunal Siddharth Varun Ayaan Dev"""),
+        family=_w("""Sharma Verma Gupta Singh Kumar Agarwal Mehta Joshi Patel Shah Chauhan Yadav Mishra Pandey
+                Tiwari Srivastava Malhotra Kapoor Khanna Bhatia Saxena Jain Reddy Nair Iyer Desai Kulkarni
+                Deshmukh Chopra"""),
+        titles_m=["Mr.", "Shri", "Dr."], titles_f=["Ms.", "Mrs.", "Smt.", "Dr."],
+        style="western", hyphen=False),
+    "tamil": dict(
+        f=_w("""Lakshmi Priyanka Divya Kavitha Meenakshi Revathi Saranya Anitha Gayathri Vaishnavi Nithya
+                Keerthana Shalini Malathi Bhuvana Ilakkiya Tamilselvi Yamuna Sangeetha Janani"""),
+        m=_w("""Karthik Arun Senthil Murugan Vignesh Saravanan Prakash Ramesh Balaji Dinesh Ganesh Harish
+                Manikandan Rajkumar Selvam Sivakumar Surya Venkatesh Vijay Thiru"""),
+        family=_w("""Subramanian Krishnan Ramasamy Venkataraman Natarajan Sundaram Palaniappan Annamalai
+                Rajendran Chandrasekaran Balasubramanian Srinivasan Raghavan Narayanan Govindarajan Pillai
+                Iyengar Mudaliar Kannan Arumugam Velu Muthusamy Anbalagan Thangaraj"""),
+        titles_m=["Mr.", "Thiru", "Dr."], titles_f=["Ms.", "Mrs.", "Selvi", "Dr."],
+        style="tamil", hyphen=False),
+    "bengali": dict(
+        f=_w("""Ananya Moumita Sharmila Rituparna Tanushree Debjani Sayani Payel Mousumi Madhurima Nabanita
+                Sreeparna Arpita Trisha Oindrila Sudeshna Rupa Tania Shreya Bipasha"""),
+        m=_w("""Sourav Arnab Debashish Subhajit Anirban Partha Sandip Abhijit Pritam Rajib Sayan Tanmoy Amitava
+                Saikat Indranil Sudipto Kaushik Arijit Rabindra Sumanta"""),
+        family=_w("""Chatterjee Banerjee Mukherjee Bhattacharya Chakraborty Ganguly Sen Dasgupta Ghosh Bose Basu
+                Roy Das Dutta Mitra Sarkar Saha Majumdar Chowdhury Haldar Pal Biswas Sengupta Bagchi Lahiri"""),
+        titles_m=["Mr.", "Sri", "Dr."], titles_f=["Ms.", "Mrs.", "Smt.", "Dr."],
+        style="western", hyphen=False),
+    "chinese_pinyin": dict(
+        f=_w("""Fang Na Min Jing Li Yan Xiuying Meiling Xinyi Jiahui Lihua Yufei Shuang Zihan Ting Xue Lan
+                Hui Qian Yun"""),
+        m=_w("""Wei Qiang Lei Jun Yang Jie Tao Ming Chao Xiaoming Jianguo Haoran Yuxuan Yichen Zhiwei Guoqiang
+                Hao Bo Peng Zhen"""),
+        family=_w("""Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Gao Lin Luo Zheng
+                Liang Xie Song Tang Han Feng Deng Cao Zeng Ouyang Sima"""),
+        titles_m=["Mr.", "Dr."], titles_f=["Ms.", "Mrs.", "Dr."],
+        style="east_asian_latin", hyphen=False),
+    "chinese_han": dict(
+        f=_w("芳 娜 敏 静 丽 艳 秀英 美玲 欣怡 佳慧 丽华 雨菲 爽 子涵 婷 雪 兰 慧 倩 芸"),
+        m=_w("伟 强 磊 军 洋 杰 涛 明 超 晓明 建国 浩然 宇轩 一晨 志伟 国强 浩 博 鹏 振"),
+        family=_w("王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 高 林 罗 郑 梁 谢 宋 唐 韩 冯 邓 曹 曾 欧阳 司马"),
+        suffix_m=["先生"], suffix_f=["女士", "小姐"],
+        style="cjk", hyphen=False, latin=False),
+    "japanese_romaji": dict(
+        f=_w("""Yuki Sakura Haruka Aoi Yui Hina Misaki Nanami Ayaka Emi Keiko Yoko Naoko Tomoko Rin Mei Kaori
+                Megumi Chihiro Mio"""),
+        m=_w("""Hiroshi Takashi Kenji Haruto Sota Yuto Ren Daiki Kenta Shota Takumi Ryota Kazuki Akira Satoshi
+                Tetsuya Yusuke Naoki Shinji Ichiro"""),
+        family=_w("""Sato Suzuki Takahashi Tanaka Watanabe Ito Yamamoto Nakamura Kobayashi Kato Yoshida Yamada
+                Sasaki Yamaguchi Matsumoto Inoue Kimura Hayashi Shimizu Yamazaki Mori Abe Ikeda Hashimoto
+                Ishikawa Ogawa Fujita Okada Goto Hasegawa Saito Kondo"""),
+        titles_m=["Mr.", "Dr."], titles_f=["Ms.", "Mrs.", "Dr."], suffix_m=["-san", "-sama"], suffix_f=["-san", "-sama"],
+        style="east_asian_latin", hyphen=False),
+    "japanese_kanji": dict(
+        f=_w("由紀 さくら 遥 葵 結衣 陽菜 美咲 七海 彩花 恵美 恵子 洋子 直子 智子 凛 芽衣 香織 恵 千尋 澪"),
+        m=_w("浩 隆 健二 陽翔 蒼太 悠斗 蓮 大輝 健太 翔太 拓海 亮太 和樹 明 聡 哲也 雄介 直樹 真司 一郎"),
+        # 𠮷 (U+20BB7, outside the BMP) is the variant of 吉 many Yoshida families write: two UTF-16 units.
+        family=_w("""佐藤 鈴木 高橋 田中 渡辺 伊藤 山本 中村 小林 加藤 吉田 山田 佐々木 山口 松本 井上 木村 林 清水
+                山崎 森 阿部 池田 橋本 石川 小川 藤田 岡田 後藤 長谷川 𠮷田 𠮷川 𠮷岡"""),
+        suffix_m=["様", "さん"], suffix_f=["様", "さん"],
+        style="cjk", hyphen=False, latin=False, cjk_space=True),
+    "korean_romanized": dict(
+        f=_w("""Seo-yeon Ji-woo Ha-eun Su-bin Ye-jin Eun-ji Min-seo Soo-ah Yoo-na Hye-jin Ji-yoon Da-eun
+                So-yeon Chae-won Hyun-jung"""),
+        m=_w("""Min-jun Ji-hoon Do-yun Seo-jun Hyun-woo Jae-won Joon-ho Dong-hyun Tae-yang Sung-min Jin-woo
+                Sang-hoon Young-ho Kyung-soo Woo-jin"""),
+        family=_w("""Kim Lee Park Choi Jung Kang Cho Yoon Jang Lim Han Oh Seo Shin Kwon Hwang Ahn Song Yoo Hong
+                Jeon Ko Moon Yang Baek"""),
+        titles_m=["Mr.", "Dr."], titles_f=["Ms.", "Mrs.", "Dr."],
+        style="east_asian_latin", hyphen=False),
+    "korean_hangul": dict(
+        f=_w("서연 지우 하은 수빈 예진 은지 민서 수아 유나 혜진 지윤 다은 소연 채원 현정"),
+        m=_w("민준 지훈 도윤 서준 현우 재원 준호 동현 태양 성민 진우 상훈 영호 경수 우진"),
+        family=_w("김 이 박 최 정 강 조 윤 장 임 한 오 서 신 권 황 안 송 유 홍 남궁 선우"),
+        suffix_m=["님", "씨"], suffix_f=["님", "씨"],
+        style="cjk", hyphen=False, latin=False),
+    "vietnamese": dict(
+        f=_w("""An Anh Châu Giang Hà Hạnh Hoa Hương Lan Linh Mai Ngọc Nhung Phương Quỳnh Tâm Thảo Trang Vy
+                Yến"""),
+        m=_w("""An Bảo Dũng Hải Hiếu Hùng Khánh Long Nam Phong Phúc Quân Sơn Tuấn Thắng Trung Việt Đức Minh
+                Cường"""),
+        family=_w("""Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Trương Lương
+                Trịnh"""),
+        middle_m=_w("Văn Hữu Đức Minh Quang Gia Bảo Thanh Xuân"),
+        middle_f=_w("Thị Ngọc Thu Hoài Thanh Minh Bảo Xuân Anh"),
+        titles_m=["Mr.", "Ông"], titles_f=["Ms.", "Bà", "Chị"],
+        style="vietnamese", hyphen=False),
+    "yoruba": dict(
+        f=_w("""Folasade Adebimpe Titilayo Omolara Yetunde Funmilayo Abimbola Bukola Temitope Morenike Adeola
+                Oluwakemi Ibukunoluwa Damilola Simisola Ayodele Iyabo Kehinde Taiwo Oluwaseun"""),
+        m=_w("""Oluwaseun Adebayo Babatunde Olumide Oluwafemi Ayodeji Kayode Olusegun Adewale Tunde Oladipo
+                Femi Gbenga Segun Akinwale Olatunji Idowu Dapo Kolawole Ademola"""),
+        family=_w("""Adebayo Adeyemi Ogunleye Balogun Adewale Ogunbanjo Oyelaran Akinyemi Olawale Fashola
+                Adeleke Oyinlola Babalola Ogundipe Akande Afolabi Olaniyan Bankole Aderinto Ilesanmi Oyebanji
+                Odunsi Ajayi Alabi Olatunji"""),
+        titles_m=["Mr.", "Chief", "Dr.", "Engr."], titles_f=["Mrs.", "Ms.", "Dr.", "Chief"],
+        style="western", hyphen=False),
+    "igbo": dict(
+        f=_w("""Ngozi Chiamaka Adaeze Chinonso Nneka Ifeoma Obiageli Chioma Uchenna Amarachi Ebele Ogechi
+                Nkechi Chinyere Ijeoma Ozioma Adanna Kosisochukwu Somtochukwu Onyinyechi"""),
+        m=_w("""Chinedu Chukwuemeka Obinna Ikenna Emeka Nnamdi Chidi Uchenna Okechukwu Ifeanyi Kelechi Chibuzo
+                Ebuka Tochukwu Nonso Somadina Chijioke Obiora Ugochukwu Onyekachi"""),
+        family=_w("""Okafor Okonkwo Eze Nwosu Okeke Obi Nwachukwu Okoro Onyekwere Chukwu Ibe Nnaji Ugwu Obiora
+                Anyanwu Ezeh Nwankwo Okoye Agu Igwe Madu Onuoha Ogbonna Ejiofor Uzoma"""),
+        titles_m=["Mr.", "Chief", "Dr.", "Barr."], titles_f=["Mrs.", "Ms.", "Dr.", "Lolo"],
+        style="western", hyphen=False),
+    "kenyan": dict(
+        f=_w("""Wanjiru Achieng Atieno Akinyi Nyambura Wambui Njeri Zawadi Amani Neema Imani Mwanaisha Halima
+                Rehema Wairimu Adhiambo Chebet Jepkosgei Nafula Nekesa"""),
+        m=_w("""Otieno Ochieng Kamau Mwangi Kipchoge Kiprono Baraka Juma Omondi Mutua Kiprotich Wafula Barasa
+                Njoroge Githinji Odhiambo Onyango Hamisi Bakari Jabari"""),
+        family=_w("""Kamau Mwangi Odhiambo Otieno Njoroge Kariuki Mutua Wanjala Kipkemboi Chepkoech Ochieng
+                Omondi Wekesa Onyango Kimani Macharia Gitau Muriuki Nyaga Kiprop Korir Rotich Langat Mwakilema
+                Salim"""),
+        titles_m=["Mr.", "Bw.", "Dr."], titles_f=["Mrs.", "Ms.", "Bi.", "Dr."],
+        style="western", hyphen=False),
+    "ethiopian": dict(
+        f=_w("""Tigist Meron Selam Hiwot Bethlehem Mekdes Tsion Rahel Eden Liya Saba Helen Aster Almaz Genet
+                Tirunesh Meseret Yordanos Kidist Hanna"""),
+        m=_w("""Abebe Dawit Tesfaye Haile Bekele Getachew Yohannes Solomon Samuel Kebede Mulugeta Girma Tewodros
+                Yared Fikru Biniam Henok Natnael Ermias Berhanu"""),
+        # the second name is the father's given name, so it comes from the same pool as given names
+        family=_w("""Bikila Haile Tesfaye Alemu Bekele Gebremariam Mekonnen Wolde Tadesse Kebede Desta Girma
+                Assefa Abera Lemma Negash Worku Gebre Tsegaye Demissie Ayele Mengistu Hailu Gebreyes"""),
+        titles_m=["Ato", "Mr.", "Dr."], titles_f=["W/ro", "W/rt", "Ms.", "Dr."],
+        style="western", hyphen=False),
+    "ethiopian_geez": dict(
+        f=_w("ሰላም ሕይወት መቅደስ ሔለን ሳባ ትዕግሥት ራሔል ፀሐይ"),
+        m=_w("አበበ ዳዊት ተስፋዬ ኃይሌ ዮሐንስ ሰሎሞን ግርማ ተወልደ"),
+        family=_w("ቢቂላ አለሙ በቀለ ከበደ ገብረማርያም መኮንን ወልዴ ታደሰ ደስታ አሰፋ"),
+        titles_m=["አቶ"], titles_f=["ወ/ሮ"],
+        style="western", hyphen=False, latin=False),
+    "indonesian": dict(
+        f=_w("""Siti Dewi Sri Putri Ayu Rina Wulan Indah Fitri Kartika Nurul Ratna Endang Yuliana Intan Lestari
+                Melati Anggun Ratih Puspita"""),
+        m=_w("""Budi Agus Bambang Joko Andi Rizky Dimas Hendra Eko Arif Fajar Teguh Wahyu Yusuf Bayu Reza Dwi
+                Adi Slamet Hadi"""),
+        family=_w("""Santoso Wijaya Saputra Pratama Hidayat Kusuma Setiawan Nugroho Gunawan Susanto Wibowo Halim
+                Siregar Nasution Simanjuntak Lubis Sihombing Tanjung Hutapea Harahap Purnomo Sutanto Permana
+                Hartono Rahman"""),
+        titles_m=["Bapak", "Pak", "Mr.", "Dr."], titles_f=["Ibu", "Bu", "Ms.", "Dr."],
+        style="indonesian", hyphen=False),
+    "filipino": dict(
+        f=_w("""Maria Angelica Kristine Jasmine Princess Mary_Grace Ma._Theresa Joy Jennylyn Marites Rowena
+                Lovely Cherry Maricel Analyn Rhea Jocelyn Divina Luzviminda Chona"""),
+        m=_w("""Jose Juan Mark_Anthony John_Paul Jerome Rommel Ferdinand Emmanuel Reynaldo Rodrigo Jericho Paolo
+                Bong Christian Noel Ramil Arnel Dindo Nestor Jun"""),
+        family=_w("""Dela_Cruz dela_Cruz Santos Reyes Bautista Garcia Mendoza Ramos Aquino Villanueva Castillo
+                Gonzales Mercado Soriano Navarro Manalo Pangilinan Macapagal Tolentino Dimaculangan Batungbakal
+                Magsaysay de_los_Santos Evangelista Salazar"""),
+        titles_m=["Mr.", "Engr.", "Atty.", "Dr."], titles_f=["Ms.", "Mrs.", "Atty.", "Dr."],
+        style="filipino", hyphen=False),
+    "scandinavian": dict(
+        f=_w("""Åsa Ingrid Astrid Sigrid Maja Freja Ida Linnea Elin Karin Solveig Birgitta Ingeborg Ragnhild
+                Tove Liv Kjersti Signe Malin Märta Ebba Hedda"""),
+        m=_w("""Bjørn Søren Lars Anders Erik Magnus Nils Gustav Oskar Henrik Jørgen Kjell Torbjørn Sven Per Åke
+                Leif Rasmus Mikkel Håkon Jens Ole"""),
+        family=_w("""Sørensen Jørgensen Lindqvist Andersson Johansson Karlsson Nilsson Eriksson Larsson Olsen
+                Hansen Pedersen Nielsen Christensen Løvaas Bråten Strøm Dahl Holm Berg Lindström Sjöberg Åberg
+                Ångström Kjærgaard Næss Bjørklund Fjeld Haugland Ødegård"""),
+        titles_m=["Mr.", "Hr.", "Dr."], titles_f=["Ms.", "Fru", "Dr."],
+        style="western", hyphen=True),
+    "hungarian": dict(
+        f=_w("""Anna Eszter Katalin Zsófia Réka Ildikó Erzsébet Judit Krisztina Orsolya Tünde Ágnes Boglárka
+                Csilla Dóra Enikő Gyöngyi Noémi Zsuzsanna Hajnalka"""),
+        m=_w("""Péter László István József Zoltán Gábor Attila Tamás Balázs Gergely Zsolt Ferenc Csaba Levente
+                Bence Dániel Ákos Miklós Sándor Gyula"""),
+        family=_w("""Nagy Kovács Tóth Szabó Horváth Varga Kiss Molnár Németh Farkas Balogh Papp Takács Juhász
+                Lakatos Mészáros Oláh Rácz Fekete Szilágyi Török Fehér Gál Szűcs Kocsis Pintér Bíró Hegedűs"""),
+        titles_m=["Mr.", "dr."], titles_f=["Ms.", "dr."],
+        style="hungarian", hyphen=False),
+    "irish": dict(
+        f=_w("""Siobhán Aoife Niamh Saoirse Caoimhe Róisín Orla Clodagh Sinéad Aisling Gráinne Ciara Máire
+                Éabha Deirdre Bríd Fionnuala Nuala Úna Eimear"""),
+        m=_w("""Seán Ciarán Cian Oisín Pádraig Darragh Eoin Cathal Dónal Ruairí Tadhg Fionn Colm Diarmuid Lorcan
+                Ronan Declan Eamon Liam Conor"""),
+        family=_w("""O'Brien O'Sullivan O'Connor O'Neill O'Reilly O'Donnell O'Mahony McCarthy McLoughlin McGrath
+                MacNamara McDonagh Mac_Giolla_Phádraig Ó_Súilleabháin Ó_Ceallaigh Murphy Kelly Walsh Byrne Ryan
+                Doyle Gallagher Quinn Fitzgerald Kavanagh"""),
+        titles_m=["Mr.", "Dr."], titles_f=["Ms.", "Mrs.", "Dr."],
+        style="western", hyphen=True),
+}
+
+# How often each culture is drawn (the rest of the corpus is international on purpose).
+CULTURE_WEIGHTS = {
+    "english": 10, "hispanic": 6, "portuguese": 4, "french": 4, "german": 4, "italian": 3, "dutch": 3,
+    "polish": 3, "russian_latin": 3, "russian_cyrillic": 2, "greek_latin": 2, "greek_script": 1, "turkish": 3,
+    "arabic": 4, "persian": 2, "hindi": 4, "tamil": 2, "bengali": 2, "chinese_pinyin": 4, "chinese_han": 2,
+    "japanese_romaji": 3, "japanese_kanji": 2, "korean_romanized": 3, "korean_hangul": 2, "vietnamese": 3,
+    "yoruba": 2, "igbo": 2, "kenyan": 2, "ethiopian": 2, "ethiopian_geez": 1, "indonesian": 2, "filipino": 2,
+    "scandinavian": 3, "hungarian": 2, "irish": 3,
+}
+
+
+def feminine(rule, family):
+    """Feminine surname form for languages where surnames agree with gender."""
+    if rule == "polish":
+        for m, f in (("ski", "ska"), ("cki", "cka"), ("dzki", "dzka")):
+            if family.endswith(m):
+                return family[:-len(m)] + f
+        return family
+    if rule == "russian_latin":
+        if family.endswith("sky"):
+            return family[:-3] + "skaya"
+        if family.endswith(("ov", "ev", "in", "yov")):
+            return family + "a"
+        return family
+    if rule == "russian_cyrillic":
+        if family.endswith("ский"):
+            return family[:-4] + "ская"
+        if family.endswith(("ов", "ев", "ёв", "ин")):
+            return family + "а"
+        return family
+    if rule == "greek_latin":
+        for m, f in (("os", "ou"), ("is", "i"), ("as", "a")):
+            if family.endswith(m):
+                return family[:-2] + f
+        return family
+    if rule == "greek_script":
+        for m, f in (("ος", "ου"), ("ός", "ού"), ("ης", "η"), ("ής", "ή"), ("άς", "ά"), ("ας", "α")):
+            if family.endswith(m):
+                return family[:-2] + f
+        return family
+    return family
+
+
+FOLD = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "ß": "ss", "ł": "l", "Ł": "L", "đ": "d",
+                      "Đ": "D", "ı": "i", "œ": "oe", "þ": "th", "'": "", "’": ""})
+
+
+def ascii_fold(s):
+    """Latin name to plain ASCII for e-mail local parts; '' for other scripts."""
+    s = unicodedata.normalize("NFKD", s.translate(FOLD))
+    return "".join(c for c in s if c.isascii() and (c.isalnum() or c in " -."))
+
+
+@dataclass
+class Person:
+    culture: str
+    gender: str          # "f" or "m"
+    given: str
+    family: str          # "" for a mononym
+    full: str            # the name as usually written in its culture
+    family_first: bool
+    latin: bool
+
+    def ascii_given(self):
+        return ascii_fold(self.given).replace(" ", "").replace(".", "")
+
+    def ascii_family(self):
+        return ascii_fold(self.family).replace(" ", "").replace(".", "")
+
+
+def person(r, culture=None):
+    if culture is None:
+        culture = wpick(r, [(w, c) for c, w in CULTURE_WEIGHTS.items()])
+    c = CULTURES[culture]
+    gender = pick(r, "f", "m")
+    given = r.choice(c[gender])
+    family = r.choice(c["family"])
+    if gender == "f" and "feminine" in c:
+        family = feminine(c["feminine"], family)
+    style = c["style"]
+    family_first = False
+    if style == "hispanic" and chance(r, 0.6):
+        family = family + " " + r.choice([f for f in c["family"] if f != family])
+    elif style == "lusophone" and chance(r, 0.6):
+        family = r.choice(c["family"]) + " " + family
+        if family.split()[-1] == family.split()[0]:
+            family = family.split()[-1]
+    elif style == "russian" and chance(r, 0.25):
+        pm, pf = r.choice(c["patronymics"])
+        given = given + " " + (pf if gender == "f" else pm)
+    elif style == "arabic" and gender == "m" and chance(r, 0.25):
+        family = pick(r, "bin", "ibn") + " " + r.choice(c["m"]) + " " + family
+    elif style == "arabic" and gender == "f" and chance(r, 0.15):
+        family = "bint " + r.choice(c["m"]) + " " + family
+    elif style == "vietnamese":
+        given = r.choice(c["middle_" + gender]) + " " + given
+        family_first = True
+    elif style == "hungarian":
+        family_first = chance(r, 0.7)
+    elif style == "east_asian_latin":
+        family_first = chance(r, 0.5)
+    elif style == "cjk":
+        family_first = True
+    elif style == "indonesian" and chance(r, 0.15):
+        family = ""  # mononym, e.g. "Suharti"
+    elif style == "filipino" and chance(r, 0.3):
+        given = given + " " + r.choice(c["family"])[0] + "."  # middle initial (mother's surname)
+    elif style == "tamil" and chance(r, 0.2):
+        # initial-first Tamil style: father's initial, then the given name ("R. Karthik")
+        family_first = True
+        family = r.choice(string.ascii_uppercase) + "."
+    if c.get("hyphen") and chance(r, 0.08):
+        other = r.choice(c["family"])
+        if gender == "f" and "feminine" in c:
+            other = feminine(c["feminine"], other)
+        if " " not in family and other != family:
+            family = family + "-" + other
+    if style == "western" and culture == "english" and chance(r, 0.15):
+        given = given + " " + r.choice(string.ascii_uppercase) + "."
+    if not family:
+        full = given
+    elif style == "cjk":
+        sep = "" if culture != "japanese_kanji" else pick(r, "", " ", "\u3000")
+        full = family + sep + given
+    elif family_first:
+        full = family + " " + given
+    else:
+        full = given + " " + family
+    return Person(culture, gender, given, family, full, family_first, c.get("latin", True))
+
+
+def name_doc(r, p=None, titled=None, style=None):
+    """A person's name as it might be written, with an optional title (never part of the span).
+
+    style: None (random), "full", "formal" (family name with title), "given", "comma" (Family, Given),
+    "caps" (FAMILY Given, French/administrative)."""
+    p = p or person(r)
+    c = CULTURES[p.culture]
+    if style is None:
+        style = wpick(r, [(75, "full"), (8, "formal"), (5, "comma"), (5, "caps"), (7, "initial")])
+    latin_western = p.latin and not p.family_first and p.family and c["style"] not in ("tamil",)
+    if style in ("comma", "caps", "initial") and not latin_western:
+        style = "full"
+    if style == "formal" and (not p.family or p.family.endswith(".")):
+        style = "full"
+    if titled is None:
+        titled = style == "formal" or chance(r, 0.12)
+    if style == "full":
+        name = p.full
+    elif style == "formal":
+        name = p.family
+    elif style == "given":
+        words = p.given.split(" ")
+        name = words[-1] if p.culture == "vietnamese" else words[0] if words[-1].endswith(".") else p.given
+    elif style == "comma":
+        name = p.family + ", " + p.given
+    elif style == "initial":
+        name = p.given[0] + ". " + p.family
+    else:  # caps
+        name = p.family.upper() + " " + p.given if chance(r, 0.7) else p.given + " " + p.family.upper()
+    if titled and style != "given":
+        suffixes = c.get("suffix_" + p.gender)
+        titles = c.get("titles_" + p.gender)
+        if suffixes and (not titles or chance(r, 0.6)):
+            suffix = r.choice(suffixes)
+            if suffix.startswith("-"):
+                # romaji honorific suffix: only on a bare family name ("Tanaka-san")
+                return P(PERSON_NAME, p.family) + suffix
+            return P(PERSON_NAME, name) + suffix
+        if titles:
+            return r.choice(titles) + " " + P(PERSON_NAME, name)
+    return P(PERSON_NAME, name)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 4. value generators: each returns a plain string (…_value) or a labeled Doc
+# ---------------------------------------------------------------------------------------------------------
+
+# --- e-mail ------------------------------------------------------------------------------------------------
+
+PERSONAL_DOMAINS = [
+    "gmail.com", "outlook.com", "yahoo.com", "hotmail.co.uk", "web.de", "gmx.de", "gmx.at", "orange.fr",
+    "free.fr", "libero.it", "uol.com.br", "bol.com.br", "yahoo.co.jp", "naver.com", "qq.com", "163.com",
+    "mail.ru", "yandex.ru", "rediffmail.com", "proton.me", "icloud.com", "wp.pl", "o2.pl", "t-online.de",
+    "bigpond.com", "shaw.ca", "ziggo.nl", "btinternet.com", "telkomsa.net", "yahoo.com.mx", "eircom.net",
+]
+WORK_DOMAINS = [
+    "example.com", "example.org", "example.net", "acme-corp.io", "northwind.co.uk", "globex.de",
+    "initech.com", "contoso.com.au", "umbrella-labs.jp", "stark-industries.in", "helios.com.br",
+    "lumen-health.org", "vandelay.nl", "wayne-ent.com", "kestrel.fr", "soylent.es", "hooli.xyz",
+    "piedpiper.dev", "bluth.co", "cyberdyne.ai", "tyrell.example", "oceanic-air.travel", "monarch.coop",
+]
+SUBDOMAINS = ["mail.", "eng.", "corp.", "students.", "us.", "eu.", "hr."]
+
+
+ROMANIZED = {"chinese_han": "chinese_pinyin", "japanese_kanji": "japanese_romaji",
+             "korean_hangul": "korean_romanized", "russian_cyrillic": "russian_latin",
+             "greek_script": "greek_latin", "ethiopian_geez": "ethiopian"}
+
+
+def email_value(r, p=None):
+    p = p or person(r)
+    if not p.latin:
+        p = person(r, ROMANIZED[p.culture])
+    g, f = p.ascii_given().lower(), p.ascii_family().lower()
+    if not f:
+        local = g + digits(r, r.randint(2, 4))
+    else:
+        local = wpick(r, [
+            (30, f"{g}.{f}"), (10, f"{g[0]}{f}"), (6, f"{g}{f[0]}"), (6, f"{g}_{f}"), (6, f"{f}.{g}"),
+            (8, f"{g}{r.randint(70, 99)}"), (6, f"{g}.{f}{r.randint(1, 99)}"),
+            (5, f"{g}+{pick(r, 'shop', 'news', 'amazon', 'bank', 'x')}"), (5, f"{g}-{f}"),
+            (4, f"{f}{g[0]}{r.randint(1, 9)}"), (3, f"{g[0]}.{f}"), (3, f"{g}.{f[0]}"),
+        ])
+    local = local.strip(".-_") or "user" + digits(r, 3)
+    if chance(r, 0.45):
+        domain = r.choice(WORK_DOMAINS)
+        if chance(r, 0.2):
+            domain = r.choice(SUBDOMAINS) + domain
+    else:
+        domain = r.choice(PERSONAL_DOMAINS)
+    addr = local + "@" + domain
+    if chance(r, 0.06):
+        addr = ".".join(w.capitalize() for w in local.split(".")) + "@" + domain
+    elif chance(r, 0.03):
+        addr = addr.upper()
+    return addr
+
+
+def email(r, p=None):
+    return P(EMAIL, email_value(r, p))
+
+
+# --- phone -------------------------------------------------------------------------------------------------
+# Numbers follow each country's numbering plan (prefixes and lengths); formats are the usual national and
+# international ways of writing them.
+
+US_AREAS = ["201", "202", "212", "213", "305", "312", "404", "415", "469", "503", "512", "617", "646", "702",
+            "713", "786", "818", "917", "929", "971", "206", "303", "602", "615", "919", "608", "800", "888"]
+CA_AREAS = ["416", "647", "437", "604", "778", "514", "438", "403", "587", "613", "902", "204", "780"]
+
+
+def phone_nanp(r, canada=False):
+    a = r.choice(CA_AREAS if canada else US_AREAS)
+    e = r.choice("23456789") + digits(r, 2)
+    if e[1:] == "11":
+        e = e[0] + "21"
+    n = digits(r, 4)
+    return wpick(r, [(25, f"({a}) {e}-{n}"), (20, f"{a}-{e}-{n}"), (8, f"{a}.{e}.{n}"), (12, f"+1 {a} {e} {n}"),
+                     (8, f"+1-{a}-{e}-{n}"), (8, f"+1 ({a}) {e}-{n}"), (5, f"1-{a}-{e}-{n}"), (8, f"+1{a}{e}{n}"),
+                     (6, f"{a} {e} {n}")])
+
+
+def phone_uk(r):
+    kind = pick(r, "mobile", "mobile", "london", "city")
+    if kind == "mobile":
+        s = "7" + r.choice("1234579") + digits(r, 8)
+        a, b = s[:4], s[4:]
+        return pick(r, f"0{a} {b}", f"0{a}{b}", f"+44 {a} {b}", f"+44 (0){a} {b}", f"+44{s}", f"+44 {a} {b[:3]} {b[3:]}")
+    if kind == "london":
+        s = "20" + r.choice("378") + digits(r, 7)
+        return pick(r, f"0{s[:2]} {s[2:6]} {s[6:]}", f"+44 {s[:2]} {s[2:6]} {s[6:]}", f"+44 (0){s[:2]} {s[2:6]} {s[6:]}",
+                    f"(0{s[:2]}) {s[2:6]} {s[6:]}", f"+44{s}")
+    a = r.choice(["161", "121", "113", "117", "131", "141", "151", "114", "115", "116", "118"])
+    s = r.choice("23456789") + digits(r, 6)
+    return pick(r, f"0{a} {s[:3]} {s[3:]}", f"+44 {a} {s[:3]} {s[3:]}", f"(0{a}) {s[:3]} {s[3:]}", f"+44{a}{s}")
+
+
+def phone_de(r):
+    if chance(r, 0.55):
+        pre = r.choice(["151", "152", "157", "159", "160", "162", "163", "170", "171", "172", "173", "174", "175",
+                        "176", "177", "178", "179"])
+        sub = digits(r, 8 if pre.startswith("15") or pre in ("176", "179") else 7)
+    else:
+        pre, n = r.choice([("30", 8), ("89", 8), ("40", 8), ("69", 8), ("221", 7), ("711", 7), ("211", 7), ("341", 7)])
+        sub = r.choice("123456789") + digits(r, n - 1)
+    return wpick(r, [(20, f"0{pre} {sub}"), (10, f"0{pre}/{sub}"), (8, f"0{pre}-{sub}"), (20, f"+49 {pre} {sub}"),
+                     (8, f"+49 (0){pre} {sub}"), (10, f"+49{pre}{sub}"), (6, f"+49 {pre} {sub[:3]} {sub[3:]}"),
+                     (5, f"0049 {pre} {sub}")])
+
+
+def phone_fr(r):
+    first = wpick(r, [(40, "6"), (20, "7"), (10, "1"), (8, "2"), (8, "3"), (7, "4"), (7, "5"), (5, "9")])
+    s = first + digits(r, 8)
+    pairs = " ".join(s[i:i + 2] for i in range(1, 9, 2))
+    return wpick(r, [(30, f"0{first} {pairs}"), (15, f"0{first}.{pairs.replace(' ', '.')}"), (10, f"0{s}"),
+                     (25, f"+33 {first} {pairs}"), (8, f"+33 (0){first} {pairs}"), (10, f"+33{s}"),
+                     (5, f"0{first}-{pairs.replace(' ', '-')}")])
+
+
+def phone_es(r):
+    s = wpick(r, [(50, "6" + digits(r, 8)), (10, "7" + r.choice("1234") + digits(r, 7)),
+                  (20, "91" + digits(r, 7)), (10, "93" + digits(r, 7)), (10, "96" + digits(r, 7))])
+    if s[0] in "67":
+        nat = f"{s[:3]} {s[3:6]} {s[6:]}"
+        alt = f"{s[:3]} {s[3:5]} {s[5:7]} {s[7:]}"
+    else:
+        nat = f"{s[:2]} {s[2:5]} {s[5:7]} {s[7:]}"
+        alt = f"{s[:3]} {s[3:6]} {s[6:]}"
+    return pick(r, nat, alt, s, f"+34 {nat}", f"+34 {alt}", f"+34{s}", f"(+34) {nat}", f"0034 {nat}")
+
+
+def phone_it(r):
+    if chance(r, 0.65):
+        s = "3" + r.choice("23456789") + digits(r, 8)
+        return pick(r, f"{s[:3]} {s[3:6]} {s[6:]}", f"{s[:3]} {s[3:]}", s, f"+39 {s[:3]} {s[3:6]} {s[6:]}",
+                    f"+39 {s[:3]} {s[3:]}", f"+39{s}", f"{s[:3]}-{s[3:]}")
+    a = r.choice(["06", "02", "011", "055", "081", "051"])
+    s = digits(r, 10 - len(a))
+    return pick(r, f"{a} {s[:4]} {s[4:]}", f"{a}-{s}", f"+39 {a} {s[:4]} {s[4:]}", f"+39 {a} {s}", f"+39{a}{s}")
+
+
+def phone_nl(r):
+    if chance(r, 0.6):
+        s = "6" + digits(r, 8)
+        return pick(r, f"0{s[0]}-{s[1:]}", f"0{s[0]} {s[1:5]} {s[5:]}", f"0{s}", f"+31 {s[0]} {s[1:5]} {s[5:]}",
+                    f"+31 (0){s[0]} {s[1:]}", f"+31{s}", f"+31 {s[0]} {s[1:]}")
+    a = r.choice(["20", "10", "70", "30", "40", "50"])
+    s = r.choice("23456789") + digits(r, 6)
+    return pick(r, f"0{a}-{s[:3]} {s[3:]}", f"0{a}-{s}", f"0{a} {s[:3]} {s[3:]}", f"+31 {a} {s[:3]} {s[3:]}", f"+31{a}{s}")
+
+
+def phone_br(r):
+    ddd = r.choice(["11", "21", "31", "41", "51", "61", "71", "81", "85", "48", "19", "27"])
+    if chance(r, 0.7):
+        s = "9" + r.choice("6789") + digits(r, 7)
+        a, b = s[:5], s[5:]
+    else:
+        s = r.choice("2345") + digits(r, 7)
+        a, b = s[:4], s[4:]
+    return wpick(r, [(30, f"({ddd}) {a}-{b}"), (20, f"+55 {ddd} {a}-{b}"), (10, f"+55 ({ddd}) {a}-{b}"),
+                     (10, f"{ddd} {a} {b}"), (10, f"+55{ddd}{s}"), (10, f"({ddd}) {a}{b}"), (5, f"0{ddd} {a}-{b}")])
+
+
+def phone_mx(r):
+    a, n = r.choice([("55", 8), ("33", 8), ("81", 8), ("999", 7), ("222", 7), ("442", 7), ("664", 7)])
+    s = r.choice("23456789") + digits(r, n - 1)
+    g = f"{s[:4]} {s[4:]}" if n == 8 else f"{s[:3]} {s[3:]}"
+    return pick(r, f"+52 {a} {g}", f"{a} {g}", f"({a}) {g.replace(' ', '-')}", f"+52{a}{s}", f"+52 ({a}) {g}",
+                f"+52 1 {a} {g}")
+
+
+def phone_in(r):
+    if chance(r, 0.75):
+        s = r.choice("6789") + digits(r, 9)
+        return wpick(r, [(30, f"+91 {s[:5]} {s[5:]}"), (15, f"+91-{s}"), (10, f"0{s[:5]} {s[5:]}"), (15, s),
+                         (10, f"+91{s}"), (10, f"{s[:5]} {s[5:]}"), (10, f"+91 {s[:3]} {s[3:6]} {s[6:]}")])
+    a = r.choice(["22", "11", "80", "44", "33", "40", "20"])
+    s = r.choice("2345678") + digits(r, 7)
+    return pick(r, f"+91 {a} {s[:4]} {s[4:]}", f"0{a} {s[:4]} {s[4:]}", f"0{a}-{s}", f"+91-{a}-{s}")
+
+
+def phone_jp(r):
+    if chance(r, 0.6):
+        p = r.choice(["90", "80", "70"])
+        s = digits(r, 8)
+        return pick(r, f"0{p}-{s[:4]}-{s[4:]}", f"+81 {p}-{s[:4]}-{s[4:]}", f"+81 {p} {s[:4]} {s[4:]}", f"+81{p}{s}",
+                    f"0{p} {s[:4]} {s[4:]}", f"0{p}{s}")
+    a = r.choice(["3", "6", "45", "52", "75", "92", "11"])
+    s = nz_digits(r, 9 - len(a))
+    mid = len(s) - 4
+    return pick(r, f"0{a}-{s[:mid]}-{s[mid:]}", f"+81 {a}-{s[:mid]}-{s[mid:]}", f"(0{a}) {s[:mid]}-{s[mid:]}",
+                f"+81{a}{s}")
+
+
+def phone_au(r):
+    if chance(r, 0.6):
+        s = "4" + digits(r, 8)
+        return pick(r, f"0{s[:3]} {s[3:6]} {s[6:]}", f"+61 {s[:3]} {s[3:6]} {s[6:]}", f"+61{s}", f"0{s}",
+                    f"+61 (0){s[:3]} {s[3:6]} {s[6:]}")
+    a = r.choice("2378")
+    s = r.choice("3456789") + digits(r, 7)
+    return pick(r, f"(0{a}) {s[:4]} {s[4:]}", f"0{a} {s[:4]} {s[4:]}", f"+61 {a} {s[:4]} {s[4:]}", f"+61{a}{s}")
+
+
+def phone_cn(r):
+    if chance(r, 0.7):
+        s = "1" + r.choice("3456789") + digits(r, 9)
+        return pick(r, f"{s[:3]} {s[3:7]} {s[7:]}", f"+86 {s[:3]} {s[3:7]} {s[7:]}", f"+86-{s}", s, f"+86{s}",
+                    f"{s[:3]}-{s[3:7]}-{s[7:]}")
+    a = r.choice(["10", "21", "20", "755"])
+    s = r.choice("2345678") + digits(r, 7)
+    return pick(r, f"0{a}-{s[:4]} {s[4:]}", f"+86 {a} {s[:4]} {s[4:]}", f"(0{a}) {s}", f"0{a}-{s}")
+
+
+def phone_kr(r):
+    if chance(r, 0.65):
+        s = digits(r, 8)
+        return pick(r, f"010-{s[:4]}-{s[4:]}", f"+82 10-{s[:4]}-{s[4:]}", f"+82 10 {s[:4]} {s[4:]}", f"+8210{s}",
+                    f"010 {s[:4]} {s[4:]}", f"010{s}")
+    s = r.choice("2345678") + digits(r, 6 + r.randint(0, 1))
+    mid = len(s) - 4
+    return pick(r, f"02-{s[:mid]}-{s[mid:]}", f"+82 2-{s[:mid]}-{s[mid:]}", f"(02) {s[:mid]}-{s[mid:]}")
+
+
+def phone_ng(r):
+    p = r.choice(["803", "806", "813", "816", "703", "706", "805", "807", "815", "802", "808", "812", "901", "909"])
+    s = digits(r, 7)
+    return pick(r, f"0{p} {s[:3]} {s[3:]}", f"+234 {p} {s[:3]} {s[3:]}", f"+234{p}{s}", f"0{p}{s}", f"+234 {p} {s}",
+                f"(+234) {p} {s[:3]} {s[3:]}")
+
+
+def phone_ke(r):
+    p = r.choice(["712", "722", "733", "701", "711", "720", "745", "757", "768", "790", "110", "111"])
+    s = digits(r, 6)
+    return pick(r, f"0{p} {s}", f"0{p} {s[:3]} {s[3:]}", f"+254 {p} {s}", f"+254{p}{s}", f"+254 {p} {s[:3]} {s[3:]}",
+                f"0{p}{s}")
+
+
+def phone_za(r):
+    p = r.choice(["82", "83", "72", "73", "76", "84", "61", "21", "11", "31"])
+    s = digits(r, 7)
+    return pick(r, f"0{p} {s[:3]} {s[3:]}", f"+27 {p} {s[:3]} {s[3:]}", f"+27{p}{s}", f"0{p}-{s[:3]}-{s[3:]}")
+
+
+PHONE_COUNTRIES = {
+    "US": (14, phone_nanp), "CA": (4, lambda r: phone_nanp(r, canada=True)), "GB": (8, phone_uk),
+    "DE": (6, phone_de), "FR": (6, phone_fr), "ES": (5, phone_es), "IT": (5, phone_it), "NL": (4, phone_nl),
+    "BR": (5, phone_br), "MX": (4, phone_mx), "IN": (6, phone_in), "JP": (5, phone_jp), "AU": (4, phone_au),
+    "CN": (4, phone_cn), "KR": (4, phone_kr), "NG": (4, phone_ng), "KE": (3, phone_ke), "ZA": (3, phone_za),
+}
+
+
+def phone_value(r, country=None):
+    if country is None:
+        country = wpick(r, [(w, c) for c, (w, _) in PHONE_COUNTRIES.items()])
+    return PHONE_COUNTRIES[country][1](r)
+
+
+def phone(r, country=None):
+    return P(PHONE, phone_value(r, country))
+
+
+# --- payment cards -------------------------------------------------------------------------------------------
+
+CARD_BRANDS = {
+    # brand: (weight, prefix generator, lengths)
+    "Visa": (30, lambda r: "4", (16, 16, 16, 13)),
+    "Mastercard": (22, lambda r: str(r.randint(51, 55)) if chance(r, 0.7) else str(r.randint(2221, 2720)), (16,)),
+    "Amex": (12, lambda r: pick(r, "34", "37"), (15,)),
+    "Discover": (8, lambda r: pick(r, "6011", "65", str(r.randint(644, 649))), (16,)),
+    "JCB": (6, lambda r: str(r.randint(3528, 3589)), (16,)),
+    "Diners": (5, lambda r: pick(r, "36", "38", str(r.randint(300, 305))), (14,)),
+    "UnionPay": (8, lambda r: "62" + str(r.randint(1, 9)), (16, 16, 19)),
+    "Maestro": (6, lambda r: pick(r, "5018", "5020", "5038", "6304", "6759", "6761", "6763"), (16, 19)),
+}
+
+
+def card_digits(r, brand=None):
+    brand = brand or wpick(r, [(w, b) for b, (w, _, _) in CARD_BRANDS.items()])
+    _, prefix, lengths = CARD_BRANDS[brand]
+    pre = prefix(r)
+    n = r.choice(lengths)
+    return brand, luhn_complete(pre + digits(r, n - len(pre) - 1))
+
+
+def card_format(r, num, sep=None):
+    if sep is None:
+        sep = wpick(r, [(40, " "), (35, ""), (25, "-")])
+    if not sep:
+        return num
+    if len(num) == 15:
+        return group(num, (4, 6, 5), sep)
+    if len(num) == 14:
+        return group(num, (4, 6, 4), sep)
+    return group(num, (4, 4, 4, 4), sep)
+
+
+def card_value(r, brand=None):
+    return card_format(r, card_digits(r, brand)[1])
+
+
+def card(r, brand=None):
+    return P(CREDIT_CARD, card_value(r, brand))
+
+
+# --- US SSN --------------------------------------------------------------------------------------------------
+# Valid per SSA rules: area 001-899 except 666, group 01-99, serial 0001-9999.
+
+def ssn_value(r, plain_ok=False):
+    area = r.randint(1, 899)
+    if area == 666:
+        area = 667
+    g, s = r.randint(1, 99), r.randint(1, 9999)
+    fmt = wpick(r, [(85, "%03d-%02d-%04d"), (10, "%03d %02d %04d"), (5 if plain_ok else 0, "%03d%02d%04d")])
+    return fmt % (area, g, s)
+
+
+def ssn(r, plain_ok=False):
+    return P(US_SSN, ssn_value(r, plain_ok))
+
+
+# --- IBAN ----------------------------------------------------------------------------------------------------
+# BBAN layout per country: n digits, a upper-case letters, c alphanumerics; optional fixed bank codes.
+
+IBAN_LAYOUTS = {
+    "DE": ("8n10n", None), "GB": ("4a14n", ["NWBK", "BARC", "LOYD", "HBUK", "MIDL", "MONZ"]),
+    "FR": ("10n11c2n", None), "ES": ("20n", None), "IT": ("1a10n12c", None),
+    "NL": ("4a10n", ["ABNA", "INGB", "RABO", "SNSB", "TRIO", "KNAB"]), "BE": ("12n", None), "CH": ("5n12c", None),
+    "AT": ("16n", None), "PL": ("24n", None), "PT": ("21n", None), "SE": ("20n", None), "NO": ("11n", None),
+    "DK": ("14n", None), "IE": ("4a14n", ["AIBK", "BOFI", "IPBS"]), "FI": ("14n", None), "LU": ("3n13c", None),
+    "TR": ("5n1n16c", None), "SA": ("2n18c", None), "BR": ("23n1a1c", None), "RO": ("4a16c", ["RNCB", "BTRL", "INGB"]),
+    "HU": ("24n", None), "CZ": ("20n", None),
+}
+ALNUM_UPPER_DIGIT_HEAVY = DIGITS * 4 + string.ascii_uppercase
+
+
+def iban_check(cc, bban):
+    rearranged = bban + cc + "00"
+    num = int("".join(str(int(ch, 36)) for ch in rearranged))
+    return "%02d" % (98 - num % 97)
+
+
+def iban_ok(s):
+    s = s.replace(" ", "").upper()
+    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{8,30}", s):
+        return False
+    return int("".join(str(int(ch, 36)) for ch in s[4:] + s[:4])) % 97 == 1
+
+
+def iban_parts(r, country=None):
+    cc = country or r.choice(list(IBAN_LAYOUTS))
+    layout, banks = IBAN_LAYOUTS[cc]
+    bban = ""
+    for n, kind in re.findall(r"(\d+)([nac])", layout):
+        n = int(n)
+        if kind == "a" and banks and not bban:
+            bban += r.choice(banks)
+        elif kind == "n":
+            bban += digits(r, n)
+        elif kind == "a":
+            bban += rs(r, string.ascii_uppercase, n)
+        else:
+            bban += rs(r, ALNUM_UPPER_DIGIT_HEAVY, n)
+    return cc, iban_check(cc, bban), bban
+
+
+def iban_format(r, s):
+    return group(s, [4] * 9, " ") if chance(r, 0.5) else s
+
+
+def iban_value(r, country=None):
+    cc, check, bban = iban_parts(r, country)
+    return iban_format(r, cc + check + bban)
+
+
+def iban(r, country=None):
+    return P(IBAN, iban_value(r, country))
+
+
+# --- IP and MAC ----------------------------------------------------------------------------------------------
+
+def ipv4_value(r, private=None):
+    if private is None:
+        private = chance(r, 0.35)
+    if private:
+        return pick(r, f"10.{r.randint(0, 255)}.{r.randint(0, 255)}.{r.randint(1, 254)}",
+                    f"172.{r.randint(16, 31)}.{r.randint(0, 255)}.{r.randint(1, 254)}",
+                    f"192.168.{r.randint(0, 255)}.{r.randint(1, 254)}")
+    first = r.choice([n for n in range(1, 224) if n not in (10, 127, 169, 172, 192)])
+    return f"{first}.{r.randint(0, 255)}.{r.randint(0, 255)}.{r.randint(1, 254)}"
+
+
+def ipv6_value(r):
+    kind = wpick(r, [(30, "global"), (20, "doc"), (15, "link"), (10, "ula"), (8, "mapped"), (17, "sparse")])
+    if kind == "mapped":
+        return "::ffff:" + ipv4_value(r, private=False)
+    groups = [r.getrandbits(16) for _ in range(8)]
+    if kind == "doc":
+        groups[:2] = [0x2001, 0x0DB8]
+    elif kind == "global":
+        groups[:2] = [r.choice([0x2001, 0x2A00, 0x2A02, 0x2606, 0x2607, 0x2400, 0x2C0F]), r.getrandbits(16)]
+    elif kind == "link":
+        groups[:4] = [0xFE80, 0, 0, 0]
+    elif kind == "ula":
+        groups[0] = 0xFD00 | r.getrandbits(8)
+    if kind in ("doc", "global", "sparse") and chance(r, 0.7):
+        start = r.randint(2, 5)
+        for i in range(start, min(8, start + r.randint(2, 4))):
+            groups[i] = 0
+    if kind == "sparse":
+        groups[2:7] = [0, 0, 0, 0, 0] if chance(r, 0.5) else groups[2:7]
+    addr = ipaddress.IPv6Address(sum(g << (16 * (7 - i)) for i, g in enumerate(groups)))
+    text = addr.exploded if chance(r, 0.12) else addr.compressed
+    return text.upper() if chance(r, 0.12) else text
+
+
+def ip_value(r, v6=None):
+    if v6 is None:
+        v6 = chance(r, 0.35)
+    return ipv6_value(r) if v6 else ipv4_value(r)
+
+
+def ip(r, v6=None):
+    return P(IP_ADDRESS, ip_value(r, v6))
+
+
+def mac_value(r):
+    octets = [r.getrandbits(8) & 0xFE] + [r.getrandbits(8) for _ in range(5)]
+    sep = pick(r, ":", ":", "-")
+    fmt = "%02x" if chance(r, 0.55) else "%02X"
+    return sep.join(fmt % o for o in octets)
+
+
+def mac(r):
+    return P(MAC_ADDRESS, mac_value(r))
