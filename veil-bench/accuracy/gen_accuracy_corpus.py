@@ -1184,3 +1184,252 @@ def mac_value(r):
 
 def mac(r):
     return P(MAC_ADDRESS, mac_value(r))
+
+
+# --- street addresses ----------------------------------------------------------------------------------------
+# Street and city lists are written for this corpus. Each country function returns (street line, locality line)
+# in that country's usual order and postal-code format. Written on one line, the whole address is the span;
+# written as a block, only the street line is (see README.md).
+
+UK_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+CA_LETTERS = "ABCEGHJKLMNPRSTVWXYZ"
+
+
+def addr_us(r):
+    street = r.choice(["Maple Avenue", "Oak Street", "Elm St", "Main Street", "Sunset Blvd", "Evergreen Terrace",
+                       "Peachtree Rd NE", "Lakeshore Drive", "Pine Ridge Ct", "Cedar Ln", "Mission St",
+                       "Market Street", "Broadway", "5th Avenue", "W 42nd St", "N Michigan Ave", "Magnolia Way",
+                       "Hillcrest Rd", "Washington Blvd", "Riverside Dr", "S Congress Ave", "Bleecker Street"])
+    line = f"{r.randint(1, 9899)} {street}"
+    if chance(r, 0.3):
+        unit = pick(r, f"Apt {r.randint(1, 40)}{r.choice('ABCD')}", f"Suite {r.randint(100, 3900)}",
+                    f"Unit {r.randint(1, 99)}", f"#{r.randint(100, 999)}", f"Apt. {r.randint(1, 20)}")
+        line += pick(r, ", ", " ") + unit
+    city, state, z = r.choice([("Springfield", "IL", "627"), ("Austin", "TX", "787"), ("Portland", "OR", "972"),
+                               ("Brooklyn", "NY", "112"), ("San Francisco", "CA", "941"), ("Chicago", "IL", "606"),
+                               ("Atlanta", "GA", "303"), ("Seattle", "WA", "981"), ("Denver", "CO", "802"),
+                               ("Miami", "FL", "331"), ("Boston", "MA", "021"), ("Phoenix", "AZ", "850"),
+                               ("Columbus", "OH", "432"), ("Nashville", "TN", "372"), ("Raleigh", "NC", "276"),
+                               ("Madison", "WI", "537"), ("Albuquerque", "NM", "871"), ("Boise", "ID", "837")])
+    zipc = z + digits(r, 2) + ("-" + digits(r, 4) if chance(r, 0.15) else "")
+    return line, pick(r, f"{city}, {state} {zipc}", f"{city}, {state} {zipc}", f"{city} {state} {zipc}")
+
+
+def addr_uk(r):
+    street = r.choice(["Baker Street", "Kingsway", "High Street", "Queen's Road", "Church Lane", "Victoria Road",
+                       "Station Road", "Mill Lane", "The Crescent", "Park Avenue", "Princes Street", "Deansgate",
+                       "Briggate", "Bold Street", "Whiteladies Road", "Sauchiehall Street", "Gloucester Place"])
+    num = str(r.randint(1, 240)) + (r.choice("AB") if chance(r, 0.08) else "")
+    line = f"{num} {street}"
+    if chance(r, 0.25):
+        line = pick(r, f"Flat {r.randint(1, 30)}, ", f"Flat {r.randint(1, 9)}{r.choice('ABC')}, ") + line
+    city, outs = r.choice([("London", ["NW1", "SW1A", "E1", "EC1A", "W1D", "SE1", "N7", "SW19"]),
+                           ("Manchester", ["M1", "M4", "M14", "M20"]), ("Leeds", ["LS1", "LS6"]),
+                           ("Edinburgh", ["EH1", "EH3"]), ("Bristol", ["BS1", "BS8"]), ("Cardiff", ["CF10", "CF24"]),
+                           ("Glasgow", ["G1", "G12"]), ("Liverpool", ["L1", "L17"]), ("Belfast", ["BT1", "BT9"]),
+                           ("Oxford", ["OX1", "OX4"]), ("Brighton", ["BN1", "BN2"])])
+    pc = r.choice(outs) + " " + str(r.randint(0, 9)) + rs(r, UK_LETTERS, 2)
+    return line, pick(r, f"{city} {pc}", f"{city}, {pc}", f"{city.upper()} {pc}")
+
+
+def addr_ca(r):
+    street = r.choice(["Rue Sainte-Catherine O", "Yonge Street", "Bloor St W", "Robson Street", "Jasper Ave NW",
+                       "Spring Garden Rd", "Rue Saint-Denis", "Sussex Drive", "Granville St", "Portage Ave",
+                       "Queen St E", "Boulevard René-Lévesque E", "Harbour St"])
+    num = r.randint(1, 2999)
+    line = wpick(r, [(70, f"{num} {street}"), (15, f"{r.randint(101, 2404)}-{num} {street}"),
+                     (15, f"Unit {r.randint(1, 40)}, {num} {street}")])
+    city, prov, first = r.choice([("Toronto", "ON", "M"), ("Ottawa", "ON", "K"), ("Montréal", "QC", "H"),
+                                  ("Québec", "QC", "G"), ("Vancouver", "BC", "V"), ("Calgary", "AB", "T"),
+                                  ("Edmonton", "AB", "T"), ("Halifax", "NS", "B"), ("Winnipeg", "MB", "R")])
+    pc = f"{first}{r.randint(0, 9)}{r.choice(CA_LETTERS)} {r.randint(0, 9)}{r.choice(CA_LETTERS)}{r.randint(0, 9)}"
+    loc = f"{city} ({'Québec' if prov == 'QC' else prov}) {pc}" if prov == "QC" and chance(r, 0.4) else f"{city}, {prov} {pc}"
+    return line, loc
+
+
+def addr_fr(r):
+    street = r.choice(["rue de la Paix", "avenue Jean Jaurès", "boulevard Haussmann", "rue du Faubourg Saint-Antoine",
+                       "place Bellecour", "rue Sainte-Catherine", "cours Mirabeau", "rue Nationale",
+                       "allée des Tilleuls", "impasse des Lilas", "quai des Chartrons", "rue de la République",
+                       "avenue des Champs-Élysées", "chemin des Vignes", "rue Victor Hugo"])
+    num = str(r.randint(1, 180)) + (pick(r, " bis", " ter", "B") if chance(r, 0.1) else "")
+    line = f"{num} {street}" if chance(r, 0.8) else f"{num}, {street}"
+    if chance(r, 0.15):
+        line = pick(r, f"Appartement {r.randint(1, 60)}, ", f"Bât. {r.choice('ABC')}, ", f"Apt {r.randint(1, 30)}, ") + line
+    city, cp = r.choice([("Paris", lambda: "750%02d" % r.randint(1, 20)), ("Lyon", lambda: "6900%d" % r.randint(1, 9)),
+                         ("Marseille", lambda: "130%02d" % r.randint(1, 16)), ("Toulouse", lambda: "31000"),
+                         ("Bordeaux", lambda: "33000"), ("Lille", lambda: "59000"), ("Nantes", lambda: "44000"),
+                         ("Strasbourg", lambda: "67000"), ("Nice", lambda: "06000"), ("Montpellier", lambda: "34000"),
+                         ("Rennes", lambda: "35000")])
+    return line, f"{cp()} {city.upper() if chance(r, 0.35) else city}"
+
+
+def addr_de(r):
+    street = r.choice(["Hauptstraße", "Bahnhofstraße", "Lindenallee", "Goethestraße", "Schillerstr.", "Am Markt",
+                       "Kastanienweg", "Friedrichstraße", "Königsallee", "Karl-Marx-Allee", "Maximilianstraße",
+                       "Mönckebergstraße", "Breite Straße", "Schloßstraße", "Zur Mühle", "Sonnenstr."])
+    line = f"{street} {r.randint(1, 180)}{r.choice('ab') if chance(r, 0.12) else ''}"
+    city, lo, hi = r.choice([("Berlin", 10115, 14199), ("München", 80331, 81929), ("Hamburg", 20095, 22769),
+                             ("Köln", 50667, 51149), ("Frankfurt am Main", 60311, 60599), ("Stuttgart", 70173, 70629),
+                             ("Düsseldorf", 40210, 40629), ("Leipzig", 4103, 4357), ("Dresden", 1067, 1328),
+                             ("Nürnberg", 90402, 90491), ("Bremen", 28195, 28779)])
+    plz = "%05d" % r.randint(lo, hi)
+    return line, (f"D-{plz} {city}" if chance(r, 0.06) else f"{plz} {city}")
+
+
+def addr_es(r):
+    street = r.choice(["Calle Mayor", "Calle de Alcalá", "Gran Vía", "Paseo de la Castellana", "Carrer de Balmes",
+                       "Avenida de la Constitución", "Calle Larios", "Calle Serrano", "Rambla de Catalunya",
+                       "Calle San Fernando", "Avenida del Puerto", "Plaza Mayor", "Calle del Pez"])
+    if chance(r, 0.15) and street.startswith("Calle "):
+        street = "C/ " + street[6:]
+    line = f"{street}, {r.randint(1, 250)}" if chance(r, 0.7) else f"{street} {r.randint(1, 250)}"
+    if chance(r, 0.45):
+        line += pick(r, f", {r.randint(1, 9)}º {r.choice('ABCD')}", f", {r.randint(1, 9)}º {r.randint(1, 4)}ª",
+                     f", piso {r.randint(1, 9)}, puerta {r.randint(1, 4)}")
+    city, prefix, hi = r.choice([("Madrid", "28", 55), ("Barcelona", "08", 42), ("Valencia", "46", 26),
+                                 ("Sevilla", "41", 20), ("Málaga", "29", 18), ("Bilbao", "48", 15),
+                                 ("Zaragoza", "50", 21), ("Granada", "18", 15)])
+    return line, f"{prefix}{r.randint(1, hi):03d} {city}"
+
+
+def addr_it(r):
+    street = r.choice(["Via Roma", "Via Giuseppe Garibaldi", "Corso Buenos Aires", "Via del Corso", "Piazza Navona",
+                       "Via Toledo", "Corso Vittorio Emanuele II", "Via Dante", "Viale dei Mille", "Via Nazionale",
+                       "Via della Spiga", "Lungarno Corsini", "Via Po"])
+    num = str(r.randint(1, 200)) + (pick(r, "/A", "/B", " bis") if chance(r, 0.1) else "")
+    line = pick(r, f"{street} {num}", f"{street}, {num}", f"{street} n. {num}")
+    city, prov, prefix = r.choice([("Roma", "RM", "001"), ("Milano", "MI", "201"), ("Napoli", "NA", "801"),
+                                   ("Torino", "TO", "101"), ("Firenze", "FI", "501"), ("Bologna", "BO", "401"),
+                                   ("Palermo", "PA", "901"), ("Genova", "GE", "161"), ("Venezia", "VE", "301")])
+    cap = prefix + "%02d" % r.randint(0, 99)
+    return line, pick(r, f"{cap} {city} ({prov})", f"{cap} {city} {prov}", f"{cap} {city}")
+
+
+def addr_nl(r):
+    street = r.choice(["Keizersgracht", "Prinsengracht", "Herengracht", "Kalverstraat", "Damrak", "Oudegracht",
+                       "Coolsingel", "Lange Voorhout", "Stationsweg", "Kerkstraat", "Dorpsstraat", "Vondelstraat",
+                       "Witte de Withstraat"])
+    line = f"{street} {r.randint(1, 400)}" + (pick(r, "-2", " A", "-hs", "-III") if chance(r, 0.2) else "")
+    city, prefix = r.choice([("Amsterdam", "10"), ("Rotterdam", "30"), ("Den Haag", "25"), ("Utrecht", "35"),
+                             ("Eindhoven", "56"), ("Groningen", "97"), ("Haarlem", "20"), ("Leiden", "23")])
+    letters = rs(r, "ABCDEGHJKLMNPRTVWXZ", 2)
+    pc = prefix + digits(r, 2) + pick(r, " ", " ", "") + letters
+    return line, f"{pc} {city.upper() if chance(r, 0.25) else city}"
+
+
+def addr_jp(r):
+    ward, city, zip3, districts = r.choice([
+        ("Shibuya-ku", "Tokyo", "150", ["Shibuya", "Jingumae", "Ebisu", "Dogenzaka"]),
+        ("Shinjuku-ku", "Tokyo", "160", ["Nishi-Shinjuku", "Kabukicho", "Yotsuya"]),
+        ("Minato-ku", "Tokyo", "106", ["Roppongi", "Akasaka", "Azabu-Juban"]),
+        ("Chuo-ku", "Osaka", "542", ["Namba", "Shinsaibashi-suji"]),
+        ("Kita-ku", "Osaka", "530", ["Umeda", "Sonezaki"]),
+        ("Naka-ku", "Yokohama", "231", ["Yamashita-cho", "Motomachi"]),
+        ("Sakyo-ku", "Kyoto", "606", ["Shimogamo", "Ichijoji"]),
+        ("Chuo-ku", "Sapporo", "060", ["Minami 1-jo Nishi", "Odori Nishi"]),
+        ("Hakata-ku", "Fukuoka", "812", ["Hakata Ekimae", "Gion-machi"])])
+    line = f"{r.randint(1, 9)}-{r.randint(1, 30)}-{r.randint(1, 25)} {r.choice(districts)}"
+    if chance(r, 0.3):
+        line = f"{pick(r, 'Sakura Heights', 'Maison Aoyama', 'Grand Tower', 'Corpo Hikari')} {r.randint(101, 1203)}, " + line
+    return line, f"{ward}, {city} {zip3}-{digits(r, 4)}"
+
+
+def addr_in(r):
+    street = r.choice(["MG Road", "Brigade Road", "Linking Road", "Anna Salai", "Park Street", "FC Road",
+                       "Residency Road", "Marine Drive", "100 Feet Road", "Sector 15", "Salt Lake Sector V"])
+    area = r.choice(["Indiranagar", "Andheri West", "T. Nagar", "Koramangala 4th Block", "Banjara Hills",
+                     "Salt Lake", "Kothrud", "Vasant Kunj", "Jubilee Hills", "Bandra West"])
+    unit = pick(r, f"Flat {r.randint(1, 20)}{r.choice('ABCD')}", f"H.No. {r.randint(1, 20)}-{r.randint(1, 9)}-{r.randint(100, 999)}",
+                f"{r.choice('ABCD')}-{r.randint(1, 400)}", f"No. {r.randint(1, 200)}")
+    line = pick(r, f"{unit}, {r.randint(1, 300)} {street}", f"{unit}, {street}, {area}", f"{unit}, {area}")
+    city, state, prefix = r.choice([("Bengaluru", "Karnataka", "560"), ("Mumbai", "Maharashtra", "400"),
+                                    ("Chennai", "Tamil Nadu", "600"), ("Kolkata", "West Bengal", "700"),
+                                    ("New Delhi", "Delhi", "110"), ("Hyderabad", "Telangana", "500"),
+                                    ("Pune", "Maharashtra", "411"), ("Noida", "Uttar Pradesh", "201"),
+                                    ("Jaipur", "Rajasthan", "302"), ("Kochi", "Kerala", "682")])
+    pin = prefix + digits(r, 3)
+    return line, pick(r, f"{city}, {state} {pin}", f"{city} - {pin}, {state}", f"{city} {pin}")
+
+
+def addr_br(r):
+    street = r.choice(["Rua Augusta", "Avenida Paulista", "Rua Oscar Freire", "Av. Atlântica", "Rua da Consolação",
+                       "Rua XV de Novembro", "Avenida Brasil", "Rua das Flores", "Av. Sete de Setembro",
+                       "Rua Padre Chagas", "Av. Boa Viagem", "Rua Frei Caneca"])
+    line = f"{street}, {r.randint(1, 3999)}"
+    if chance(r, 0.4):
+        line += pick(r, f", apto {r.randint(11, 204)}", f" - Apto {r.randint(11, 204)}", f", Bloco {r.choice('ABC')}, Ap. {r.randint(11, 99)}",
+                     f", sala {r.randint(1, 40)}")
+    city, uf, pre = r.choice([("São Paulo", "SP", "0%d" % r.randint(1, 5)), ("Rio de Janeiro", "RJ", str(r.randint(20, 23))),
+                              ("Belo Horizonte", "MG", "30"), ("Curitiba", "PR", "80"), ("Porto Alegre", "RS", "90"),
+                              ("Salvador", "BA", "40"), ("Recife", "PE", "50"), ("Fortaleza", "CE", "60"),
+                              ("Brasília", "DF", "70")])
+    bairro = r.choice(["Centro", "Consolação", "Copacabana", "Savassi", "Batel", "Moinhos de Vento", "Boa Viagem",
+                       "Asa Sul", "Pinheiros", "Bela Vista", "Jardins", "Meireles"])
+    cep = f"{pre}{digits(r, 3)}-{digits(r, 3)}"
+    return line, pick(r, f"{bairro}, {city} - {uf}, {cep}", f"{bairro} - {city}/{uf} - {cep}", f"{city} - {uf}, {cep}")
+
+
+def addr_mx(r):
+    street = r.choice(["Av. Insurgentes Sur", "Paseo de la Reforma", "Calle Madero", "Av. Juárez", "Calle 5 de Mayo",
+                       "Av. Chapultepec", "Calle Hidalgo", "Av. Vallarta", "Calle Morelos", "Av. Revolución",
+                       "Calzada de Tlalpan"])
+    line = f"{street} {r.randint(1, 2999)}" + (pick(r, f" Int. {r.randint(1, 12)}", f", Depto. {r.randint(101, 904)}")
+                                               if chance(r, 0.3) else "")
+    col = r.choice(["Col. Roma Norte", "Col. Condesa", "Col. Del Valle", "Col. Centro", "Col. Polanco",
+                    "Col. Americana", "Col. Juárez", "Col. Narvarte"])
+    city, state, cp = r.choice([("Ciudad de México", "CDMX", "%05d" % r.randint(1000, 16999)),
+                                ("Guadalajara", "Jal.", "44" + digits(r, 3)), ("Monterrey", "N.L.", "64" + digits(r, 3)),
+                                ("Puebla", "Pue.", "72" + digits(r, 3)), ("Mérida", "Yuc.", "97" + digits(r, 3)),
+                                ("Querétaro", "Qro.", "76" + digits(r, 3))])
+    return line, pick(r, f"{col}, {cp} {city}, {state}", f"{col}, C.P. {cp}, {city}, {state}")
+
+
+def addr_au(r):
+    street = r.choice(["George Street", "Collins St", "Queen Street", "Hay Street", "Rundle Mall", "Oxford Street",
+                       "Chapel St", "Brunswick St", "King William Street", "Elizabeth St", "Crown Street",
+                       "Sandy Bay Road"])
+    num = r.randint(1, 600)
+    line = wpick(r, [(60, f"{num} {street}"), (20, f"Unit {r.randint(1, 30)}, {num} {street}"),
+                     (20, f"{r.randint(1, 30)}/{num} {street}")])
+    city, st, pc = r.choice([("Sydney", "NSW", "2000"), ("Surry Hills", "NSW", "2010"), ("Melbourne", "VIC", "3000"),
+                             ("Fitzroy", "VIC", "3065"), ("Brisbane", "QLD", "4000"),
+                             ("Fortitude Valley", "QLD", "4006"), ("Perth", "WA", "6000"), ("Adelaide", "SA", "5000"),
+                             ("Hobart", "TAS", "7000"), ("Canberra", "ACT", "2600"), ("Darwin", "NT", "0800")])
+    return line, pick(r, f"{city} {st} {pc}", f"{city.upper()} {st} {pc}", f"{city}, {st} {pc}")
+
+
+ADDRESS_COUNTRIES = {
+    "US": (16, addr_us), "GB": (9, addr_uk), "CA": (6, addr_ca), "FR": (7, addr_fr), "DE": (7, addr_de),
+    "ES": (6, addr_es), "IT": (6, addr_it), "NL": (5, addr_nl), "JP": (5, addr_jp), "IN": (6, addr_in),
+    "BR": (6, addr_br), "MX": (5, addr_mx), "AU": (6, addr_au),
+}
+COUNTRY_NAMES = {"US": "USA", "GB": "United Kingdom", "CA": "Canada", "FR": "France", "DE": "Germany",
+                 "ES": "Spain", "IT": "Italy", "NL": "The Netherlands", "JP": "Japan", "IN": "India",
+                 "BR": "Brasil", "MX": "México", "AU": "Australia"}
+
+
+def address_lines(r, country=None):
+    country = country or wpick(r, [(w, c) for c, (w, _) in ADDRESS_COUNTRIES.items()])
+    street, locality = ADDRESS_COUNTRIES[country][1](r)
+    return country, street, locality
+
+
+def address(r, country=None):
+    """The address on one line: street, locality; all of it is the span."""
+    _, street, locality = address_lines(r, country)
+    return P(STREET_ADDRESS, street + ", " + locality)
+
+
+def address_block(r, country=None, sep="\n", with_country=False):
+    """The address as a block: only the street line is the span, the locality line is plain text."""
+    assert "\n" in sep, "a block must break the line after the street"
+    country, street, locality = address_lines(r, country)
+    out = P(STREET_ADDRESS, street) + sep + locality
+    if with_country:
+        out = out + sep + COUNTRY_NAMES[country]
+    return out
+
+
+def address_any(r, country=None):
+    return address(r, country) if chance(r, 0.7) else address_block(r, country)

@@ -38,7 +38,8 @@ final class Generalize implements Action {
             r = date(text.trim(), number);
         } else if (spec.prefix() != null) {
             int n = spec.prefix();
-            r = text.codePointCount(0, text.length()) <= n ? text : text.substring(0, text.offsetByCodePoints(0, n));
+            // a value no longer than the prefix would pass whole: redact it instead
+            r = text.codePointCount(0, text.length()) <= n ? null : text.substring(0, text.offsetByCodePoints(0, n));
         } else if (spec.bits() != null) {
             r = ip(text.trim(), spec.bits());
         } else {
@@ -115,6 +116,9 @@ final class Generalize implements Action {
                 return null;
             }
             BigDecimal v = new BigDecimal(s);
+            if (Math.abs(v.scale()) > 40 || v.precision() - v.scale() > 40) {
+                return null; // 1e999999 is a valid JSON number; flooring it would build a million digits
+            }
             BigDecimal floored = v.divide(size, 0, RoundingMode.FLOOR).multiply(size);
             return floored.stripTrailingZeros().toPlainString();
         } catch (NumberFormatException | ArithmeticException e) {

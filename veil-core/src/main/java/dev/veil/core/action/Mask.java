@@ -56,7 +56,27 @@ final class Mask implements Action {
         return !keepSeparators || Character.isLetterOrDigit(cp);
     }
 
+    private boolean anyLetterOrDigit(String s, int from, int to) {
+        for (int i = from; i < to; ) {
+            int cp = s.codePointAt(i);
+            if (Character.isLetterOrDigit(cp)) {
+                return true;
+            }
+            i += Character.charCount(cp);
+        }
+        return false;
+    }
+
     private void maskInto(String s, int from, int to, StringBuilder sb) {
+        if (keepSeparators && !anyLetterOrDigit(s, from, to)) {
+            // a value of separators only ("!@#$%^&*") would be kept whole: hide every character instead
+            for (int i = from; i < to; ) {
+                int cp = s.codePointAt(i);
+                sb.appendCodePoint(maskChar);
+                i += Character.charCount(cp);
+            }
+            return;
+        }
         int total = 0;
         for (int i = from; i < to; ) {
             int cp = s.codePointAt(i);

@@ -133,15 +133,17 @@ public final class NameHeuristics {
     /** Splits a name into lower-case words at case changes, digits and separators. */
     static List<String> words(String name) {
         List<String> out = new ArrayList<>();
-        int n = Math.min(name.length(), 256);
+        int n = name.length();
+        // the last words decide, so a very long name is read from its end
+        int from = Math.max(0, n - 256);
         StringBuilder cur = new StringBuilder();
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < n; i++) {
             char c = name.charAt(i);
             if (!Character.isLetterOrDigit(c)) {
                 flush(cur, out);
                 continue;
             }
-            if (cur.length() > 0) {
+            if (cur.length() > 0 && i > from) {
                 char p = name.charAt(i - 1);
                 boolean boundary = (Character.isLowerCase(p) && Character.isUpperCase(c))
                         || (Character.isDigit(p) != Character.isDigit(c))

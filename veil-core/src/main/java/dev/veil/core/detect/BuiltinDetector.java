@@ -287,12 +287,12 @@ final class BuiltinDetector implements Detector {
     // ---- e-mail -------------------------------------------------------------------------------------------
 
     private static boolean localChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        return (c >= 0x80 && Character.isLetterOrDigit(c)) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
                 || c == '.' || c == '_' || c == '%' || c == '+' || c == '-' || c == '\'';
     }
 
     private static boolean domainChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+        return (c >= 0x80 && Character.isLetterOrDigit(c)) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
     }
 
     private static void emails(String t, List<Finding> out) {
@@ -556,7 +556,7 @@ final class BuiltinDetector implements Detector {
         boolean paren = t.charAt(start) == '(';
         if (digits >= 7 && digits <= 15 && (plus || (groups > 1 && (sameSep || paren)) || paren)
                 && plausibleGroups(gs, ge, a, b)) {
-            double score = budget[0]-- > 0 ? phones.score(t.substring(start, end), plus) : 0;
+            double score = budget[0]-- > 0 ? phones.score(t.substring(start, end), plus) : plus ? 0.7 : 0;
             if (score == 0 && !plus && digits >= 10 && digits <= 12 && a == 0 && b == g - 1
                     && nationalPhone(t, start, gs, ge, a, b, sameSep)) {
                 score = 0.6; // a whole digit run shaped like a phone number, though no region we read validates it

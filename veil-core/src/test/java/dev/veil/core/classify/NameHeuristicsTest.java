@@ -23,6 +23,11 @@ class NameHeuristicsTest {
         assertThat(h.classify(null, name)).isEqualTo(DataClass.builtIn(cls));
     }
 
+    @org.junit.jupiter.api.Test
+    void veryLongNamesAreReadFromTheirEnd() {
+        assertThat(h.classify(null, "x".repeat(300) + "_password")).isEqualTo(DataClass.SECRET);
+    }
+
     @ParameterizedTest
     @CsvSource({"email_verified", "emailCount", "zipper", "ship", "order_id", "status", "tip", "description", "cardType",
         "phoneVerified", "name", "hostname", "timestamp", "id"})

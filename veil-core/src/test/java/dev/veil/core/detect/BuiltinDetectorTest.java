@@ -23,6 +23,7 @@ class BuiltinDetectorTest {
     @CsvSource(delimiter = '|', value = {
         "mail ann.lee+x@mail.example.co.uk now | EMAIL=ann.lee+x@mail.example.co.uk",
         "card 4111 1111 1111 1111 ok | CREDIT_CARD=4111 1111 1111 1111",
+        "from josé.garcía@bücher.de! | EMAIL=josé.garcía@bücher.de",
         "amex 3400-000000-00009 | CREDIT_CARD=3400-000000-00009",
         "uk 020 7946 0958 | PHONE=020 7946 0958",
         "amex 340000000000009 | CREDIT_CARD=340000000000009",
@@ -101,6 +102,13 @@ class BuiltinDetectorTest {
     void repetitiveInputIsScannedWithoutBlowingUp(String unit) {
         String text = unit.repeat(1_000_000 / unit.length());
         assertThat(SET.scan(text)).isNotNull();
+    }
+
+    @org.junit.jupiter.api.Test
+    void phonesWithACountryCodeSurviveAnExhaustedBudget() {
+        String text = "2024-01-05 shipped; ".repeat(70) + "phone +44 20 7946 0958, alt (212) 555-6101";
+        assertThat(SET.scan(text)).extracting(f -> text.substring(f.start(), f.end()))
+                .contains("+44 20 7946 0958", "(212) 555-6101");
     }
 
     @org.junit.jupiter.api.Test
