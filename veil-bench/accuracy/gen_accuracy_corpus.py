@@ -1433,3 +1433,240 @@ def address_block(r, country=None, sep="\n", with_country=False):
 
 def address_any(r, country=None):
     return address(r, country) if chance(r, 0.7) else address_block(r, country)
+
+
+# --- dates ---------------------------------------------------------------------------------------------------
+
+MONTHS = {
+    "en": "January February March April May June July August September October November December".split(),
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split(),
+    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split(),
+    "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro".split(),
+    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre".split(),
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december".split(),
+}
+MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+
+def ordinal(d):
+    return f"{d}{'th' if 10 <= d % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(d % 10, 'th')}"
+
+
+def ymd(r, lo, hi):
+    y, m = r.randint(lo, hi), r.randint(1, 12)
+    d = r.randint(1, MONTH_DAYS[m - 1] if m != 2 or y % 4 == 0 else 28)
+    return y, m, d
+
+
+def date_text(r, y, m, d, lang="en"):
+    """A date the way people of that language write it."""
+    if lang == "en":
+        mon = MONTHS["en"][m - 1]
+        return wpick(r, [
+            (14, f"{y}-{m:02d}-{d:02d}"), (12, f"{m:02d}/{d:02d}/{y}"), (8, f"{d:02d}/{m:02d}/{y}"),
+            (10, f"{d} {mon} {y}"), (10, f"{mon} {d}, {y}"), (4, f"{mon[:3]} {d} {y}"),
+            (5, f"{d:02d}-{mon[:3]}-{y}"), (4, f"{ordinal(d)} of {mon} {y}"), (4, f"{mon} {ordinal(d)}, {y}"),
+            (3, f"{y}/{m:02d}/{d:02d}"), (3, f"{m}/{d}/{y}"), (3, f"{d}.{m}.{y}"), (2, f"{mon[:3].upper()} {d:02d} {y}"),
+        ])
+    if lang in ("de", "ru", "pl", "tr", "hu"):
+        if lang == "de" and chance(r, 0.35):
+            return f"{d}. {MONTHS['de'][m - 1]} {y}"
+        return f"{d:02d}.{m:02d}.{y}" if lang != "hu" else f"{y}. {m:02d}. {d:02d}."
+    if lang in ("fr", "es", "pt", "it"):
+        if chance(r, 0.55):
+            return f"{d:02d}/{m:02d}/{y}"
+        mon = MONTHS[lang][m - 1]
+        if lang == "fr":
+            return f"{'1er' if d == 1 else d} {mon} {y}"
+        if lang == "it":
+            return f"{d} {mon} {y}"
+        return f"{d} de {mon} de {y}"
+    if lang == "nl":
+        return f"{d:02d}-{m:02d}-{y}" if chance(r, 0.6) else f"{d} {MONTHS['nl'][m - 1]} {y}"
+    if lang in ("ja", "zh"):
+        return f"{y}年{m}月{d}日" if chance(r, 0.7) else f"{y}/{m:02d}/{d:02d}"
+    if lang == "ko":
+        return f"{y}년 {m}월 {d}일" if chance(r, 0.7) else f"{y}.{m:02d}.{d:02d}"
+    return f"{y}-{m:02d}-{d:02d}"
+
+
+def dob_value(r, lang="en"):
+    return date_text(r, *ymd(r, 1938, 2007), lang=lang)
+
+
+def dob(r, lang="en"):
+    return P(DATE_OF_BIRTH, dob_value(r, lang))
+
+
+def plain_date(r, lang="en"):
+    """A recent date with no birth context (a hard negative wherever it appears)."""
+    return date_text(r, *ymd(r, 2019, 2026), lang=lang)
+
+
+# English birth cues around a date; the date alone is the span.
+DOB_CUES_EN = ["born on {d}", "DOB: {d}", "DOB {d}", "D.O.B. {d}", "date of birth: {d}", "Date of Birth - {d}",
+               "birthday is {d}", "birthday: {d}", "Birthdate: {d}", "date of birth {d}", "born {d}", "dob={d}",
+               "DOB:{d}", "(DOB {d})", "birth date: {d}"]
+
+
+def dob_phrase(r, lang="en"):
+    return fill(r.choice(DOB_CUES_EN), d=dob(r, lang))
+
+
+# --- secrets -------------------------------------------------------------------------------------------------
+
+AWS_ALPHABET = string.ascii_uppercase + "234567"
+PASSWORD_ALPHABET = ALNUM + "!#$%^&*-_+~."
+
+
+def aws_key_id(r):
+    return pick(r, "AKIA", "AKIA", "ASIA") + rs(r, AWS_ALPHABET, 16)
+
+
+def aws_secret_key(r):
+    return strong_token(r, 40, ALNUM + "/+")
+
+
+def github_token(r):
+    kind = wpick(r, [(50, "ghp_"), (15, "gho_"), (10, "ghs_"), (25, "github_pat_")])
+    if kind == "github_pat_":
+        return "github_pat_" + strong_token(r, 22) + "_" + strong_token(r, 59)
+    return kind + strong_token(r, 36)
+
+
+def slack_token(r):
+    if chance(r, 0.6):
+        return f"xoxb-{nz_digits(r, 11)}-{nz_digits(r, 13)}-{strong_token(r, 24)}"
+    return f"xoxp-{nz_digits(r, 11)}-{nz_digits(r, 11)}-{nz_digits(r, 13)}-{rs(r, HEX, 32)}"
+
+
+def stripe_key(r):
+    return pick(r, "sk_live_", "sk_live_", "rk_live_") + (strong_token(r, 24) if chance(r, 0.4) else "51" + strong_token(r, 97))
+
+
+def google_api_key(r):
+    return "AIza" + strong_token(r, 35, B64URL)
+
+
+def llm_api_key(r):
+    kind = pick(r, "legacy", "proj", "ant")
+    if kind == "legacy":
+        return "sk-" + strong_token(r, 20) + "T3BlbkFJ" + strong_token(r, 20)
+    if kind == "proj":
+        return "sk-proj-" + strong_token(r, r.choice([48, 64, 132]), B64URL)
+    return "sk-ant-api03-" + strong_token(r, 93, B64URL) + "AA"
+
+
+def npm_token(r):
+    return "npm_" + strong_token(r, 36)
+
+
+def sendgrid_key(r):
+    return "SG." + strong_token(r, 22, B64URL) + "." + strong_token(r, 43, B64URL)
+
+
+def jwt_value(r):
+    alg = pick(r, "HS256", "RS256", "ES256")
+    header = {"alg": alg, "typ": "JWT"}
+    if alg != "HS256":
+        header["kid"] = rs(r, HEX, 16)
+    now = r.randint(1_700_000_000, 1_780_000_000)
+    payload = {"sub": pick(r, str(r.randint(10000, 99999999)), f"user_{rs(r, ALNUM, 10)}"), "iat": now,
+               "exp": now + r.choice([900, 3600, 86400]),
+               "scope": pick(r, "read:orders", "openid profile", "admin", "payments:write")}
+    if chance(r, 0.5):
+        payload["iss"] = pick(r, "https://auth.example.com/", "https://login.acme-corp.io", "veil-demo")
+    sig = rbytes(r, {"HS256": 32, "RS256": 256, "ES256": 64}[alg])
+    enc = lambda o: b64(json.dumps(o, separators=(",", ":")).encode(), url=True, pad=False)
+    return enc(header) + "." + enc(payload) + "." + b64(sig, url=True, pad=False)
+
+
+PEM_KINDS = [
+    # (label, DER prefix as hex, body length range in bytes, line width)
+    ("RSA PRIVATE KEY", "308204a40201000282010100", (600, 1200), 64),
+    ("PRIVATE KEY", "308204be020100300d06092a864886f70d0101010500048204a8", (600, 1220), 64),
+    ("EC PRIVATE KEY", "30770201010420", (121, 121), 64),
+    ("OPENSSH PRIVATE KEY", "6f70656e7373682d6b65792d7631000000000", (380, 420), 70),
+    ("ENCRYPTED PRIVATE KEY", "3082050c303e06092a864886f70d01050d", (700, 1300), 64),
+]
+
+
+def pem_key(r, newline="\n"):
+    label, prefix, (lo, hi), width = r.choice(PEM_KINDS)
+    raw = bytes.fromhex(prefix if len(prefix) % 2 == 0 else prefix + "0")
+    body = b64(raw + rbytes(r, max(0, r.randint(lo, hi) - len(raw))))
+    lines = [body[i:i + width] for i in range(0, len(body), width)]
+    return newline.join([f"-----BEGIN {label}-----", *lines, f"-----END {label}-----"])
+
+
+def format_token(r):
+    """One secret in a recognisable vendor format (no keyword needed)."""
+    return wpick(r, [(14, aws_key_id), (14, github_token), (10, slack_token), (10, stripe_key), (10, google_api_key),
+                     (12, llm_api_key), (7, npm_token), (7, sendgrid_key), (16, jwt_value)])(r)
+
+
+def high_entropy_value(r):
+    """A value that only the keyword before it marks as a secret."""
+    return wpick(r, [(35, lambda: strong_token(r, r.randint(12, 28), PASSWORD_ALPHABET)),
+                     (20, lambda: rs(r, HEX, r.choice([32, 40, 64]))),
+                     (20, lambda: strong_token(r, r.choice([24, 32, 40, 44]), ALNUM + "+/")),
+                     (15, lambda: strong_token(r, r.randint(20, 48), B64URL)),
+                     (10, lambda: aws_secret_key(r))])()
+
+
+SECRET_KEYS = ["password", "passwd", "pwd", "db_password", "secret", "client_secret", "api_key", "apikey", "api-key",
+               "token", "access_token", "auth_token", "secret_key", "aws_secret_access_key", "Password", "PASSWORD",
+               "DB_PASS", "SECRET_KEY", "API_KEY", "x-api-key", "refresh_token", "app_secret", "smtp_password"]
+
+
+def keyword_secret(r, key=None, style=None, value=None):
+    """key=value with a high-entropy value: only the value is the span."""
+    key = key or r.choice(SECRET_KEYS)
+    value = value or high_entropy_value(r)
+    style = style or wpick(r, [(30, "="), (20, ": "), (6, ":"), (8, " = "), (12, '="'), (6, ": '"), (8, 'json'),
+                               (5, " => "), (5, "='")])
+    if style == "json":
+        return fill('"{k}": "{v}"' if chance(r, 0.6) else '"{k}":"{v}"', k=key, v=P(SECRET, value))
+    if style in ('="', "='", ": '"):
+        q = style[-1]
+        return key + style + P(SECRET, value) + q
+    return key + style + P(SECRET, value)
+
+
+def secret_any(r):
+    """A secret the way it leaks in text: bare vendor token, or value after a keyword."""
+    if chance(r, 0.55):
+        return P(SECRET, format_token(r))
+    return keyword_secret(r)
+
+
+# --- URL credentials -----------------------------------------------------------------------------------------
+
+URL_USERS = ["admin", "app", "svc_orders", "deploy", "root", "etl_reader", "postgres", "gitlab-ci", "backup",
+             "report_ro", "api", "jenkins", "airflow", "billing_rw", "guest_ops", "default", "ftpuser", "mailer"]
+
+
+def url_password(r):
+    pw = strong_token(r, r.randint(10, 28), ALNUM + "-_.~")
+    if chance(r, 0.25):
+        i = r.randint(1, len(pw) - 1)
+        pw = pw[:i] + r.choice(["%40", "%21", "%23", "%24", "%2F", "%3A"]) + pw[i:]
+    return pw
+
+
+def url_with_credentials(r, user=None):
+    user = user or (r.choice(URL_USERS) if chance(r, 0.8) else (ascii_fold(person(r, "english").given).lower()))
+    creds = P(URL_CREDENTIALS, f"{user}:{url_password(r)}")
+    host = r.choice(["db-prod-01.internal", "10.20.3.14", "pg.eu-west-1.rds.amazonaws.com", "mysql.acme-corp.io",
+                     "cluster0.x7k2p.mongodb.net", "redis-14712.c1.eu-central-1-1.ec2.cloud.redislabs.com",
+                     "rabbitmq", "git.example.com", "ftp.example.org", "smtp.mailgun.org", "localhost",
+                     "db.staging.svc.cluster.local", "analytics-replica"])
+    scheme, port, path = r.choice([("postgres", 5432, "/orders"), ("postgresql", 5432, "/app?sslmode=require"),
+                                   ("mysql", 3306, "/shop"), ("mongodb+srv", None, "/?retryWrites=true&w=majority"),
+                                   ("mongodb", 27017, "/admin"), ("redis", 6379, "/0"), ("rediss", 6380, ""),
+                                   ("amqp", 5672, "/%2F"), ("amqps", 5671, "/prod"), ("https", None, "/team/repo.git"),
+                                   ("http", 8080, "/api/v1/health"), ("ftp", 21, "/pub/exports"),
+                                   ("smtp", 587, ""), ("sftp", 22, "/upload")])
+    tail = host + (f":{port}" if port and chance(r, 0.75) else "") + path
+    return scheme + "://" + creds + "@" + tail

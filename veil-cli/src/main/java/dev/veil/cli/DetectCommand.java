@@ -86,7 +86,7 @@ final class DetectCommand implements Callable<Integer> {
             err.println("veil detect: " + e.getMessage());
             return ExitCodes.USAGE;
         }
-        try (OutputStream out = new BufferedOutputStream(output == null ? new NonClosingOut(System.out)
+        try (OutputStream out = new BufferedOutputStream(output == null ? new NonClosingOut(new java.io.FileOutputStream(java.io.FileDescriptor.out))
                 : Files.newOutputStream(output), 1 << 18)) {
             Detect d = new Detect(detectors, new JsonWalker(limits, false), out, maxRecordBytes);
             for (String in : ins) {

@@ -101,6 +101,10 @@ final class MaskCommand implements Callable<Integer> {
         if (policy == null) {
             return ExitCodes.INVALID_POLICY;
         }
+        if (segment != null && policy.segment(segment) == null) {
+            return usage(err, "no segment '" + segment + "' in policy " + policy.name() + "; it has: "
+                    + String.join(", ", policy.segments().keySet()));
+        }
         List<String> segments;
         if (allSegments) {
             segments = List.copyOf(policy.segments().keySet());
@@ -142,7 +146,24 @@ final class MaskCommand implements Callable<Integer> {
             }
         }
         int n = plan.segments().size();
+        List<Path> targets = new ArrayList<>();
+        if (allSegments) {
+            plan.segments().forEach(seg -> targets.add(outDir.resolve(seg + ".jsonl")));
+        } else if (output != null) {
+            targets.add(output);
+        }
+        if (quarantineFile != null) {
+            targets.add(quarantineFile);
+        }
+        for (String in : ins) {
+            for (Path t : targets) {
+                if (!in.equals("-") && sameFile(Path.of(in), t)) {
+                    return usage(err, "output " + t + " is also an input; writing it would destroy the input");
+                }
+            }
+        }
         OutputStream[] outs = new OutputStream[n];
+        boolean writeFailed = false;
         Stats stats = new Stats(n);
         long totalBytes = 0;
         boolean filesOnly = true;
@@ -166,7 +187,7 @@ final class MaskCommand implements Callable<Integer> {
                     outs[s] = new BufferedOutputStream(Files.newOutputStream(outDir.resolve(plan.segments().get(s) + ".jsonl")), 1 << 18);
                 }
             } else {
-                outs[0] = new BufferedOutputStream(output == null ? new NonClosingOut(System.out)
+                outs[0] = new BufferedOutputStream(output == null ? new NonClosingOut(new java.io.FileOutputStream(java.io.FileDescriptor.out))
                         : Files.newOutputStream(output), 1 << 18);
             }
             try (Quarantine q = new Quarantine(quarantineFile, sealer, plan.policy().version())) {
@@ -216,6 +237,7 @@ final class MaskCommand implements Callable<Integer> {
                         o.close();
                     } catch (IOException e) {
                         err.println("veil mask: cannot finish writing output: " + e.getClass().getSimpleName());
+                        writeFailed = true;
                     }
                 }
             }
@@ -223,7 +245,18 @@ final class MaskCommand implements Callable<Integer> {
         }
         stats.print(err, plan, System.nanoTime() - t0, quarantineFile);
         err.flush();
+        if (writeFailed) {
+            return ExitCodes.IO;
+        }
         return stats.quarantined > 0 ? ExitCodes.QUARANTINED : ExitCodes.OK;
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.exists(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     static boolean isBlank(byte[] b, int off, int len) {

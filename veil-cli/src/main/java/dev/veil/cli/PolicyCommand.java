@@ -77,8 +77,12 @@ final class PolicyCommand implements Runnable {
                     continue;
                 }
                 try {
-                    Plan.compile(p, List.of(), KeyRing.of(p.keys()), Limits.DEFAULT);
-                } catch (PlanException e) {
+                    KeyRing keys = KeyRing.of(p.keys());
+                    Plan.compile(p, List.of(), keys, Limits.DEFAULT);
+                    if (keys.has("quarantine")) {
+                        keys.sealer("quarantine");
+                    }
+                } catch (PlanException | dev.veil.core.keys.KeyException e) {
                     err.println(e.getMessage());
                     rc = ExitCodes.INVALID_POLICY;
                     continue;

@@ -98,21 +98,25 @@ final class ScanCommand implements Callable<Integer> {
                             refused += r.oversize ? 1 : 0;
                             continue;
                         }
-                        records++;
+                        // gather first: a record that turns out unreadable halfway must not count
+                        List<String[]> seen = new ArrayList<>();
                         try {
                             walker.walk(r.lineBuf, r.off, r.len, (path, name, kind, value) -> {
-                                if (kind == JsonWalker.Kind.NULL) {
-                                    return;
-                                }
-                                String p = path.toString();
-                                Field f = fields.computeIfAbsent(p, k -> classify(k, paths, heuristics));
-                                f.values++;
-                                if (kind == JsonWalker.Kind.STRING && !"NONE".equals(f.declared)) {
-                                    record(f, value, detectors.scan(value));
+                                if (kind != JsonWalker.Kind.NULL) {
+                                    seen.add(new String[] {path.toString(), kind == JsonWalker.Kind.STRING ? value : null});
                                 }
                             });
                         } catch (RecordException e) {
                             refused++;
+                            continue;
+                        }
+                        records++;
+                        for (String[] v : seen) {
+                            Field f = fields.computeIfAbsent(v[0], k -> classify(k, paths, heuristics));
+                            f.values++;
+                            if (v[1] != null && !"NONE".equals(f.declared)) {
+                                record(f, v[1], detectors.scan(v[1]));
+                            }
                         }
                     }
                 }

@@ -197,7 +197,39 @@ class VeilCommandTest {
         assertThat(err.toString()).startsWith("veil mask: policy retail has segments analytics, support: pick one with"
                 + " --segment NAME, or write all with --all-segments --out-dir DIR");
         assertThat(veil("mask", "--bogus")).isEqualTo(ExitCodes.USAGE);
-        assertThat(veil("mask", "-p", EXAMPLE.toString(), "-s", "nope", "x")).isEqualTo(ExitCodes.INVALID_POLICY);
+        err.getBuffer().setLength(0);
+        assertThat(veil("mask", "-p", EXAMPLE.toString(), "-s", "nope", "x")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).startsWith("veil mask: no segment 'nope' in policy retail; it has: analytics, support");
+    }
+
+    @Test
+    void refusesToWriteOverItsInput() throws Exception {
+        Path in = write("same.jsonl", "{\"a\":1}\n");
+        assertThat(veil("mask", "-p", EXAMPLE.toString(), "-s", "support", "-o", in.toString(), in.toString()))
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(Files.readString(in)).isEqualTo("{\"a\":1}\n");
+        assertThat(err.toString()).contains("is also an input");
+    }
+
+    @Test
+    void writeFailuresAreIoErrors() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/full")));
+        Path in = write("w.jsonl", "{\"a\":1}\n");
+        assertThat(veil("mask", "-p", EXAMPLE.toString(), "-s", "support", "-o", "/dev/full", in.toString()))
+                .isEqualTo(ExitCodes.IO);
+    }
+
+    @Test
+    void validateProbesTheQuarantineKey() throws Exception {
+        Path p = write("q.yaml", "veil: 1\nname: x\nkeys:\n  quarantine: {keyset: ../examples/keys/demo.keyset.json}\n"
+                + "segments:\n  s:\n    actions: {default: redact}\n");
+        Files.copy(Path.of("../examples/keys/demo.keyset.json"), dir.resolve("hmac.json"));
+        Path q = write("q2.yaml", "veil: 1\nname: x\nkeys:\n  quarantine: {keyset: hmac.json}\n"
+                + "segments:\n  s:\n    actions: {default: redact}\n");
+        assertThat(veil("policy", "validate", q.toString())).isEqualTo(ExitCodes.INVALID_POLICY);
+        assertThat(err.toString()).isEqualTo(q + ":4:15: keys.quarantine: key 'quarantine' is not an AEAD keyset"
+                + " (create one with 'veil keys create --type aead')\n");
+        assertThat(p).exists();
     }
 
     @Test

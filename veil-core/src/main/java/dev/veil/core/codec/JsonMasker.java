@@ -54,6 +54,7 @@ public final class JsonMasker {
     private final ByteSink[] out;
     private final boolean[] dropRecord;
     private final long[] classCounts;
+    private final long[] recordCounts;
     private final StringBuilder text = new StringBuilder(256);
     private final ValueOut textOut = new ValueOut() {
         @Override
@@ -153,6 +154,7 @@ public final class JsonMasker {
         }
         this.dropRecord = new boolean[segs];
         this.classCounts = new long[plan.policy().classTable().size()];
+        this.recordCounts = new long[classCounts.length];
         this.rOff = new int[32 * segs];
         this.rLen = new int[32 * segs];
         this.nameKeys = heuristics == null ? null : new byte[NAME_CACHE_SIZE][];
@@ -196,8 +198,12 @@ public final class JsonMasker {
         for (ByteSink r : repl) {
             r.reset();
         }
+        Arrays.fill(recordCounts, 0);
         walk();
         assemble();
+        for (int i = 0; i < recordCounts.length; i++) {
+            classCounts[i] += recordCounts[i]; // only records that were masked count
+        }
         return views;
     }
 
@@ -495,7 +501,7 @@ public final class JsonMasker {
         int edit = -1;
         boolean needScan = false;
         if (cls != null) {
-            classCounts[cls.id()]++;
+            recordCounts[cls.id()]++;
             boolean number = c == '-' || (c >= '0' && c <= '9');
             for (int s = 0; s < segs; s++) {
                 Action a = plan.action(s, cls);
@@ -539,7 +545,7 @@ public final class JsonMasker {
             return;
         }
         for (Finding f : found) {
-            classCounts[f.dataClass().id()]++;
+            recordCounts[f.dataClass().id()]++;
         }
         for (int s = 0; s < segs; s++) {
             if (cls != null && plan.action(s, cls).kind() != Action.Kind.KEEP) {

@@ -59,7 +59,7 @@ public final class KeyRing {
         try {
             prf = h.getPrimitive(RegistryConfiguration.get(), PrfSet.class);
         } catch (GeneralSecurityException e) {
-            throw new KeyException("key '" + name + "' is not an HMAC-SHA256 PRF keyset (create one with"
+            throw new KeyException(where(name) + "key '" + name + "' is not an HMAC-SHA256 PRF keyset (create one with"
                     + " 'veil keys create --type hmac-prf')");
         }
         final long id = h.getKeysetInfo().getPrimaryKeyId() & 0xffffffffL;
@@ -87,7 +87,7 @@ public final class KeyRing {
         try {
             aead = h.getPrimitive(RegistryConfiguration.get(), Aead.class);
         } catch (GeneralSecurityException e) {
-            throw new KeyException("key '" + name + "' is not an AEAD keyset (create one with"
+            throw new KeyException(where(name) + "key '" + name + "' is not an AEAD keyset (create one with"
                     + " 'veil keys create --type aead')");
         }
         return new Sealer() {
@@ -109,6 +109,12 @@ public final class KeyRing {
                 }
             }
         };
+    }
+
+    private String where(String name) {
+        KeySpec spec = specs.get(name);
+        return spec == null ? "" : spec.location().file() + ":" + spec.location().line() + ":" + spec.location().column()
+                + ": keys." + name + ": ";
     }
 
     public boolean has(String name) {

@@ -206,11 +206,11 @@ public final class PolicyLoader {
             for (Map.Entry<String, At> e : m.entrySet()) {
                 String cname = e.getKey();
                 if (DataClass.builtIn(cname) != null) {
-                    y.error(e.getValue(), "'" + cname + "' is a built-in class; pick another name");
+                    y.error(y.whereKey(e.getValue()), "'" + cname + "' is a built-in class; pick another name");
                     continue;
                 }
                 if (!CLASS_NAME.matcher(cname).matches()) {
-                    y.error(e.getValue(), "class names are UPPER_SNAKE_CASE (A-Z, 0-9, _)");
+                    y.error(y.whereKey(e.getValue()), "class names are UPPER_SNAKE_CASE (A-Z, 0-9, _)");
                     continue;
                 }
                 Map<String, At> c = y.mapping(e.getValue(), orderedSet("pattern", "validator", "context", "score"));
@@ -271,7 +271,7 @@ public final class PolicyLoader {
                 try {
                     path = PathPattern.parse(e.getKey());
                 } catch (IllegalArgumentException ex) {
-                    y.error(e.getValue(), "invalid path: " + ex.getMessage());
+                    y.error(y.whereKey(e.getValue()), "invalid path: " + ex.getMessage());
                     continue;
                 }
                 String cname = y.string(e.getValue());
@@ -364,7 +364,7 @@ public final class PolicyLoader {
             for (Map.Entry<String, At> e : m.entrySet()) {
                 String sname = e.getKey();
                 if (!SEGMENT_NAME.matcher(sname).matches()) {
-                    y.error(e.getValue(), "segment names are lower case letters, digits, '_' or '-' (at most 63)");
+                    y.error(y.whereKey(e.getValue()), "segment names are lower case letters, digits, '_' or '-' (at most 63)");
                     continue;
                 }
                 Map<String, At> s = y.mapping(e.getValue(), orderedSet("principals", "actions"));

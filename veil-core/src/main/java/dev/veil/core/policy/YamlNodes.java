@@ -15,7 +15,10 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 /** Typed reading of a YAML node tree that records every problem with its file, line, column and key. */
 final class YamlNodes {
     /** A value node together with the key path that leads to it. */
-    record At(String key, Node node) {
+    record At(String key, Node node, Node keyNode) {
+        At(String key, Node node) {
+            this(key, node, null);
+        }
     }
 
     private final String file;
@@ -31,6 +34,11 @@ final class YamlNodes {
 
     Location where(At at) {
         return where(at.node(), at.key());
+    }
+
+    /** The position of the key of a mapping entry (falls back to its value). */
+    Location whereKey(At at) {
+        return where(at.keyNode() != null ? at.keyNode() : at.node(), at.key());
     }
 
     Location where(Node n, String key) {
@@ -93,7 +101,7 @@ final class YamlNodes {
                 error(where(k, path), "unknown key '" + name + "'" + suggest(name, allowed));
                 continue;
             }
-            out.put(name, new At(path, t.getValueNode()));
+            out.put(name, new At(path, t.getValueNode(), k));
         }
         return out;
     }

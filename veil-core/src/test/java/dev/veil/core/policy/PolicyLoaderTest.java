@@ -77,9 +77,9 @@ class PolicyLoaderTest {
                 .containsExactly("p.yaml:5:15: fields.items.card: the same path as line 4 ([*] does not make a path different)");
         assertThat(problems("veil: 1\nname: x\nfields:\n  'a..b': EMAIL\n  'a.**': EMAIL\n  'a[0]': EMAIL\n"
                 + "segments: {a: {actions: {default: redact}}}\n")).containsExactly(
-                "p.yaml:4:11: fields.a..b: invalid path: empty step in path (two dots, or a leading or trailing dot)",
-                "p.yaml:5:11: fields.a.**: invalid path: a path cannot end with ** (name the field, or use * for one level)",
-                "p.yaml:6:11: fields.a[0]: invalid path: 'a[0]': only [*] may follow a name (array elements are not path steps; indices are not supported)");
+                "p.yaml:4:3: fields.a..b: invalid path: empty step in path (two dots, or a leading or trailing dot)",
+                "p.yaml:5:3: fields.a.**: invalid path: a path cannot end with ** (name the field, or use * for one level)",
+                "p.yaml:6:3: fields.a[0]: invalid path: 'a[0]': only [*] may follow a name (array elements are not path steps; indices are not supported)");
     }
 
     @Test
@@ -102,8 +102,8 @@ class PolicyLoaderTest {
                 + "  EMAIL: {pattern: x}\n  ANY: {pattern: 'a*'}\nsegments: {a: {actions: {default: redact}}}\n"))
                 .containsExactly(
                         "p.yaml:5:14: classes.EMP.pattern: not a valid RE2 pattern: missing closing )",
-                        "p.yaml:6:10: classes.email: class names are UPPER_SNAKE_CASE (A-Z, 0-9, _)",
-                        "p.yaml:7:10: classes.EMAIL: 'EMAIL' is a built-in class; pick another name",
+                        "p.yaml:6:3: classes.email: class names are UPPER_SNAKE_CASE (A-Z, 0-9, _)",
+                        "p.yaml:7:3: classes.EMAIL: 'EMAIL' is a built-in class; pick another name",
                         "p.yaml:8:18: classes.ANY.pattern: the pattern matches empty text; it would flag everything");
     }
 
