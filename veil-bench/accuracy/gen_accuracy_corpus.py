@@ -1011,6 +1011,27 @@ def phone(r, country=None):
     return P(PHONE, phone_value(r, country))
 
 
+CALLING_CODES = {"US": "1", "CA": "1", "GB": "44", "DE": "49", "FR": "33", "ES": "34", "IT": "39", "NL": "31", "BR": "55",
+                 "MX": "52", "IN": "91", "JP": "81", "AU": "61", "CN": "86", "KR": "82", "NG": "234", "KE": "254", "ZA": "27"}
+
+
+def phone_e164(r, country=None):
+    """The same numbers in compact E.164 (+<country code><national number without trunk 0>)."""
+    if country is None:
+        country = wpick(r, [(w, c) for c, (w, _) in PHONE_COUNTRIES.items()])
+    v = phone_value(r, country).replace("(0)", "")
+    d = re.sub(r"\D", "", v)
+    if v.startswith("+"):
+        return "+" + d
+    if v.startswith("00"):
+        return "+" + d[2:]
+    if country in ("US", "CA"):
+        return "+1" + d[-10:]
+    if d.startswith("0") and country != "IT":  # Italy keeps the 0 of landline numbers
+        d = d[1:]
+    return "+" + CALLING_CODES[country] + d
+
+
 # --- payment cards -------------------------------------------------------------------------------------------
 
 CARD_BRANDS = {
@@ -1670,3 +1691,928 @@ def url_with_credentials(r, user=None):
                                    ("smtp", 587, ""), ("sftp", 22, "/upload")])
     tail = host + (f":{port}" if port and chance(r, 0.75) else "") + path
     return scheme + "://" + creds + "@" + tail
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 5. hard negatives: look sensitive, are not (never labeled)
+# ---------------------------------------------------------------------------------------------------------
+
+def uuid4(r):
+    h = rs(r, HEX, 32)
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{r.choice('89ab')}{h[17:20]}-{h[20:]}"
+
+
+def trace_id(r):
+    return rs(r, HEX, 32)
+
+
+def span_id(r):
+    return rs(r, HEX, 16)
+
+
+def git_sha(r, short=False):
+    return rs(r, HEX, 7 if short else 40)
+
+
+def sha256_hex(r):
+    return rs(r, HEX, 64)
+
+
+def order_no(r):
+    return wpick(r, [(3, f"ORD-{r.randint(2021, 2026)}-{r.randint(1, 999999):06d}"), (2, f"#{r.randint(100000, 9999999)}"),
+                     (2, f"PO-{r.randint(10000, 99999)}"), (1, f"{rs(r, string.ascii_uppercase, 1)}-{r.randint(1000, 9999)}-{rs(r, string.ascii_uppercase, 2)}"),
+                     (2, f"{r.randint(100, 999)}-{r.randint(1000000, 9999999)}-{r.randint(1000000, 9999999)}"),
+                     (1, f"SO{r.randint(10000000, 99999999)}")])
+
+
+def invoice_no(r):
+    return pick(r, f"INV-{r.randint(2021, 2026)}-{r.randint(1, 99999):05d}", f"FAC/{r.randint(2021, 2026)}/{r.randint(1, 9999):04d}",
+                f"RE-{r.randint(2021, 2026)}-{r.randint(1000, 9999)}", f"NF-e {r.randint(100000, 999999)}",
+                f"INV{r.randint(10 ** 7, 10 ** 8 - 1)}")
+
+
+def iso_ts(r):
+    y, m, d = ymd(r, 2023, 2026)
+    return f"{y}-{m:02d}-{d:02d}T{r.randint(0, 23):02d}:{r.randint(0, 59):02d}:{r.randint(0, 59):02d}" + \
+        pick(r, "Z", f".{r.randint(0, 999):03d}Z", "+00:00", f".{r.randint(0, 999999):06d}+02:00")
+
+
+def log_ts(r, style=None):
+    y, m, d = ymd(r, 2023, 2026)
+    hh, mm, ss, ms = r.randint(0, 23), r.randint(0, 59), r.randint(0, 59), r.randint(0, 999)
+    mon = MONTHS["en"][m - 1][:3]
+    style = style or r.choice(["iso", "space", "comma", "syslog", "clf", "epoch", "epoch_ms"])
+    return {"iso": f"{y}-{m:02d}-{d:02d}T{hh:02d}:{mm:02d}:{ss:02d}.{ms:03d}Z",
+            "space": f"{y}-{m:02d}-{d:02d} {hh:02d}:{mm:02d}:{ss:02d}.{ms:03d}",
+            "comma": f"{y}-{m:02d}-{d:02d} {hh:02d}:{mm:02d}:{ss:02d},{ms:03d}",
+            "syslog": f"{mon} {d:2d} {hh:02d}:{mm:02d}:{ss:02d}",
+            "clf": f"{d:02d}/{mon}/{y}:{hh:02d}:{mm:02d}:{ss:02d} +0000",
+            "epoch": str(r.randint(1_680_000_000, 1_790_000_000)),
+            "epoch_ms": str(r.randint(1_680_000_000_000, 1_790_000_000_000))}[style]
+
+
+def clock(r):
+    return f"{r.randint(0, 23):02d}:{r.randint(0, 59):02d}"
+
+
+def version(r):
+    return wpick(r, [(4, f"{r.randint(0, 5)}.{r.randint(0, 30)}.{r.randint(0, 20)}"), (2, f"v{r.randint(1, 4)}.{r.randint(0, 20)}.{r.randint(0, 9)}"),
+                     (1, f"10.0.{r.randint(17763, 26100)}"), (1, f"10.0.{r.randint(19041, 22631)}.{r.randint(1000, 4999)}"),
+                     (1, f"{r.randint(1, 3)}.{r.randint(0, 9)}.{r.randint(0, 9)}-rc.{r.randint(1, 5)}"),
+                     (1, f"5.{r.randint(4, 15)}.0-{r.randint(20, 120)}-generic"), (1, f"{r.randint(17, 23)}.0.{r.randint(1, 12)}+{r.randint(1, 12)}"),
+                     (1, f"{r.randint(100, 130)}.0.{r.randint(1000, 6999)}.{r.randint(10, 250)}")])
+
+
+def amount(r):
+    v = r.randint(1, 500000) / 100
+    return wpick(r, [(4, f"${v:,.2f}"), (3, f"€{v:.2f}"), (2, f"{v:.2f} EUR"), (2, f"£{v:,.2f}"),
+                     (1, f"{v:,.2f} €".replace(",", " ").replace(".", ",")), (1, f"¥{int(v * 100):,}"),
+                     (1, f"R$ {v:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")),
+                     (1, f"₹{v:,.2f}"), (1, f"USD {v:.2f}"), (1, f"{v:.2f} zł")])
+
+
+def percent(r):
+    return pick(r, f"{r.randint(0, 100)}%", f"{r.randint(0, 99)}.{r.randint(0, 9)}%", f"{r.randint(0, 9)}.{r.randint(0, 99):02d} %")
+
+
+def bad_card(r, sep=None):
+    """Card-shaped: a real issuer prefix and length, but the Luhn check fails."""
+    _, good = card_digits(r, pick(r, "Visa", "Mastercard", "Discover", "JCB", "UnionPay"))
+    bad = good[:-1] + str((int(good[-1]) + r.randint(1, 9)) % 10)
+    assert not luhn_ok(bad)
+    return card_format(r, bad, sep)
+
+
+def non_luhn_digits(r, n):
+    """n digits that do not pass the Luhn check (so no detector may call them a card)."""
+    while True:
+        s = nz_digits(r, n)
+        if not luhn_ok(s):
+            return s
+
+
+def bad_ssn(r):
+    """SSN-shaped but impossible under SSA rules."""
+    area, g, s = r.randint(1, 899), r.randint(1, 99), r.randint(1, 9999)
+    broken = r.choice(["area000", "area666", "area9xx", "group00", "serial0000"])
+    if broken == "area000":
+        area = 0
+    elif broken == "area666":
+        area = 666
+    elif broken == "area9xx":
+        area = r.randint(900, 999)
+    elif broken == "group00":
+        g = 0
+    else:
+        s = 0
+    if area == 666 and broken != "area666":
+        area = 665
+    return "%03d-%02d-%04d" % (area, g, s)
+
+
+def bad_iban(r):
+    cc, check, bban = iban_parts(r)
+    wrong = check
+    while wrong == check:
+        wrong = "%02d" % r.randint(2, 98)
+    s = cc + wrong + bban
+    assert not iban_ok(s)
+    return iban_format(r, s)
+
+
+def isbn(r):
+    core = pick(r, "978", "979") + digits(r, 9)
+    check = (10 - sum(int(c) * (1 if i % 2 == 0 else 3) for i, c in enumerate(core)) % 10) % 10
+    s = core + str(check)
+    if luhn_ok(s):  # keep every 13-digit negative clear of the card check
+        return isbn(r)
+    return pick(r, f"{s[:3]}-{s[3]}-{s[4:8]}-{s[8:12]}-{s[12]}", f"{s[:3]}-{s[3:5]}-{s[5:9]}-{s[9:12]}-{s[12]}", s)
+
+
+def tracking_no(r):
+    return wpick(r, [(3, "1Z" + rs(r, UPPER_NUM, 6) + digits(r, 10)),
+                     (2, "9400 " + " ".join(digits(r, 4) for _ in range(4)) + " " + digits(r, 2)),
+                     (2, "JD" + digits(r, 18)), (1, rs(r, string.ascii_uppercase, 2) + digits(r, 9) + pick(r, "DE", "GB", "CN", "US")),
+                     (1, non_luhn_digits(r, 12)), (1, "LX" + digits(r, 9) + "BR")])
+
+
+def product_code(r):
+    def ean13():
+        core = r.choice("3456789") + digits(r, 11)
+        check = (10 - sum(int(c) * (1 if i % 2 == 0 else 3) for i, c in enumerate(core)) % 10) % 10
+        s = core + str(check)
+        return s if not luhn_ok(s) else ean13()
+    return wpick(r, [(3, f"SKU-{r.randint(10000, 99999)}-{pick(r, 'BLK', 'WHT', 'RED', 'XL', 'M')}"),
+                     (2, f"P/N {r.randint(1000, 9999)}-{r.randint(100, 999)}-{r.randint(10, 99)}"),
+                     (2, ean13()), (1, f"{rs(r, string.ascii_uppercase, 3)}{r.randint(100, 999)}{rs(r, string.ascii_uppercase, 2)}"),
+                     (1, f"ASIN B0{rs(r, UPPER_NUM, 8)}"), (1, f"model {rs(r, string.ascii_uppercase, 2)}-{r.randint(1000, 9999)}")])
+
+
+def host_port(r):
+    return pick(r, f"localhost:{r.choice([3000, 5432, 6379, 8080, 8443, 9092, 9200])}",
+                f"db-{r.randint(1, 9):02d}.internal:{r.choice([5432, 3306, 27017])}", "api.example.com:443",
+                f"kafka-{r.randint(0, 5)}.kafka-headless.svc:9092", f"redis.cache.local:{6379}",
+                f"localhost:{r.randint(1024, 65535)}")
+
+
+def localhost_email(r):
+    return r.choice(["root", "postgres", "www-data", "cron", "nobody", "admin", "jenkins", "mailer-daemon"]) + "@localhost"
+
+
+def file_path(r):
+    return pick(r, f"/var/log/{pick(r, 'nginx', 'app', 'payments')}/{pick(r, 'access', 'error', 'app')}.log",
+                f"/opt/app/releases/{version(r)}/lib/core.jar", f"C:\\ProgramData\\Veil\\logs\\{pick(r, 'scan', 'agent')}.log",
+                f"src/main/java/com/example/{pick(r, 'billing', 'auth', 'orders')}/Service.java", f"./build/{git_sha(r, True)}/out.tar.gz",
+                f"/etc/ssl/certs/ca-certificates.crt", f"s3://{pick(r, 'acme-exports', 'logs-archive')}/{log_ts(r, 'epoch')}/part-0000.parquet",
+                f"~/Downloads/invoice_{r.randint(1000, 9999)}.pdf")
+
+
+def plain_url(r):
+    return pick(r, f"https://www.example.com/products/{r.randint(100, 99999)}?ref=email",
+                f"https://docs.example.org/v{r.randint(1, 4)}/guide#install", f"http://localhost:{r.choice([3000, 8080])}/health",
+                f"https://status.acme-corp.io/incidents/{rs(r, string.ascii_lowercase + DIGITS, 12)}",
+                f"https://github.com/example/{pick(r, 'veil', 'shop', 'infra')}/pull/{r.randint(10, 4999)}",
+                "https://example.com/@acme/profile", f"https://git.example.com/{pick(r, 'ops', 'web')}/repo.git",
+                "postgres://db.internal:5432/app?sslmode=require", "redis://redis.cache.local:6379/0",
+                f"https://cdn.example.net/assets/{sha256_hex(r)[:16]}.js")
+
+
+def base64_image(r):
+    head = pick(r, "iVBORw0KGgoAAAANSUhEUgAA", "/9j/4AAQSkZJRgABAQAAAQABAAD", "R0lGODlhAQABAIAAAP")
+    return f"data:image/{pick(r, 'png', 'jpeg', 'gif')};base64,{head}{b64(rbytes(r, r.randint(30, 90)), pad=False)}"
+
+
+def placeholder_secret(r):
+    return r.choice(["********", "<redacted>", "[REDACTED]", "${DB_PASSWORD}", "${API_KEY}", "YOUR_API_KEY_HERE",
+                     "<your-token>", "null", "[FILTERED]", "%(password)s", "{{ vault_db_password }}",
+                     "***", "xxxxxxxx", "REPLACE_ME", "$(cat /run/secrets/db)", "<TOKEN>", "None"])
+
+
+def masked_card(r):
+    last4 = digits(r, 4)
+    return pick(r, f"**** **** **** {last4}", f"XXXX-XXXX-XXXX-{last4}", f"{r.choice('45')}{digits(r, 5)}******{last4}",
+                f"ending in {last4}", f"•••• {last4}", f"last4={last4}")
+
+
+def masked_ssn(r):
+    return pick(r, f"***-**-{digits(r, 4)}", f"XXX-XX-{digits(r, 4)}", f"last 4 of SSN: {digits(r, 4)}")
+
+
+def ip_like(r):
+    """Dotted numbers that are not IP addresses: Windows builds, OIDs, out-of-range parts."""
+    return pick(r, f"10.0.{r.randint(19041, 22631)}.{r.randint(1000, 4999)}", f"1.3.6.1.4.1.{r.randint(100, 60000)}.{r.randint(1, 20)}",
+                f"{r.randint(256, 999)}.{r.randint(0, 255)}.{r.randint(0, 255)}.{r.randint(0, 255)}",
+                f"{r.randint(1, 4)}.{r.randint(0, 30)}.{r.randint(300, 999)}.{r.randint(0, 9)}", f"2.16.840.1.{r.randint(100000, 999999)}")
+
+
+def colon_hex_like(r):
+    """Colon-separated text that is neither a MAC nor an IPv6 address."""
+    return pick(r, f"{clock(r)}:{r.randint(0, 59):02d}", f"{rs(r, HEX, 2)}:{rs(r, HEX, 2)}:{rs(r, HEX, 2)}:{rs(r, HEX, 2)}",
+                "std::unordered_map", f"{pick(r, 'Foo', 'Billing', 'Api')}::{pick(r, 'Client', 'Error', 'V2')}::{pick(r, 'new', 'call')}",
+                f"sha1:{rs(r, HEX, 8)}", f"{r.randint(1, 12)}:{r.randint(10, 59)}:{r.randint(10, 59)}:{r.randint(10, 99)}")
+
+
+# Sentences where a name-like word is not a name, and greetings/sign-offs with no name.
+NAMELIKE_SENTENCES = [
+    "Will the nightly build finish before {date}?", "Mark the date: {date} for the offsite.",
+    "Please bill the customer for {n} hours.", "Bill the customer for {n} hours and close the ticket.",
+    "Sales rose {pct} in Q3.", "Rose gold finish is back in stock ({sku}).", "May I ask for an update on {order}?",
+    "Shipped from China via {carrier}, tracking {track}.", "Water levels of the Jordan river fell {pct} this year.",
+    "Grace period ends on {date}.", "Frank feedback is welcome.", "Hope this helps!", "Dawn deployment starts at {time}.",
+    "Grant access to the analytics group.", "Chase the vendor about {order}.", "Summer sale: {pct} off everything.",
+    "Will do.", "Jack up the timeout to {n}s.", "Our Paris office closes at {time}.", "The Florence trip is booked.",
+    "Sydney region (ap-southeast-2) is degraded.", "Austin data center maintenance on {date}.",
+    "Dear customer, your order {order} has shipped.", "Dear Sir or Madam,", "Hi all, quick update on {order}.",
+    "Regards, the Support Team", "Amazon S3 bucket policy updated.", "Victoria Station is closed this weekend.",
+    "Lincoln Tunnel traffic is heavy.", "The Ford Transit needs a service.", "Sandy soil drains quickly.",
+    "Rusty hinges on door {n}.", "Art direction sign-off due {date}.", "Iris scanner firmware {ver} released.",
+    "Georgia visa rules changed on {date}.", "Sterling rose against the euro.", "May 1 is a bank holiday.",
+    "Patience, the build takes {n} minutes.", "Heather honey, 250 g, {price}.", "Carol singers at {time} in the lobby.",
+]
+
+
+def namelike_sentence(r):
+    return fill(r.choice(NAMELIKE_SENTENCES), date=plain_date(r), n=str(r.randint(2, 90)), pct=percent(r),
+                sku=product_code(r), order=order_no(r), carrier=pick(r, "DHL", "UPS", "FedEx", "EMS"), track=tracking_no(r),
+                time=clock(r), ver=version(r), price=amount(r))
+
+
+def hard_negative(r):
+    """One random hard negative as a short labeled-nothing phrase."""
+    return wpick(r, [
+        (3, lambda: f"request_id={uuid4(r)}"), (3, lambda: f"trace_id={trace_id(r)} span_id={span_id(r)}"),
+        (2, lambda: f"commit {git_sha(r, chance(r, 0.5))}"), (3, lambda: f"order {order_no(r)}"),
+        (2, lambda: f"invoice {invoice_no(r)}"), (2, lambda: f"at {iso_ts(r)}"), (2, lambda: f"v{version(r).lstrip('v')}"),
+        (2, lambda: f"total {amount(r)}"), (1, lambda: f"error rate {percent(r)}"), (3, lambda: f"ref {bad_card(r)}"),
+        (2, lambda: f"case {bad_ssn(r)}"), (2, lambda: f"ref. {bad_iban(r)}"), (1, lambda: f"ISBN {isbn(r)}"),
+        (2, lambda: f"tracking {tracking_no(r)}"), (2, lambda: product_code(r)), (2, lambda: f"upstream {host_port(r)}"),
+        (2, lambda: f"mail from {localhost_email(r)}"), (1, lambda: file_path(r)), (2, lambda: plain_url(r)),
+        (1, lambda: f"checksum sha256:{sha256_hex(r)}"), (1, lambda: f"build {ip_like(r)}"),
+        (1, lambda: f"card {masked_card(r)}"), (1, lambda: masked_ssn(r)), (1, lambda: colon_hex_like(r)),
+        (1, lambda: f"password={placeholder_secret(r)}"), (1, lambda: f"txn {non_luhn_digits(r, 16)}"),
+    ])()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 6. template families
+# ---------------------------------------------------------------------------------------------------------
+# A family is a function r -> Doc. Positive families always produce at least one span (checked at
+# generation time); negative families never produce one. Families mix hard negatives into positive lines too.
+
+FAMILIES = []  # (name, weight, positive, fn)
+
+
+def family(name, weight=1.0, positive=True):
+    def register(fn):
+        FAMILIES.append((name, weight, positive, fn))
+        return fn
+    return register
+
+
+# --- shared bits ---------------------------------------------------------------------------------------------
+
+EMOJI = ["🙂", "😊", "🙏", "👍", "👍🏽", "😅", "🤦‍♀️", "🎉", "☕", "🔥", "✅", "❤️", "🇩🇪", "🇧🇷", "📦", "😡", "🚀", "👋"]
+CHAT_HANDLES = ["user4821", "ops-oncall", "mk_77", "bluefox", "support-bot", "dev_jr", "night.shift", "qa-team",
+                "sre_primary", "guest_1139", "helpdesk", "tiger42", "cs-agent-07", "pm.lead"]
+USER_AGENTS = ["Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
+               "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+               "curl/8.5.0", "okhttp/4.12.0", "python-requests/2.31.0", "Go-http-client/2.0",
+               "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0"]
+HOSTS = ["web-01", "api-gw-2", "worker-7", "ip-10-0-3-14", "db-replica", "edge-fra-3", "pay-svc-5c9f7d", "k8s-node-12"]
+
+
+def ua(r):
+    return r.choice(USER_AGENTS)
+
+
+def emoji(r):
+    return r.choice(EMOJI)
+
+
+SNIPPETS = {
+    PHONE: ["You can reach me at {v}.", "My number is {v}", "call me on {v} after 6pm", "(mobile: {v})", "WhatsApp {v}",
+            "Tel.{v}", "phone:{v}", "my new number: {v}!", "text me at {v}, not the landline", "or ring {v}"],
+    EMAIL: ["my email is {v}", "write to {v}.", "please reply to <{v}>", "email me at {v}!", "(e-mail: {v})",
+            "cc {v}", "my login is {v}", "send the receipt to {v}, thanks", "contact:{v}"],
+    CREDIT_CARD: ["my card {v} was charged twice", "card number: {v}", "I paid with {v} (exp {exp})",
+                  "the card on file is {v}.", "charge it to {v}", "card no.{v}"],
+    US_SSN: ["my SSN is {v}", "SSN {v}", "social security number {v}.", "SSN:{v}", "(SSN {v})", "SSN# {v}"],
+    IBAN: ["please refund to IBAN {v}", "IBAN: {v}", "my account is {v}.", "wire it to {v}", "IBAN {v} (holder as above)"],
+    STREET_ADDRESS: ["I live at {v}", "ship it to {v}.", "my new address is {v}", "deliver to {v} please", "address: {v}"],
+    IP_ADDRESS: ["my IP is {v}", "I'm connecting from {v}", "the server at {v} keeps timing out", "whitelist {v} please"],
+    MAC_ADDRESS: ["my laptop's MAC is {v}", "device MAC {v}", "register MAC {v} on the guest wifi"],
+    SECRET: ["I accidentally pasted my token {v} here", "the key is {v}", "here's the API key: {v}", "token={v}"],
+    URL_CREDENTIALS: ["the connection string is {v}", "try {v}", "we connect via {v}"],
+    DATE_OF_BIRTH: ["I was born on {v}", "my date of birth is {v}", "DOB {v}", "(DOB: {v})", "my birthday: {v}",
+                    "date of birth {v}"],
+    PERSON_NAME: ["my colleague {v} can confirm", "the account holder is {v}", "please ask for {v}",
+                  "{v} from accounting approved it"],
+}
+
+
+def snippet(r, kind, p=None):
+    """One clause carrying one sensitive value, for free prose."""
+    makers = {DATE_OF_BIRTH: lambda: dob(r),PHONE: lambda: phone(r), EMAIL: lambda: email(r, p), CREDIT_CARD: lambda: card(r), US_SSN: lambda: ssn(r),
+              IBAN: lambda: iban(r), STREET_ADDRESS: lambda: address(r), IP_ADDRESS: lambda: ip(r),
+              MAC_ADDRESS: lambda: mac(r), SECRET: lambda: P(SECRET, format_token(r)),
+              URL_CREDENTIALS: lambda: url_with_credentials(r), PERSON_NAME: lambda: name_doc(r)}
+    exp = f"{r.randint(1, 12):02d}/{r.randint(25, 31)}"
+    return fill(r.choice(SNIPPETS[kind]), v=makers[kind](), exp=exp)
+
+
+def prose_kinds(r, n, weights=None):
+    weights = weights or {PHONE: 14, EMAIL: 14, CREDIT_CARD: 9, US_SSN: 7, IBAN: 7, STREET_ADDRESS: 10, DATE_OF_BIRTH: 7,
+                          IP_ADDRESS: 4, MAC_ADDRESS: 2, SECRET: 3, URL_CREDENTIALS: 1, PERSON_NAME: 6}
+    kinds = []
+    while len(kinds) < n:
+        k = wpick(r, [(w, k) for k, w in weights.items()])
+        if k not in kinds:
+            kinds.append(k)
+    return kinds
+
+
+def sentence_case(d):
+    """Capitalise the first letter of a Doc when it starts with plain text."""
+    if d.parts and d.parts[0][1] is None and d.parts[0][0][:1].islower():
+        first = d.parts[0][0]
+        return Doc([(first[0].upper() + first[1:], None)] + d.parts[1:])
+    return d
+
+
+# --- free prose ----------------------------------------------------------------------------------------------
+
+@family("support_email", 3)
+def f_support_email(r):
+    p = person(r)
+    greeting = pick(r, "Hi support team,", "Hello,", "To whom it may concern,", "Dear Customer Service,", "Hi there,",
+                    "Good morning,", "hi", "Hello support")
+    issue = fill(pick(r, "I was double charged for order {o}.", "I can't log in since the update to {v}.",
+                      "My parcel {t} never arrived.", "I want to close my account.", "Please update my details.",
+                      "The refund for {o} ({a}) is still missing."), o=order_no(r), v=version(r), t=tracking_no(r), a=amount(r))
+    bits = [sentence_case(snippet(r, k, p)) for k in prose_kinds(r, r.randint(1, 3))]
+    body = join(pick(r, " ", ". ", "\n", " — "), bits)
+    sign = fill(pick(r, "Regards,\n{n}", "Best,\n{n}", "Thanks,\n{n}", "— {n}", "Kind regards\n{n}", "signed, {n}",
+                     "Cheers, {n}", "Thank you\n\n{n}\nSent from my iPhone"), n=name_doc(r, p, titled=False))
+    return join(pick(r, "\n\n", "\n", " "), [greeting, issue, body, sign])
+
+
+@family("chat_message", 3)
+def f_chat(r):
+    lines = []
+    for i in range(r.randint(1, 3)):
+        who = r.choice(CHAT_HANDLES)
+        if i == 0 or chance(r, 0.6):
+            msg = fill(pick(r, "{x} {e}", "pls check {x}", "{x}?", "fyi {x} {e}", "ok so {x}", "{e} {x}", "{x}, thx",
+                            "@{h} {x}"), x=snippet(r, prose_kinds(r, 1)[0]), e=emoji(r), h=r.choice(CHAT_HANDLES))
+        else:
+            msg = pick(r, "ok 👍", "on it", "lol", "can you resend?", f"brb {emoji(r)}", "thanks!!", f"see {plain_url(r)}",
+                       f"deploy {version(r)} done ✅")
+        ts = pick(r, f"[{clock(r)}] ", f"{clock(r)} ", "", f"[{log_ts(r, 'space')[:16]}] ")
+        lines.append(ts + who + pick(r, ": ", " > ", ": ", " — ") + msg)
+    out = join("\n", lines)
+    if not out.has_spans():
+        out = out + "\n" + r.choice(CHAT_HANDLES) + ": " + snippet(r, PHONE)
+    return out
+
+
+@family("crm_note", 2)
+def f_crm_note(r):
+    p = person(r)
+    parts = [fill(pick(r, "Called cust. {n} re: {o}.", "cust {n} called about {o}", "Inbound call from {n} ({o})",
+                       "Spoke w/ {n} — ticket {o}"), n=name_doc(r, p), o=order_no(r))]
+    extra = r.sample(["dob", "ssn", "phone", "email", "addr", "masked", "card"], r.randint(1, 3))
+    for k in extra:
+        parts.append({
+            "dob": lambda: fill(pick(r, "Verified DOB {d}.", "ID check ok (dob {d})", "DOB:{d} confirmed"), d=dob(r)),
+            "ssn": lambda: fill(pick(r, "SSN on file {s}.", "ssn {s} matches", "Verified SSN:{s}"), s=ssn(r)),
+            "phone": lambda: fill(pick(r, "New phone {t}.", "cb number {t}", "prefers text to {t}"), t=phone(r)),
+            "email": lambda: fill(pick(r, "Updated email -> {m}", "email chg to {m}.", "sent link to {m}"), m=email(r, p)),
+            "addr": lambda: fill(pick(r, "Moved to {a}.", "new addr: {a}", "ship to {a} going fwd"), a=address(r)),
+            "masked": lambda: fill("Card {c} on file, {m}.", c=masked_card(r), m=masked_ssn(r)),
+            "card": lambda: fill(pick(r, "Reissued card {c}.", "cust read out card {c} (do NOT store)"), c=card(r)),
+        }[k]())
+    parts.append(pick(r, "Escalated to tier 2.", "Resolved.", f"Follow-up {plain_date(r)}.", "Refund approved.", "No further action."))
+    return join(pick(r, " ", "\n", " | "), parts)
+
+
+@family("complaint", 2)
+def f_complaint(r):
+    p = person(r)
+    opener = fill(pick(r, "I, {n}, am writing to complain", "This is the THIRD time I'm writing", "My name is {n} and I am FURIOUS",
+                       "Complaint from {n}", "URGENT!!! I have been a customer for {y} years"),
+                  n=name_doc(r, p, titled=False), y=str(r.randint(2, 20)))
+    facts = [sentence_case(snippet(r, k, p)) for k in prose_kinds(r, r.randint(1, 3), {CREDIT_CARD: 5, IBAN: 4, PHONE: 4, EMAIL: 4,
+                                                                                          STREET_ADDRESS: 3, US_SSN: 2})]
+    tail = pick(r, "I expect a full refund of " + amount(r) + ".", "FIX THIS NOW.", "I will dispute the charge with my bank.",
+                "Ref " + order_no(r) + ".", "Shame on you.")
+    text = join(" ", [opener + pick(r, ".", "!", "!!", ":"), *facts, tail])
+    return doc(text) if chance(r, 0.85) else Doc([(t.upper() if k is None else t, k) for t, k in text.parts])
+
+
+PROFESSIONS = ["software engineer", "nurse", "architect", "journalist", "marathon runner", "chef", "data scientist",
+               "violinist", "civil engineer", "teacher", "entrepreneur", "photographer"]
+BIRTH_PLACES = ["Lagos", "São Paulo", "Kraków", "Chennai", "Osaka", "Nairobi", "Tehran", "Guadalajara", "Cork",
+                "Thessaloniki", "Hanoi", "Bergen", "Izmir", "Addis Ababa", "Surabaya", "Cebu", "Debrecen", "Lyon"]
+
+
+@family("bio", 2)
+def f_bio(r):
+    p = person(r)
+    n = name_doc(r, p, titled=chance(r, 0.2), style="full")
+    d = dob(r)
+    place, job = r.choice(BIRTH_PLACES), r.choice(PROFESSIONS)
+    t = pick(r, "{n} (born {d} in {place}) is a {job} based in {city}.",
+             "{n} was born on {d} in {place}. A {job}, {they} joined us in {year}.",
+             "About the author: {n}, {job}. Date of birth: {d}.",
+             "{n} — {job}, b. {place}; birthday {d}.",
+             "Speaker bio. {n} is a {job}. Born {d}, {they} has given talks in {city} and {place}.")
+    return fill(t, n=n, d=d, place=place, job=job, city=r.choice(BIRTH_PLACES), year=str(r.randint(2005, 2024)),
+                they=pick(r, "she", "he", "they"))
+
+
+@family("profile_bio", 1.5)
+def f_profile_bio(r):
+    p = person(r)
+    bits = [fill(pick(r, "👋 Hi, I'm {n}", "{n} 🌍", "✨ {n} ✨", "I'm {n}"), n=name_doc(r, p, titled=False, style="full"))]
+    if chance(r, 0.6):
+        bits.append(fill(pick(r, "🎂 {d}", "birthday {d} 🎉", "born {d}"), d=dob(r)))
+    bits.append(pick(r, "📍 " + r.choice(BIRTH_PLACES), "coffee ☕ + code", f"{r.choice(PROFESSIONS)} 🚀", "he/him", "she/her"))
+    if chance(r, 0.5):
+        bits.append(fill(pick(r, "✉️ {m}", "DM or {m}", "📧{m}"), m=email(r, p)))
+    if chance(r, 0.3):
+        bits.append(fill("📞 {t}", t=phone(r)))
+    r.shuffle(bits)
+    return join(pick(r, " | ", " · ", "\n", " • "), bits)
+
+
+@family("postal_letter", 2)
+def f_postal_letter(r):
+    sender, recipient = person(r), person(r)
+    country = r.choice(list(ADDRESS_COUNTRIES))
+    head = name_doc(r, sender, titled=False, style="full") + "\n" + address_block(r, country, with_country=chance(r, 0.4))
+    salutation = fill(pick(r, "Dear {n},", "Dear {n}", "Hello {n},", "{n},"), n=name_doc(r, recipient, style=pick(r, "formal", "full")))
+    body = pick(r, f"Further to our call on {plain_date(r)}, please find enclosed the signed contract ({invoice_no(r)}).",
+                f"I am writing regarding invoice {invoice_no(r)} for {amount(r)}.", "Please note my change of address above.",
+                f"Thank you for your letter of {plain_date(r)}.")
+    close = fill(pick(r, "Yours sincerely,\n{n}", "Kind regards,\n{n}", "Sincerely,\n\n{n}"), n=name_doc(r, sender, titled=False))
+    return join("\n\n", [head, plain_date(r), salutation, body, close])
+
+
+# --- forms and records ---------------------------------------------------------------------------------------
+
+def form_field(r, label, value, style):
+    if style == "colon":
+        return fill("{l}: {v}", l=label, v=value)
+    if style == "tight":
+        return fill("{l}:{v}", l=label, v=value)
+    if style == "tab":
+        return fill("{l}\t{v}", l=label, v=value)
+    if style == "bullet":
+        return fill("• {l} — {v}", l=label, v=value)
+    return fill("{l} = {v}", l=label, v=value)
+
+
+@family("shipping_form", 2.5)
+def f_shipping_form(r):
+    p = person(r)
+    style = pick(r, "colon", "colon", "tight", "tab", "bullet", "equals")
+    caps = chance(r, 0.2)
+    lab = lambda s: s.upper() if caps else s
+    fields = [form_field(r, lab(pick(r, "Full name", "Name", "Recipient", "Customer")), name_doc(r, p, titled=False), style)]
+    if chance(r, 0.7):
+        fields.append(form_field(r, lab(pick(r, "Address", "Street", "Shipping address")), address(r), style))
+    else:
+        fields.append(lab("Ship to") + ":\n" + address_block(r, with_country=chance(r, 0.5)))
+    if chance(r, 0.8):
+        fields.append(form_field(r, lab(pick(r, "Phone", "Tel", "Mobile", "Contact no.")), phone(r), style))
+    if chance(r, 0.7):
+        fields.append(form_field(r, lab(pick(r, "Email", "E-mail", "email address")), email(r, p), style))
+    fields.append(form_field(r, lab("Order"), order_no(r), style))
+    if chance(r, 0.5):
+        fields.append(form_field(r, lab(pick(r, "Delivery notes", "Notes")), pick(r, "Leave at the door", "Ring twice",
+                                 f"Call before {clock(r)}", "Gate code 4471", "Fragile!"), style))
+    return join("\n", fields)
+
+
+@family("web_form_submission", 2)
+def f_web_form(r):
+    p = person(r)
+    head = pick(r, f"New submission from Contact form (#{r.randint(1000, 99999)})", "Form: Request a demo",
+                f"[Typeform] New response {uuid4(r)[:8]}", "Website enquiry", f"Submission received {iso_ts(r)}")
+    fields = [("Name", name_doc(r, p, titled=False)), ("E-mail", email(r, p))]
+    for k in r.sample(["phone", "company", "dob", "message", "ip", "consent"], r.randint(2, 4)):
+        fields.append({
+            "phone": lambda: ("Phone", phone(r)),
+            "company": lambda: ("Company", pick(r, "Acme GmbH", "Globex", "self-employed", "Initech Ltd", "—")),
+            "dob": lambda: (pick(r, "Date of birth", "Birthday", "DOB"), dob(r)),
+            "message": lambda: ("Message", pick(r, "Please call me back.", f"Interested in plan {product_code(r)}",
+                                                "Can you send pricing?", "I'd like to book a demo next week")),
+            "ip": lambda: ("Submitted from IP", ip(r)),
+            "consent": lambda: ("Consent", f"yes ({plain_date(r)})"),
+        }[k]())
+    style = pick(r, "bullet", "colon", "tab")
+    return head + "\n" + join("\n", [form_field(r, l, v, style) for l, v in fields])
+
+
+@family("hr_record", 2)
+def f_hr_record(r):
+    p = person(r)
+    emp = f"EMP-{r.randint(1, 99999):05d}"
+    if chance(r, 0.4):
+        return join(" | ", [emp, name_doc(r, p, titled=False, style=pick(r, "full", "comma", "caps")), fill("DOB {d}", d=dob(r)),
+                            fill("SSN {s}", s=ssn(r)), fill("IBAN {i}", i=iban(r)), f"start {plain_date(r)}", f"salary {amount(r)}"])
+    lines = [pick(r, "EMPLOYEE RECORD", "Personnel file", "== HR export =="),
+             fill("Employee: {n} ({e})", n=name_doc(r, p, titled=False), e=emp),
+             fill(pick(r, "Date of birth: {d}", "DOB: {d}", "Birth date: {d}"), d=dob(r))]
+    if chance(r, 0.75):
+        lines.append(fill(pick(r, "SSN: {s}", "Social Security No.: {s}", "SSN:{s}"), s=ssn(r, plain_ok=True)))
+    lines.append(fill("Home: {a}", a=address(r)))
+    if chance(r, 0.6):
+        lines.append(fill("Bank: IBAN {i}", i=iban(r)))
+    lines += [f"Start date: {plain_date(r)}", f"Salary: {amount(r)}", f"Manager ID: {uuid4(r)[:8]}"]
+    return join("\n", lines)
+
+
+@family("kyc_check", 1.5)
+def f_kyc(r):
+    p = person(r)
+    return fill(pick(r, 'kyc.verify result={res} applicant="{n}" dob={d} ssn={s} addr="{a}" score={sc} ref={ref}',
+                     'KYC {res}: {n} | DOB {d} | SSN {s} | {a} | ref {ref}',
+                     '[identity] status={res} name={n} birth_date={d} ssn_match=true ssn={s} address="{a}" request_id={ref}'),
+                res=pick(r, "pass", "review", "fail"), n=name_doc(r, p, titled=False, style="full"),
+                d=P(DATE_OF_BIRTH, date_text(r, *ymd(r, 1940, 2006), lang="en")), s=ssn(r, plain_ok=True), a=address(r),
+                sc=f"{r.random():.2f}", ref=uuid4(r))
+
+
+@family("medical_intake", 1.5)
+def f_medical(r):
+    p, q = person(r), person(r)
+    lines = [fill(pick(r, "Patient: {n}", "PATIENT NAME: {n}", "Pt. {n}"), n=name_doc(r, p, titled=False, style=pick(r, "full", "comma", "caps"))),
+             fill(pick(r, "D.O.B.: {d}", "DOB: {d}", "Date of birth: {d}"), d=dob(r)),
+             f"MRN: {r.randint(1000000, 99999999)}",
+             fill("Phone: {t}", t=phone(r)),
+             f"Insurance ID: {rs(r, UPPER_NUM, 3)}{r.randint(100000000, 999999999)}",
+             fill("Emergency contact: {n} ({t})", n=name_doc(r, q, titled=False), t=phone(r)),
+             pick(r, "Allergies: penicillin", "Allergies: none known", "Allergies: latex, peanuts"),
+             f"Visit: {plain_date(r)} {clock(r)}, BP 120/80, temp 36.{r.randint(4, 9)} °C"]
+    if chance(r, 0.3):
+        lines.insert(3, fill("SSN: {s}", s=ssn(r)))
+    return join("\n", lines)
+
+
+@family("vcard", 1)
+def f_vcard(r):
+    p = person(r)
+    lines = ["BEGIN:VCARD", "VERSION:3.0", fill("FN:{n}", n=name_doc(r, p, titled=False, style="full")),
+             f"ORG:{pick(r, 'Acme Corp', 'Globex', 'Initech', 'Umbrella Labs')}"]
+    lines.append(fill("TEL;TYPE={t}:{v}", t=pick(r, "CELL", "WORK,VOICE", "HOME"), v=phone(r)))
+    lines.append(fill("EMAIL;TYPE=INTERNET:{v}", v=email(r, p)))
+    if chance(r, 0.6):
+        lines.append(fill("BDAY:{d}", d=P(DATE_OF_BIRTH, "%04d-%02d-%02d" % ymd(r, 1945, 2005))))
+    lines += [f"REV:{iso_ts(r)}", f"UID:urn:uuid:{uuid4(r)}", "END:VCARD"]
+    return join("\r\n" if chance(r, 0.3) else "\n", lines)
+
+
+@family("meeting_notes", 1.5)
+def f_meeting_notes(r):
+    people = [person(r) for _ in range(r.randint(2, 4))]
+    attendees = join(", ", [name_doc(r, p, titled=False, style="full") for p in people])
+    items = []
+    for p in people[:r.randint(1, len(people))]:
+        who = name_doc(r, p, titled=False, style="given")
+        items.append(fill(pick(r, "- {w} to send the deck by {d}", "- {w}: follow up with legal", "- {w} owns {o}"),
+                          w=who, d=plain_date(r), o=order_no(r)))
+    items.append(pick(r, "- Mark the date: offsite " + plain_date(r), "- Will the budget cover Q3? TBD",
+                      "- Bill the client for the extra hours", "- May release slips to June"))
+    return join("\n", [pick(r, "Meeting notes", "Weekly sync", f"Standup {plain_date(r)}"), fill("Attendees: {a}", a=attendees), *items])
+
+
+# --- application logs ----------------------------------------------------------------------------------------
+
+JAVA_LOGGERS = ["c.e.shop.CheckoutService", "c.a.auth.LoginHandler", "o.s.web.servlet.DispatcherServlet",
+                "com.acme.billing.RefundJob", "d.v.notify.SmsSender", "c.e.crm.CustomerSync", "i.n.payments.Gateway"]
+
+
+def log_message(r, p=None):
+    """A typical application log message with one or two sensitive values and some ids."""
+    p = p or person(r)
+    return wpick(r, [
+        (4, lambda: fill("Payment authorized card={c} amount={a} order={o}", c=card(r), a=amount(r), o=order_no(r))),
+        (5, lambda: fill("User {m} logged in from {i}", m=email(r, p), i=ip(r))),
+        (3, lambda: fill("Sending SMS to {t} (template=otp, id={u})", t=phone(r), u=uuid4(r))),
+        (4, lambda: fill("Failed login for user '{m}' from {i} (attempt {n})", m=email(r, p), i=ip(r), n=str(r.randint(2, 9)))),
+        (2, lambda: fill("Updating address for customerId={n}: {a}", n=str(r.randint(1000, 999999)), a=address(r))),
+        (2, lambda: fill("Refund {o} issued to IBAN {i}", o=invoice_no(r), i=iban(r))),
+        (2, lambda: fill("Created customer name=\"{n}\" email={m} phone={t}", n=name_doc(r, p, titled=False), m=email(r, p), t=phone(r))),
+        (2, lambda: fill("SSN validation ok for applicant {u}: {s}", u=uuid4(r), s=ssn(r))),
+        (2, lambda: fill("Using API key {k} for provider {v}", k=P(SECRET, format_token(r)), v=pick(r, "stripe", "twilio", "openai", "github"))),
+        (2, lambda: fill("Connecting to {url} (pool={n})", url=url_with_credentials(r), n=str(r.randint(2, 50)))),
+        (1, lambda: fill("Device {mc} registered to {m}", mc=mac(r), m=email(r, p))),
+        (2, lambda: fill("Delivery address changed by {n}: {a}", n=name_doc(r, p), a=address(r))),
+        (1, lambda: fill("KYC check: dob={d} matches", d=P(DATE_OF_BIRTH, "%04d-%02d-%02d" % ymd(r, 1940, 2006)))),
+        (1, lambda: fill("Rate limit exceeded for {i} on {h}", i=ip(r), h=host_port(r))),
+    ])()
+
+
+@family("log_spring", 2.5)
+def f_log_spring(r):
+    lvl = pick(r, "INFO", "WARN", "ERROR", "DEBUG", " INFO")
+    pre = pick(r, f"{log_ts(r, 'space')} {lvl} {r.randint(1, 65535)} --- [nio-8080-exec-{r.randint(1, 10)}] {r.choice(JAVA_LOGGERS)} : ",
+               f"{log_ts(r, 'comma')} [{pick(r, 'main', 'pool-2-thread-3', 'kafka-consumer-1')}] {lvl.strip()} {r.choice(JAVA_LOGGERS)} - ",
+               f"[{log_ts(r, 'iso')}] [{lvl.strip()}] ")
+    out = pre + log_message(r)
+    if chance(r, 0.3):
+        out = out + f" traceId={trace_id(r)} spanId={span_id(r)}"
+    return out
+
+
+@family("log_python", 2)
+def f_log_python(r):
+    lvl = pick(r, "INFO", "WARNING", "ERROR", "DEBUG", "CRITICAL")
+    name = pick(r, "payments.worker", "app.views", "celery.task", "root", "uvicorn.error", "notify")
+    pre = pick(r, f"{log_ts(r, 'comma')} - {name} - {lvl} - ", f"{lvl}:{name}:", f"[{log_ts(r, 'space')}] {lvl} in {name}: ",
+               f"{log_ts(r, 'iso')} {lvl:<8} [{name}] ")
+    return pre + log_message(r)
+
+
+@family("logfmt", 2.5)
+def f_logfmt(r):
+    p = person(r)
+    pairs = [f"ts={log_ts(r, 'iso')}", f"level={pick(r, 'info', 'warn', 'error', 'debug')}",
+             f'msg="{pick(r, "login failed", "user signup", "profile updated", "request completed", "webhook received")}"']
+    extras = r.sample(["email", "ip", "phone", "user", "mac", "card", "secret", "dob", "v6"], r.randint(1, 3))
+    for k in extras:
+        pairs.append({
+            "email": lambda: fill("email={v}", v=email(r, p)), "ip": lambda: fill("remote_addr={v}", v=ip(r, False)),
+            "phone": lambda: fill('phone="{v}"', v=phone(r)), "user": lambda: fill('user="{v}"', v=name_doc(r, p, titled=False)),
+            "mac": lambda: fill("client_mac={v}", v=mac(r)), "card": lambda: fill("pan={v}", v=P(CREDIT_CARD, card_digits(r)[1])),
+            "secret": lambda: keyword_secret(r, key=pick(r, "token", "api_key", "secret"), style="="),
+            "dob": lambda: fill("dob={v}", v=P(DATE_OF_BIRTH, "%04d-%02d-%02d" % ymd(r, 1940, 2006))),
+            "v6": lambda: fill("client_ip={v}", v=ip(r, True)),
+        }[k]())
+    pairs += r.sample([f"request_id={uuid4(r)}", f"trace_id={trace_id(r)}", f"duration_ms={r.randint(1, 4000)}",
+                       f"status={r.choice([200, 201, 400, 401, 403, 500])}", f"version={version(r)}", f"upstream={host_port(r)}",
+                       f"path=/api/v{r.randint(1, 3)}/users/{r.randint(1, 99999)}"], r.randint(1, 4))
+    r.shuffle(pairs)
+    return join(" ", pairs)
+
+
+def json_str(value):
+    """A JSON string literal around a Doc whose text needs no escaping."""
+    v = doc(value)
+    assert '"' not in v.text() and "\\" not in v.text(), v.text()
+    return '"' + v + '"'
+
+
+@family("json_log", 2.5)
+def f_json_log(r):
+    p = person(r)
+    fields = [('"ts"', f'"{iso_ts(r)}"'), ('"level"', f'"{pick(r, "info", "warn", "error")}"'),
+              ('"msg"', json_str(pick(r, "order created", "user updated", "payment failed", "signup")))]
+    for k in r.sample(["email", "phone", "name", "ip", "card", "iban", "address", "dob", "ssn", "pem", "token"], r.randint(1, 4)):
+        fields.append({
+            "email": lambda: ('"email"', json_str(email(r, p))), "phone": lambda: ('"phone"', json_str(phone(r))),
+            "name": lambda: ('"customer_name"', json_str(name_doc(r, p, titled=False, style="full"))),
+            "ip": lambda: ('"client_ip"', json_str(ip(r))), "card": lambda: ('"card_number"', json_str(card(r))),
+            "iban": lambda: ('"iban"', json_str(iban(r))), "address": lambda: ('"shipping_address"', json_str(address(r))),
+            "dob": lambda: ('"date_of_birth"', json_str(P(DATE_OF_BIRTH, "%04d-%02d-%02d" % ymd(r, 1940, 2006)))),
+            "ssn": lambda: ('"ssn"', json_str(ssn(r))),
+            "pem": lambda: ('"private_key"', '"' + P(SECRET, pem_key(r, newline="\\n")) + '\\n"'),
+            "token": lambda: ('"authorization"', json_str("Bearer " + P(SECRET, jwt_value(r)))),
+        }[k]())
+    fields += [('"trace_id"', f'"{trace_id(r)}"'), ('"order_id"', f'"{order_no(r)}"'), ('"latency_ms"', str(r.randint(1, 3000)))][:r.randint(1, 3)]
+    sep = pick(r, ",", ", ")
+    body = "{" + join(sep, [k + pick(r, ":", ": ") + v for k, v in fields]) + "}"
+    return pick(r, "", f"{log_ts(r, 'space')} DEBUG request body: ", f"{log_ts(r, 'iso')} {r.choice(HOSTS)} app[{r.randint(100, 9999)}]: ",
+                "payload=", "event: ") + body
+
+
+@family("access_log", 2)
+def f_access_log(r):
+    p = person(r)
+    client = ip(r)
+    method = pick(r, "GET", "POST", "PUT", "DELETE")
+    path = wpick(r, [(3, fill("/api/v1/users?email={m}", m=email(r, p))), (2, fill("/login?next=%2Fhome&user={m}", m=email(r, p))),
+                     (3, f"/api/v2/orders/{r.randint(1000, 999999)}"), (2, f"/static/app.{git_sha(r, True)}.js"),
+                     (1, fill("/track?id={i}", i=tracking_no(r))), (1, fill("/api/sms/verify?to={t}", t=P(PHONE, phone_e164(r)))),
+                     (1, f"/health")])
+    referer = wpick(r, [(5, "-"), (2, plain_url(r)), (1, "https://" + P(URL_CREDENTIALS, f"{pick(r, 'admin', 'ops')}:{url_password(r)}") + "@intranet.example.com/")])
+    line = fill('{c} - {u} [{t}] "{m} {p} HTTP/1.1" {s} {b} "{ref}" "{ua}"', c=client, u=pick(r, "-", "-", "jdoe_ops"),
+                t=log_ts(r, "clf"), m=method, p=path, s=str(r.choice([200, 201, 204, 301, 400, 401, 404, 500])),
+                b=str(r.randint(0, 99999)), ref=referer, ua=ua(r))
+    if chance(r, 0.25):
+        line = line + fill(' xff="{a}, {b}"', a=ip(r, False), b=ip(r, False))
+    return line
+
+
+@family("syslog_network", 3)
+def f_syslog_network(r):
+    host = r.choice(HOSTS)
+    pre = f"{log_ts(r, 'syslog')} {host} "
+    t = wpick(r, [
+        (4, lambda: fill("dhcpd[{pid}]: DHCPACK on {i} to {m} ({h}) via eth0", pid=str(r.randint(100, 9999)), i=ip(r, False), m=mac(r),
+                         h=pick(r, "laptop-7", "iphone", "printer-2f", "android-5c1e", "NB-042"))),
+        (3, lambda: fill("sshd[{pid}]: Accepted publickey for {u} from {i} port {port} ssh2: ED25519 SHA256:{fp}", pid=str(r.randint(100, 99999)),
+                         u=pick(r, "deploy", "ubuntu", "git"), i=ip(r), port=str(r.randint(1024, 65535)), fp=b64(rbytes(r, 32), pad=False))),
+        (3, lambda: fill("sshd[{pid}]: Failed password for invalid user {u} from {i} port {port} ssh2", pid=str(r.randint(100, 99999)),
+                         u=pick(r, "admin", "test", "oracle"), i=ip(r), port=str(r.randint(1024, 65535)))),
+        (3, lambda: fill("hostapd: wlan0: STA {m} IEEE 802.11: associated (aid {n})", m=mac(r), n=str(r.randint(1, 30)))),
+        (3, lambda: fill("kernel: arp: {i} moved from {a} to {b} on em0", i=ip(r, False), a=mac(r), b=mac(r))),
+        (2, lambda: fill("kernel: IPv6: {i} neighbor lladdr {m} REACHABLE", i=ip(r, True), m=mac(r))),
+        (2, lambda: fill("NetworkManager[{pid}]: <info> device (wlp2s0): Activation: successful, IP {i}/24, gw {g}", pid=str(r.randint(100, 9999)),
+                         i=ip(r, False), g=ip(r, False))),
+        (2, lambda: fill("firewall: DROP IN=eth0 SRC={s} DST={d} PROTO=TCP SPT={a} DPT={b}", s=ip(r), d=ip(r), a=str(r.randint(1024, 65535)),
+                         b=str(r.choice([22, 23, 445, 3389])))),
+    ])()
+    return pre + t
+
+
+@family("device_inventory", 2)
+def f_device_inventory(r):
+    sep = pick(r, " | ", "\t", ", ", ";")
+    header = sep.join(["hostname", "owner", "mac", "ip", "os", "serial"])
+    rows = [header]
+    for _ in range(r.randint(1, 3)):
+        p = person(r)
+        rows.append(join(sep, [pick(r, "LT-", "PC-", "MAC-") + str(r.randint(100, 9999)), name_doc(r, p, titled=False, style=pick(r, "full", "comma") if sep != ", " else "full"),
+                               mac(r), ip(r), pick(r, "Windows " + f"10.0.{r.randint(19041, 22631)}", "macOS " + f"14.{r.randint(0, 5)}", "Ubuntu 22.04"),
+                               rs(r, UPPER_NUM, 10)]))
+    return join("\n", rows)
+
+
+@family("python_traceback", 2)
+def f_traceback(r):
+    p = person(r)
+    frames = ('Traceback (most recent call last):\n'
+              f'  File "/app/{pick(r, "worker", "main", "tasks/sync")}.py", line {r.randint(10, 400)}, in <module>\n')
+    err = wpick(r, [
+        (3, lambda: fill('    conn = psycopg2.connect("{u}")\n  File "/usr/lib/python3.11/site-packages/psycopg2/__init__.py", line 122, in connect\n'
+                         'psycopg2.OperationalError: connection to server at "db-prod-01.internal" ({i}), port 5432 failed: FATAL:  password authentication failed',
+                         u=url_with_credentials(r), i=ip(r, False))),
+        (3, lambda: fill('    db.session.commit()\nsqlalchemy.exc.IntegrityError: duplicate key value violates unique constraint "users_email_key"\n'
+                         'DETAIL:  Key (email)=({m}) already exists.', m=email(r, p))),
+        (2, lambda: fill("    client = Client(api_key=settings.API_KEY)\nKeyError: 'region'\nlocals: {'api_key': '{k}', 'user': '{m}'}",
+                         k=P(SECRET, format_token(r)), m=email(r, p))),
+        (2, lambda: fill("    validate(payload)\nValueError: card {c} rejected by issuer (code 05) for {n}", c=card(r), n=name_doc(r, p, titled=False))),
+        (2, lambda: fill("    send_sms(to)\ntwilio.base.exceptions.TwilioRestException: Unable to create record: The 'To' number {t} is not a valid phone number.",
+                         t=phone(r))),
+        (1, lambda: fill("    boto3.client('s3', aws_access_key_id='{a}', aws_secret_access_key='{s}')\nbotocore.exceptions.ClientError: AccessDenied",
+                         a=P(SECRET, aws_key_id(r)), s=P(SECRET, aws_secret_key(r)))),
+    ])()
+    return frames + err
+
+
+@family("java_stacktrace_config", 2)
+def f_java_stack(r):
+    head = pick(r, "org.springframework.beans.factory.BeanCreationException: Error creating bean with name 'dataSource'",
+                f"{log_ts(r, 'space')} ERROR 1 --- [main] o.s.boot.SpringApplication : Application run failed")
+    cause = pick(r, 'Caused by: org.postgresql.util.PSQLException: FATAL: password authentication failed for user "svc_orders"',
+                 "Caused by: java.net.ConnectException: Connection refused", "Caused by: javax.net.ssl.SSLHandshakeException: PKIX path building failed")
+    frames = "\n".join(f"\tat {pick(r, 'org.postgresql.core.v3.ConnectionFactoryImpl', 'com.zaxxer.hikari.pool.HikariPool', 'org.springframework.boot.SpringApplication')}"
+                       f".{pick(r, 'openConnectionImpl', 'checkFailFast', 'run')}({pick(r, 'ConnectionFactoryImpl', 'HikariPool', 'SpringApplication')}.java:{r.randint(50, 900)})"
+                       for _ in range(r.randint(2, 4)))
+    cfg = [pick(r, "Effective configuration:", "--- config dump ---", "Resolved properties:")]
+    keys = r.sample(["url", "user", "password", "stripe", "jwt", "aws", "port", "version", "pem", "mail"], r.randint(3, 6))
+    for k in keys:
+        cfg.append("  " + {
+            "url": lambda: fill("spring.datasource.url={u}", u=pick(r, "jdbc:postgresql://db:5432/orders", "jdbc:mysql://mysql.internal:3306/shop") if chance(r, 0.5) else url_with_credentials(r)),
+            "user": lambda: doc("spring.datasource.username=svc_orders"),
+            "password": lambda: keyword_secret(r, key="spring.datasource.password", style="="),
+            "stripe": lambda: fill("stripe.api-key={k}", k=P(SECRET, stripe_key(r))),
+            "jwt": lambda: keyword_secret(r, key="security.jwt.secret", style="="),
+            "aws": lambda: fill("cloud.aws.credentials.access-key={k}", k=P(SECRET, aws_key_id(r))),
+            "port": lambda: doc(f"server.port={r.choice([8080, 8443, 9000])}"),
+            "version": lambda: doc(f"info.app.version={version(r)}"),
+            "pem": lambda: fill("tls.key={k}", k=P(SECRET, pem_key(r, newline="\\n"))),
+            "mail": lambda: fill("spring.mail.username={m}", m=email(r)),
+        }[k]())
+    out = join("\n", [head, cause, frames, *cfg])
+    if not out.has_spans():
+        out = out + "\n  " + keyword_secret(r, key="spring.datasource.password", style="=")
+    return out
+
+
+ENV_NEGATIVES = lambda r: [f"PORT={r.choice([3000, 8080, 8443])}", "NODE_ENV=production", f"APP_VERSION={version(r)}", "LOG_LEVEL=debug",
+                           f"REDIS_URL=redis://redis:6379/0", f"TZ=Europe/{pick(r, 'Berlin', 'Lisbon', 'Warsaw')}", f"BUILD_SHA={git_sha(r)}",
+                           f"DB_PASSWORD={placeholder_secret(r)}", f"PUBLIC_URL={plain_url(r)}", f"WORKERS={r.randint(1, 16)}",
+                           "HOME=/home/app", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin"]
+
+
+@family("env_dump", 2.5)
+def f_env_dump(r):
+    secrets = []
+    for k in r.sample(["db", "aws", "aws_secret", "stripe", "github", "slack", "sendgrid", "openai", "npm", "jwt", "google", "generic"], r.randint(1, 4)):
+        secrets.append({
+            "db": lambda: fill("DATABASE_URL={u}", u=url_with_credentials(r)),
+            "aws": lambda: fill("AWS_ACCESS_KEY_ID={v}", v=P(SECRET, aws_key_id(r))),
+            "aws_secret": lambda: keyword_secret(r, key="AWS_SECRET_ACCESS_KEY", style="=", value=aws_secret_key(r)),
+            "stripe": lambda: fill("STRIPE_SECRET_KEY={v}", v=P(SECRET, stripe_key(r))),
+            "github": lambda: fill("GITHUB_TOKEN={v}", v=P(SECRET, github_token(r))),
+            "slack": lambda: fill("SLACK_BOT_TOKEN={v}", v=P(SECRET, slack_token(r))),
+            "sendgrid": lambda: fill("SENDGRID_API_KEY={v}", v=P(SECRET, sendgrid_key(r))),
+            "openai": lambda: fill("OPENAI_API_KEY={v}", v=P(SECRET, llm_api_key(r))),
+            "npm": lambda: fill("NPM_TOKEN={v}", v=P(SECRET, npm_token(r))),
+            "jwt": lambda: keyword_secret(r, key="JWT_SECRET", style="="),
+            "google": lambda: fill("GOOGLE_MAPS_KEY={v}", v=P(SECRET, google_api_key(r))),
+            "generic": lambda: keyword_secret(r, key=pick(r, "DB_PASSWORD", "REDIS_PASSWORD", "SESSION_SECRET", "API_KEY"), style="="),
+        }[k]())
+    lines = secrets + r.sample(ENV_NEGATIVES(r), r.randint(2, 5))
+    r.shuffle(lines)
+    prefix = pick(r, "", "$ printenv\n", "# .env\n", "+ env | sort\n", "export ")
+    if prefix == "export ":
+        return join("\n", ["export " + l for l in lines])
+    return prefix + join("\n", lines)
+
+
+@family("config_file", 2.5)
+def f_config(r):
+    kind = pick(r, "yaml", "toml", "ini", "properties", "compose", "k8s_secret")
+    if kind == "k8s_secret":
+        pw = strong_token(r, r.randint(12, 24), PASSWORD_ALPHABET)
+        return join("\n", ["apiVersion: v1", "kind: Secret", "metadata:", f"  name: {pick(r, 'db-credentials', 'app-secrets')}",
+                           "type: Opaque", "data:", "  username: " + b64(b"app_user"),
+                           fill("  password: {v}", v=P(SECRET, b64(pw.encode())))])
+    if kind == "yaml":
+        return join("\n", ["database:", f"  host: {pick(r, 'db.internal', 'localhost')}", f"  port: {r.choice([5432, 3306])}",
+                           "  user: app", "  " + keyword_secret(r, key="password", style=": "),
+                           "smtp:", fill("  from: {m}", m=email(r)), "  " + keyword_secret(r, key="password", style=": '"),
+                           "features:", f"  beta: {pick(r, 'true', 'false')}", f"  version: {version(r)}"])
+    if kind == "toml":
+        return join("\n", ["[server]", f'bind = "localhost:{r.choice([8080, 9000])}"', "", "[stripe]",
+                           fill('secret_key = "{v}"', v=P(SECRET, stripe_key(r))), "", "[sentry]", f'release = "{version(r)}"'])
+    if kind == "ini":
+        return join("\n", ["[client]", "user=backup", keyword_secret(r, key="password", style="="), "host=db-02.internal",
+                           "", "[mysqldump]", "max_allowed_packet=64M"])
+    if kind == "properties":
+        return join("\n", ["# generated " + iso_ts(r), "mail.smtp.host=smtp.example.com", fill("mail.smtp.user={m}", m=email(r)),
+                           keyword_secret(r, key="mail.smtp.password", style="="), fill("broker.url={u}", u=url_with_credentials(r)),
+                           f"app.build={git_sha(r, True)}"])
+    return join("\n", ["services:", "  api:", f"    image: ghcr.io/example/api:{version(r)}", "    environment:",
+                       fill("      - DATABASE_URL={u}", u=url_with_credentials(r)), fill("      - GITHUB_TOKEN={v}", v=P(SECRET, github_token(r))),
+                       f"      - PORT={r.choice([3000, 8080])}", "    ports:", f'      - "{r.choice([3000, 8080])}:{r.choice([3000, 8080])}"'])
+
+
+@family("ci_log", 2)
+def f_ci_log(r):
+    lines = [f"##[group]Run actions/checkout@v4", f"Syncing repository: example/{pick(r, 'api', 'web', 'infra')}",
+             f"HEAD is now at {git_sha(r, True)} {pick(r, 'Fix flaky test', 'Bump deps', 'Release ' + version(r))}"]
+    leak = wpick(r, [
+        (3, lambda: fill("+ git push https://{c}@github.com/example/api.git HEAD:main",
+                         c=P(URL_CREDENTIALS, "x-access-token:" + pick(r, "ghs_", "ghp_") + strong_token(r, 36)))),
+        (3, lambda: fill("+ curl -sf -H 'Authorization: token {t}' https://api.github.com/repos/example/api/releases", t=P(SECRET, github_token(r)))),
+        (2, lambda: fill("npm notice Publishing to https://registry.npmjs.org/ with token {t}", t=P(SECRET, npm_token(r)))),
+        (2, lambda: fill("+ docker login -u ci -p {t} registry.example.com", t=P(SECRET, strong_token(r, 32)))),
+        (2, lambda: fill("Author: {n} <{m}>", n=name_doc(r, titled=False, style="full"), m=email(r))),
+        (2, lambda: fill("+ export AWS_ACCESS_KEY_ID={a}", a=P(SECRET, aws_key_id(r)))),
+        (1, lambda: fill("Notifying {m} about build #{n}", m=email(r), n=str(r.randint(100, 99999)))),
+    ])()
+    lines.append(leak)
+    lines += [f"Step {r.randint(2, 9)}/12 : RUN make test", f"Successfully built {git_sha(r)[:12]}",
+              f"digest: sha256:{sha256_hex(r)} size: {r.randint(500, 5000)}"][:r.randint(1, 3)]
+    return join("\n", lines)
+
+
+@family("git_log_diff", 1.5)
+def f_git_log(r):
+    p = person(r)
+    head = fill("commit {sha}\nAuthor: {n} <{m}>\nDate:   {d}\n\n    {msg}\n", sha=git_sha(r), n=name_doc(r, p, titled=False, style="full"),
+                m=email(r, p), d=pick(r, "Tue Mar 12 10:15:30 2024 +0100", "Fri Nov 7 18:02:11 2025 -0500"),
+                msg=pick(r, "Add staging config", "Fix login redirect", "WIP", "Update .env.example"))
+    if chance(r, 0.6):
+        diff = fill("diff --git a/.env b/.env\nindex {a}..{b} 100644\n--- a/.env\n+++ b/.env\n@@ -1,3 +1,4 @@\n PORT=8080\n+{leak}",
+                    a=git_sha(r, True), b=git_sha(r, True), leak=pick(r, "STRIPE_KEY=", "AWS_ACCESS_KEY_ID=", "SLACK_TOKEN=") + P(SECRET, format_token(r)))
+        return head + "\n" + diff
+    return head
+
+
+@family("http_dump", 2)
+def f_http_dump(r):
+    p = person(r)
+    token = P(SECRET, pick(r, jwt_value(r), format_token(r), strong_token(r, 40)))
+    body = "{" + join(",", [f'"{k}":' + json_str(v) for k, v in
+                            r.sample([("email", email(r, p)), ("phone", phone(r)), ("name", name_doc(r, p, titled=False, style="full")),
+                                      ("card", card(r)), ("order", order_no(r))], r.randint(1, 3))]) + "}"
+    if chance(r, 0.5):
+        return fill("curl -s -X POST https://api.example.com/v1/{ep} -H \"Authorization: Bearer {t}\" -H 'Content-Type: application/json' -d '{b}'",
+                    ep=pick(r, "charges", "users", "messages"), t=token, b=body)
+    return fill("POST /v1/{ep} HTTP/1.1\nHost: api.example.com\nAuthorization: Bearer {t}\nX-Forwarded-For: {a}, {b2}\n"
+                "X-Request-Id: {u}\nUser-Agent: {ua}\nContent-Type: application/json\n\n{b}",
+                ep=pick(r, "charges", "users", "messages"), t=token, a=ip(r), b2=ip(r, False), u=uuid4(r), ua=ua(r), b=body)
+
+
+@family("k8s_describe", 1.2)
+def f_k8s(r):
+    pod = f"{pick(r, 'api', 'worker', 'billing')}-{rs(r, HEX, 10)}-{rs(r, string.ascii_lowercase + DIGITS, 5)}"
+    lines = [f"Name:         {pod}", f"Namespace:    {pick(r, 'prod', 'staging', 'default')}",
+             fill("Node:         {n}/{i}", n=f"ip-10-0-{r.randint(0, 255)}-{r.randint(0, 255)}.ec2.internal", i=ip(r, False)),
+             fill("IP:           {i}", i=ip(r, False)), f"Image:        registry.example.com/{pod.split('-')[0]}:{version(r)}",
+             "Environment:"]
+    for k in r.sample(["db", "token", "plain", "plain2", "redis"], r.randint(2, 4)):
+        lines.append("  " + {
+            "db": lambda: fill("DATABASE_URL:  {u}", u=url_with_credentials(r)),
+            "token": lambda: keyword_secret(r, key=pick(r, "API_TOKEN", "WEBHOOK_SECRET"), style=":  "),
+            "plain": lambda: doc(f"LOG_LEVEL:     {pick(r, 'info', 'debug')}"),
+            "plain2": lambda: doc("DB_PASSWORD:   <set to the key 'password' in secret 'db-credentials'>"),
+            "redis": lambda: fill("REDIS_URL:     {u}", u=url_with_credentials(r)),
+        }[k]())
+    return join("\n", lines)

@@ -41,7 +41,16 @@ final class PhoneCheck {
     private double judge(String candidate, String region, boolean acceptPossible) {
         try {
             Phonenumber.PhoneNumber n = util.parse(candidate, region);
-            if (util.isValidNumber(n)) {
+            // isValidNumber first works out the region by trying every region of the country code (some 25 for
+            // +1); checking the one region we mean is far cheaper
+            boolean valid;
+            if (!"ZZ".equals(region) && util.getCountryCodeForRegion(region) == n.getCountryCode()) {
+                valid = util.isValidNumberForRegion(n, region);
+            } else {
+                List<String> regions = util.getRegionCodesForCountryCode(n.getCountryCode());
+                valid = regions.size() == 1 ? util.isValidNumberForRegion(n, regions.get(0)) : util.isValidNumber(n);
+            }
+            if (valid) {
                 return 0.85;
             }
             return acceptPossible && util.isPossibleNumber(n) ? 0.6 : 0;
