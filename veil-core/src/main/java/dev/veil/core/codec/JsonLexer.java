@@ -41,6 +41,9 @@ final class JsonLexer {
     }
 
     int ws(int p) {
+        if (p < end && (buf[p] & 0xff) > ' ') {
+            return p; // compact JSON: usually nothing to skip
+        }
         while (p < end) {
             byte b = buf[p];
             if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
@@ -63,8 +66,10 @@ final class JsonLexer {
                 long x = Utf8.word(b, i);
                 long q = x ^ 0x2222222222222222L;
                 long s = x ^ 0x5c5c5c5c5c5c5c5cL;
-                long special = ((q - ONES) & ~q) | ((s - ONES) & ~s) | ((x - 0x2020202020202020L) & ~x) | x;
-                if ((special & HIGHS) != 0) {
+                long special = (((q - ONES) & ~q) | ((s - ONES) & ~s) | ((x - 0x2020202020202020L) & ~x) | x) & HIGHS;
+                if (special != 0) {
+                    // the lowest flagged byte is a real special byte (false positives only arise above one)
+                    i += Long.numberOfTrailingZeros(special) >>> 3;
                     break;
                 }
                 i += 8;
