@@ -24,6 +24,7 @@ Layout of this file:
 import base64
 import ipaddress
 import json
+import os
 import random
 import re
 import string
@@ -101,13 +102,6 @@ def P(kind, value):
     assert kind in TYPES, kind
     assert value and value == value.strip(), repr(value)
     return Doc([(value, kind)])
-
-
-def cat(*xs):
-    out = Doc()
-    for x in xs:
-        out = out + x
-    return out
 
 
 def join(sep, xs):
@@ -642,7 +636,10 @@ class Person:
     latin: bool
 
     def ascii_given(self):
-        return ascii_fold(self.given).replace(" ", "").replace(".", "")
+        given = self.given
+        if self.culture.startswith("russian") or given.endswith("."):
+            given = given.split(" ")[0]  # drop the patronymic or the middle initial
+        return ascii_fold(given).replace(" ", "").replace(".", "")
 
     def ascii_family(self):
         return ascii_fold(self.family).replace(" ", "").replace(".", "")
@@ -673,7 +670,7 @@ def person(r, culture=None):
     elif style == "arabic" and gender == "f" and chance(r, 0.15):
         family = "bint " + r.choice(c["m"]) + " " + family
     elif style == "vietnamese":
-        given = r.choice(c["middle_" + gender]) + " " + given
+        given = r.choice([m for m in c["middle_" + gender] if m != given]) + " " + given
         family_first = True
     elif style == "hungarian":
         family_first = chance(r, 0.7)
@@ -684,7 +681,7 @@ def person(r, culture=None):
     elif style == "indonesian" and chance(r, 0.15):
         family = ""  # mononym, e.g. "Suharti"
     elif style == "filipino" and chance(r, 0.3):
-        given = given + " " + r.choice(c["family"])[0] + "."  # middle initial (mother's surname)
+        given = given + " " + r.choice(c["family"])[0].upper() + "."  # middle initial (mother's surname)
     elif style == "tamil" and chance(r, 0.2):
         # initial-first Tamil style: father's initial, then the given name ("R. Karthik")
         family_first = True
@@ -1021,7 +1018,7 @@ def phone_e164(r, country=None):
         country = wpick(r, [(w, c) for c, (w, _) in PHONE_COUNTRIES.items()])
     v = phone_value(r, country).replace("(0)", "")
     d = re.sub(r"\D", "", v)
-    if v.startswith("+"):
+    if v.lstrip("(").startswith("+"):
         return "+" + d
     if v.startswith("00"):
         return "+" + d[2:]
@@ -1064,6 +1061,8 @@ def card_format(r, num, sep=None):
         return group(num, (4, 6, 5), sep)
     if len(num) == 14:
         return group(num, (4, 6, 4), sep)
+    if len(num) == 13:
+        return group(num, (4, 3, 3, 3), sep)
     return group(num, (4, 4, 4, 4), sep)
 
 
@@ -1103,7 +1102,7 @@ IBAN_LAYOUTS = {
     "TR": ("5n1n16c", None), "SA": ("2n18c", None), "BR": ("23n1a1c", None), "RO": ("4a16c", ["RNCB", "BTRL", "INGB"]),
     "HU": ("24n", None), "CZ": ("20n", None),
 }
-ALNUM_UPPER_DIGIT_HEAVY = DIGITS * 4 + string.ascii_uppercase
+ALNUM_UPPER_DIGIT_HEAVY = DIGITS * 10 + string.ascii_uppercase
 
 
 def iban_check(cc, bban):
@@ -1112,9 +1111,14 @@ def iban_check(cc, bban):
     return "%02d" % (98 - num % 97)
 
 
+def iban_length(cc):
+    return 4 + sum(int(n) for n in re.findall(r"\d+", IBAN_LAYOUTS[cc][0])) if cc in IBAN_LAYOUTS else None
+
+
 def iban_ok(s):
+    """Known country, its IBAN length, and the mod-97 check."""
     s = s.replace(" ", "").upper()
-    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{8,30}", s):
+    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{8,30}", s) or len(s) != iban_length(s[:2]):
         return False
     return int("".join(str(int(ch, 36)) for ch in s[4:] + s[:4])) % 97 == 1
 
@@ -1452,10 +1456,6 @@ def address_block(r, country=None, sep="\n", with_country=False):
     return out
 
 
-def address_any(r, country=None):
-    return address(r, country) if chance(r, 0.7) else address_block(r, country)
-
-
 # --- dates ---------------------------------------------------------------------------------------------------
 
 MONTHS = {
@@ -1676,21 +1676,37 @@ def url_password(r):
     return pw
 
 
-def url_with_credentials(r, user=None):
-    user = user or (r.choice(URL_USERS) if chance(r, 0.8) else (ascii_fold(person(r, "english").given).lower()))
+URL_KINDS = {
+    # kind: (schemes, hosts, default port, paths)
+    "sql": (["postgres", "postgresql", "mysql"], ["db-prod-01.internal", "pg.eu-west-1.rds.amazonaws.com", "mysql.acme-corp.io",
+                                                  "db.staging.svc.cluster.local", "analytics-replica", "localhost"],
+            {"postgres": 5432, "postgresql": 5432, "mysql": 3306}, ["/orders", "/app?sslmode=require", "/shop", "/analytics"]),
+    "mongo": (["mongodb+srv", "mongodb"], ["cluster0.x7k2p.mongodb.net", "mongo-0.mongo.svc.cluster.local"],
+              {"mongodb": 27017}, ["/?retryWrites=true&w=majority", "/admin", "/events?authSource=admin"]),
+    "redis": (["redis", "rediss"], ["redis-14712.c1.eu-central-1-1.ec2.cloud.redislabs.com", "cache.internal", "redis"],
+              {"redis": 6379, "rediss": 6380}, ["/0", "", "/3"]),
+    "amqp": (["amqp", "amqps"], ["rabbitmq", "mq.example.com", "b-3f1c.mq.us-east-1.amazonaws.com"],
+             {"amqp": 5672, "amqps": 5671}, ["/%2F", "/prod", ""]),
+    "web": (["https", "http"], ["git.example.com", "nexus.internal", "intranet.example.com", "10.20.3.14"],
+            {"http": 8080}, ["/team/repo.git", "/api/v1/health", "/repository/maven-releases/", "/"]),
+    "file": (["ftp", "sftp"], ["ftp.example.org", "files.partner.example"], {"ftp": 21, "sftp": 22}, ["/pub/exports", "/upload"]),
+    "mail": (["smtp", "smtps"], ["smtp.mailgun.org", "smtp.example.com"], {"smtp": 587, "smtps": 465}, [""]),
+}
+
+
+def url_with_credentials(r, kind=None, user=None):
+    """scheme://user:password@host...: only "user:password" is the span."""
+    kind = kind or wpick(r, [(5, "sql"), (2, "mongo"), (2, "redis"), (1, "amqp"), (2, "web"), (1, "file"), (1, "mail")])
+    schemes, hosts, ports, paths = URL_KINDS[kind]
+    scheme = r.choice(schemes)
+    if user is None:
+        user = "default" if kind == "redis" and chance(r, 0.5) else (
+            r.choice(URL_USERS) if chance(r, 0.8) else ascii_fold(person(r, "english").given).lower())
     creds = P(URL_CREDENTIALS, f"{user}:{url_password(r)}")
-    host = r.choice(["db-prod-01.internal", "10.20.3.14", "pg.eu-west-1.rds.amazonaws.com", "mysql.acme-corp.io",
-                     "cluster0.x7k2p.mongodb.net", "redis-14712.c1.eu-central-1-1.ec2.cloud.redislabs.com",
-                     "rabbitmq", "git.example.com", "ftp.example.org", "smtp.mailgun.org", "localhost",
-                     "db.staging.svc.cluster.local", "analytics-replica"])
-    scheme, port, path = r.choice([("postgres", 5432, "/orders"), ("postgresql", 5432, "/app?sslmode=require"),
-                                   ("mysql", 3306, "/shop"), ("mongodb+srv", None, "/?retryWrites=true&w=majority"),
-                                   ("mongodb", 27017, "/admin"), ("redis", 6379, "/0"), ("rediss", 6380, ""),
-                                   ("amqp", 5672, "/%2F"), ("amqps", 5671, "/prod"), ("https", None, "/team/repo.git"),
-                                   ("http", 8080, "/api/v1/health"), ("ftp", 21, "/pub/exports"),
-                                   ("smtp", 587, ""), ("sftp", 22, "/upload")])
-    tail = host + (f":{port}" if port and chance(r, 0.75) else "") + path
-    return scheme + "://" + creds + "@" + tail
+    port = ports.get(scheme)
+    host = r.choice(hosts)
+    host = P(IP_ADDRESS, host) if _ip_ok(host) else host  # an IP host is an IP address in its own right
+    return scheme + "://" + creds + "@" + host + (f":{port}" if port and chance(r, 0.75) else "") + r.choice(paths)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -1721,7 +1737,7 @@ def sha256_hex(r):
 def order_no(r):
     return wpick(r, [(3, f"ORD-{r.randint(2021, 2026)}-{r.randint(1, 999999):06d}"), (2, f"#{r.randint(100000, 9999999)}"),
                      (2, f"PO-{r.randint(10000, 99999)}"), (1, f"{rs(r, string.ascii_uppercase, 1)}-{r.randint(1000, 9999)}-{rs(r, string.ascii_uppercase, 2)}"),
-                     (2, f"{r.randint(100, 999)}-{r.randint(1000000, 9999999)}-{r.randint(1000000, 9999999)}"),
+                     (2, group(non_luhn_digits(r, 17), (3, 7, 7), "-")),
                      (1, f"SO{r.randint(10000000, 99999999)}")])
 
 
@@ -1748,7 +1764,15 @@ def log_ts(r, style=None):
             "syslog": f"{mon} {d:2d} {hh:02d}:{mm:02d}:{ss:02d}",
             "clf": f"{d:02d}/{mon}/{y}:{hh:02d}:{mm:02d}:{ss:02d} +0000",
             "epoch": str(r.randint(1_680_000_000, 1_790_000_000)),
-            "epoch_ms": str(r.randint(1_680_000_000_000, 1_790_000_000_000))}[style]
+            "epoch_ms": epoch_ms(r)}[style]
+
+
+def epoch_ms(r):
+    """A 13-digit millisecond timestamp; like every card-length negative, it fails Luhn."""
+    while True:
+        s = str(r.randint(1_680_000_000_000, 1_790_000_000_000))
+        if not luhn_ok(s):
+            return s
 
 
 def clock(r):
@@ -1820,6 +1844,14 @@ def bad_iban(r):
     return iban_format(r, s)
 
 
+def creditor_id(r):
+    """A SEPA creditor identifier (DEnnZZZ0...): IBAN-shaped, never IBAN-valid."""
+    while True:
+        s = f"DE{r.randint(10, 99)}ZZZ0{digits(r, 10)}"
+        if not iban_ok(s):
+            return s
+
+
 def isbn(r):
     core = pick(r, "978", "979") + digits(r, 9)
     check = (10 - sum(int(c) * (1 if i % 2 == 0 else 3) for i, c in enumerate(core)) % 10) % 10
@@ -1829,10 +1861,18 @@ def isbn(r):
     return pick(r, f"{s[:3]}-{s[3]}-{s[4:8]}-{s[8:12]}-{s[12]}", f"{s[:3]}-{s[3:5]}-{s[5:9]}-{s[9:12]}-{s[12]}", s)
 
 
+def usps_tracking(r):
+    """22 digits from 9400; the first 16 (what a careless card scan would take) fail Luhn."""
+    while True:
+        head = "9400" + digits(r, 12)
+        if not luhn_ok(head):
+            return group(head + digits(r, 6), (4, 4, 4, 4, 4, 2), " ")
+
+
 def tracking_no(r):
     return wpick(r, [(3, "1Z" + rs(r, UPPER_NUM, 6) + digits(r, 10)),
-                     (2, "9400 " + " ".join(digits(r, 4) for _ in range(4)) + " " + digits(r, 2)),
-                     (2, "JD" + digits(r, 18)), (1, rs(r, string.ascii_uppercase, 2) + digits(r, 9) + pick(r, "DE", "GB", "CN", "US")),
+                     (2, usps_tracking(r)),
+                     (2, "JD" + non_luhn_digits(r, 18)), (1, rs(r, string.ascii_uppercase, 2) + digits(r, 9) + pick(r, "DE", "GB", "CN", "US")),
                      (1, non_luhn_digits(r, 12)), (1, "LX" + digits(r, 9) + "BR")])
 
 
@@ -2022,7 +2062,7 @@ def snippet(r, kind, p=None):
 
 def prose_kinds(r, n, weights=None):
     weights = weights or {PHONE: 14, EMAIL: 14, CREDIT_CARD: 9, US_SSN: 7, IBAN: 7, STREET_ADDRESS: 10, DATE_OF_BIRTH: 7,
-                          IP_ADDRESS: 4, MAC_ADDRESS: 2, SECRET: 3, URL_CREDENTIALS: 1, PERSON_NAME: 6}
+                          IP_ADDRESS: 4, MAC_ADDRESS: 2, SECRET: 3, URL_CREDENTIALS: 2, PERSON_NAME: 6}
     kinds = []
     while len(kinds) < n:
         k = wpick(r, [(w, k) for k, w in weights.items()])
@@ -2050,7 +2090,7 @@ def f_support_email(r):
                       "My parcel {t} never arrived.", "I want to close my account.", "Please update my details.",
                       "The refund for {o} ({a}) is still missing."), o=order_no(r), v=version(r), t=tracking_no(r), a=amount(r))
     bits = [sentence_case(snippet(r, k, p)) for k in prose_kinds(r, r.randint(1, 3))]
-    body = join(pick(r, " ", ". ", "\n", " — "), bits)
+    body = join(pick(r, " ", "\n", " — "), bits)
     sign = fill(pick(r, "Regards,\n{n}", "Best,\n{n}", "Thanks,\n{n}", "— {n}", "Kind regards\n{n}", "signed, {n}",
                      "Cheers, {n}", "Thank you\n\n{n}\nSent from my iPhone"), n=name_doc(r, p, titled=False))
     return join(pick(r, "\n\n", "\n", " "), [greeting, issue, body, sign])
@@ -2122,12 +2162,13 @@ def f_bio(r):
     d = dob(r)
     place, job = r.choice(BIRTH_PLACES), r.choice(PROFESSIONS)
     t = pick(r, "{n} (born {d} in {place}) is a {job} based in {city}.",
-             "{n} was born on {d} in {place}. A {job}, {they} joined us in {year}.",
+             "{n} was born on {d} in {place}. A {job}, {n_short} joined us in {year}.",
              "About the author: {n}, {job}. Date of birth: {d}.",
              "{n} — {job}, b. {place}; birthday {d}.",
              "Speaker bio. {n} is a {job}. Born {d}, {they} has given talks in {city} and {place}.")
     return fill(t, n=n, d=d, place=place, job=job, city=r.choice(BIRTH_PLACES), year=str(r.randint(2005, 2024)),
-                they=pick(r, "she", "he", "they"))
+                n_short=pick(r, "she", "he", "they"),
+                they=pick(r, "she", "he", "the speaker"))
 
 
 @family("profile_bio", 1.5)
@@ -2307,6 +2348,7 @@ def log_message(r, p=None):
         (2, lambda: fill("SSN validation ok for applicant {u}: {s}", u=uuid4(r), s=ssn(r))),
         (2, lambda: fill("Using API key {k} for provider {v}", k=P(SECRET, format_token(r)), v=pick(r, "stripe", "twilio", "openai", "github"))),
         (2, lambda: fill("Connecting to {url} (pool={n})", url=url_with_credentials(r), n=str(r.randint(2, 50)))),
+        (1, lambda: fill("Mirror sync from {url} failed: 401", url=url_with_credentials(r, pick(r, "web", "file")))),
         (1, lambda: fill("Device {mc} registered to {m}", mc=mac(r), m=email(r, p))),
         (2, lambda: fill("Delivery address changed by {n}: {a}", n=name_doc(r, p), a=address(r))),
         (1, lambda: fill("KYC check: dob={d} matches", d=P(DATE_OF_BIRTH, "%04d-%02d-%02d" % ymd(r, 1940, 2006)))),
@@ -2380,7 +2422,9 @@ def f_json_log(r):
             "pem": lambda: ('"private_key"', '"' + P(SECRET, pem_key(r, newline="\\n")) + '\\n"'),
             "token": lambda: ('"authorization"', json_str("Bearer " + P(SECRET, jwt_value(r)))),
         }[k]())
-    fields += [('"trace_id"', f'"{trace_id(r)}"'), ('"order_id"', f'"{order_no(r)}"'), ('"latency_ms"', str(r.randint(1, 3000)))][:r.randint(1, 3)]
+    fields += r.sample([('"trace_id"', f'"{trace_id(r)}"'), ('"order_id"', f'"{order_no(r)}"'), ('"latency_ms"', str(r.randint(1, 3000))),
+                        ('"avatar"', f'"{base64_image(r)}"'), ('"checksum"', f'"sha256:{sha256_hex(r)}"'), ('"version"', f'"{version(r)}"'),
+                        ('"card_last4"', f'"{digits(r, 4)}"'), ('"ref"', f'"{bad_card(r, "")}"')], r.randint(1, 3))
     sep = pick(r, ",", ", ")
     body = "{" + join(sep, [k + pick(r, ":", ": ") + v for k, v in fields]) + "}"
     return pick(r, "", f"{log_ts(r, 'space')} DEBUG request body: ", f"{log_ts(r, 'iso')} {r.choice(HOSTS)} app[{r.randint(100, 9999)}]: ",
@@ -2434,8 +2478,9 @@ def f_device_inventory(r):
     rows = [header]
     for _ in range(r.randint(1, 3)):
         p = person(r)
-        rows.append(join(sep, [pick(r, "LT-", "PC-", "MAC-") + str(r.randint(100, 9999)), name_doc(r, p, titled=False, style=pick(r, "full", "comma") if sep != ", " else "full"),
-                               mac(r), ip(r), pick(r, "Windows " + f"10.0.{r.randint(19041, 22631)}", "macOS " + f"14.{r.randint(0, 5)}", "Ubuntu 22.04"),
+        owner = name_doc(r, p, titled=False, style="full" if sep == ", " else pick(r, "full", "comma"))
+        os_name = pick(r, f"Windows 10.0.{r.randint(19041, 22631)}", f"macOS 14.{r.randint(0, 5)}", "Ubuntu 22.04")
+        rows.append(join(sep, [pick(r, "LT-", "PC-", "MAC-") + str(r.randint(100, 9999)), owner, mac(r), ip(r), os_name,
                                rs(r, UPPER_NUM, 10)]))
     return join("\n", rows)
 
@@ -2448,7 +2493,9 @@ def f_traceback(r):
     err = wpick(r, [
         (3, lambda: fill('    conn = psycopg2.connect("{u}")\n  File "/usr/lib/python3.11/site-packages/psycopg2/__init__.py", line 122, in connect\n'
                          'psycopg2.OperationalError: connection to server at "db-prod-01.internal" ({i}), port 5432 failed: FATAL:  password authentication failed',
-                         u=url_with_credentials(r), i=ip(r, False))),
+                         u=url_with_credentials(r, "sql", user="app"), i=ip(r, False))),
+        (1, lambda: fill("    r = redis.from_url(url)\nredis.exceptions.AuthenticationError: invalid username-password pair (url={u})",
+                         u=url_with_credentials(r, "redis"))),
         (3, lambda: fill('    db.session.commit()\nsqlalchemy.exc.IntegrityError: duplicate key value violates unique constraint "users_email_key"\n'
                          'DETAIL:  Key (email)=({m}) already exists.', m=email(r, p))),
         (2, lambda: fill("    client = Client(api_key=settings.API_KEY)\nKeyError: 'region'\nlocals: {'api_key': '{k}', 'user': '{m}'}",
@@ -2468,14 +2515,20 @@ def f_java_stack(r):
                 f"{log_ts(r, 'space')} ERROR 1 --- [main] o.s.boot.SpringApplication : Application run failed")
     cause = pick(r, 'Caused by: org.postgresql.util.PSQLException: FATAL: password authentication failed for user "svc_orders"',
                  "Caused by: java.net.ConnectException: Connection refused", "Caused by: javax.net.ssl.SSLHandshakeException: PKIX path building failed")
-    frames = "\n".join(f"\tat {pick(r, 'org.postgresql.core.v3.ConnectionFactoryImpl', 'com.zaxxer.hikari.pool.HikariPool', 'org.springframework.boot.SpringApplication')}"
-                       f".{pick(r, 'openConnectionImpl', 'checkFailFast', 'run')}({pick(r, 'ConnectionFactoryImpl', 'HikariPool', 'SpringApplication')}.java:{r.randint(50, 900)})"
-                       for _ in range(r.randint(2, 4)))
+    frames = []
+    for _ in range(r.randint(2, 4)):
+        pkg, cls, method = r.choice([("org.postgresql.core.v3", "ConnectionFactoryImpl", "openConnectionImpl"),
+                                     ("com.zaxxer.hikari.pool", "HikariPool", "checkFailFast"),
+                                     ("org.springframework.boot", "SpringApplication", "run"),
+                                     ("org.springframework.beans.factory.support", "AbstractBeanFactory", "getBean")])
+        frames.append(f"\tat {pkg}.{cls}.{method}({cls}.java:{r.randint(50, 900)})")
+    frames = "\n".join(frames)
     cfg = [pick(r, "Effective configuration:", "--- config dump ---", "Resolved properties:")]
     keys = r.sample(["url", "user", "password", "stripe", "jwt", "aws", "port", "version", "pem", "mail"], r.randint(3, 6))
     for k in keys:
         cfg.append("  " + {
-            "url": lambda: fill("spring.datasource.url={u}", u=pick(r, "jdbc:postgresql://db:5432/orders", "jdbc:mysql://mysql.internal:3306/shop") if chance(r, 0.5) else url_with_credentials(r)),
+            "url": lambda: fill("spring.datasource.url={u}", u=pick(r, "jdbc:postgresql://db:5432/orders", "jdbc:mysql://mysql.internal:3306/shop")
+                                if chance(r, 0.5) else "jdbc:" + url_with_credentials(r, "sql")),
             "user": lambda: doc("spring.datasource.username=svc_orders"),
             "password": lambda: keyword_secret(r, key="spring.datasource.password", style="="),
             "stripe": lambda: fill("stripe.api-key={k}", k=P(SECRET, stripe_key(r))),
@@ -2501,9 +2554,10 @@ ENV_NEGATIVES = lambda r: [f"PORT={r.choice([3000, 8080, 8443])}", "NODE_ENV=pro
 @family("env_dump", 2.5)
 def f_env_dump(r):
     secrets = []
-    for k in r.sample(["db", "aws", "aws_secret", "stripe", "github", "slack", "sendgrid", "openai", "npm", "jwt", "google", "generic"], r.randint(1, 4)):
+    for k in r.sample(["db", "broker", "aws", "aws_secret", "stripe", "github", "slack", "sendgrid", "openai", "npm", "jwt", "google", "generic"], r.randint(1, 4)):
         secrets.append({
-            "db": lambda: fill("DATABASE_URL={u}", u=url_with_credentials(r)),
+            "db": lambda: fill("DATABASE_URL={u}", u=url_with_credentials(r, pick(r, "sql", "sql", "mongo"))),
+            "broker": lambda: fill(pick(r, "REDIS_URL={u}", "CELERY_BROKER_URL={u}"), u=url_with_credentials(r, pick(r, "redis", "amqp"))),
             "aws": lambda: fill("AWS_ACCESS_KEY_ID={v}", v=P(SECRET, aws_key_id(r))),
             "aws_secret": lambda: keyword_secret(r, key="AWS_SECRET_ACCESS_KEY", style="=", value=aws_secret_key(r)),
             "stripe": lambda: fill("STRIPE_SECRET_KEY={v}", v=P(SECRET, stripe_key(r))),
@@ -2545,10 +2599,10 @@ def f_config(r):
                            "", "[mysqldump]", "max_allowed_packet=64M"])
     if kind == "properties":
         return join("\n", ["# generated " + iso_ts(r), "mail.smtp.host=smtp.example.com", fill("mail.smtp.user={m}", m=email(r)),
-                           keyword_secret(r, key="mail.smtp.password", style="="), fill("broker.url={u}", u=url_with_credentials(r)),
+                           keyword_secret(r, key="mail.smtp.password", style="="), fill("broker.url={u}", u=url_with_credentials(r, "amqp")),
                            f"app.build={git_sha(r, True)}"])
     return join("\n", ["services:", "  api:", f"    image: ghcr.io/example/api:{version(r)}", "    environment:",
-                       fill("      - DATABASE_URL={u}", u=url_with_credentials(r)), fill("      - GITHUB_TOKEN={v}", v=P(SECRET, github_token(r))),
+                       fill("      - DATABASE_URL={u}", u=url_with_credentials(r, "sql")), fill("      - GITHUB_TOKEN={v}", v=P(SECRET, github_token(r))),
                        f"      - PORT={r.choice([3000, 8080])}", "    ports:", f'      - "{r.choice([3000, 8080])}:{r.choice([3000, 8080])}"'])
 
 
@@ -2609,10 +2663,658 @@ def f_k8s(r):
              "Environment:"]
     for k in r.sample(["db", "token", "plain", "plain2", "redis"], r.randint(2, 4)):
         lines.append("  " + {
-            "db": lambda: fill("DATABASE_URL:  {u}", u=url_with_credentials(r)),
+            "db": lambda: fill("DATABASE_URL:  {u}", u=url_with_credentials(r, "sql")),
             "token": lambda: keyword_secret(r, key=pick(r, "API_TOKEN", "WEBHOOK_SECRET"), style=":  "),
             "plain": lambda: doc(f"LOG_LEVEL:     {pick(r, 'info', 'debug')}"),
             "plain2": lambda: doc("DB_PASSWORD:   <set to the key 'password' in secret 'db-credentials'>"),
-            "redis": lambda: fill("REDIS_URL:     {u}", u=url_with_credentials(r)),
+            "redis": lambda: fill("REDIS_URL:     {u}", u=url_with_credentials(r, "redis")),
         }[k]())
     return join("\n", lines)
+
+
+# --- tabular data and dumps ----------------------------------------------------------------------------------
+
+def csv_cell(value, sep, quote_all):
+    v = doc(value)
+    needs = quote_all or sep in v.text() or "," in v.text()
+    return '"' + v + '"' if needs else v
+
+
+@family("csv_rows", 3)
+def f_csv(r):
+    sep = pick(r, ",", ",", ";", "|", "\t")
+    quote_all = chance(r, 0.2)
+    cols = r.sample(["first_name,last_name", "full_name", "email", "phone", "birth_date", "ssn", "iban", "card", "street",
+                     "address", "ip"], r.randint(2, 4)) + r.sample(["city", "created_at", "amount", "status"], r.randint(0, 2))
+    r.shuffle(cols)
+    cols = ["id"] + [c for col in cols for c in col.split(",")]
+    rows = [sep.join(cols)] if chance(r, 0.8) else []
+    for _ in range(r.randint(1, 3)):
+        p = person(r)
+        cells = []
+        for c in cols:
+            cells.append({
+                "id": lambda: str(r.randint(1, 999999)),
+                "first_name": lambda: P(PERSON_NAME, p.given), "last_name": lambda: P(PERSON_NAME, p.family) if p.family else "",
+                "full_name": lambda: name_doc(r, p, titled=False, style=pick(r, "full", "comma", "caps")),
+                "email": lambda: email(r, p), "phone": lambda: P(PHONE, phone_e164(r)) if chance(r, 0.4) else phone(r),
+                "birth_date": lambda: P(DATE_OF_BIRTH, "%04d-%02d-%02d" % ymd(r, 1940, 2006)) if chance(r, 0.6) else dob(r),
+                "ssn": lambda: ssn(r, plain_ok=True), "iban": lambda: iban(r), "card": lambda: card(r),
+                "street": lambda: P(STREET_ADDRESS, address_lines(r)[1]), "address": lambda: address(r),
+                "city": lambda: r.choice(BIRTH_PLACES), "created_at": lambda: iso_ts(r), "amount": lambda: f"{r.randint(1, 99999) / 100:.2f}",
+                "status": lambda: pick(r, "active", "closed", "pending"), "ip": lambda: ip(r),
+            }[c]())
+        rows.append(join(sep, [csv_cell(c, sep, quote_all) for c in cells]))
+    return join("\r\n" if chance(r, 0.15) else "\n", rows)
+
+
+def no_quote_person(r):
+    while True:
+        p = person(r)
+        if "'" not in p.full:
+            return p
+
+
+@family("sql_dump", 1.5)
+def f_sql(r):
+    p = no_quote_person(r)
+    if chance(r, 0.5):
+        cols = ["id", "name", "email", "phone", "dob"]
+        vals = [str(r.randint(1, 99999)), "'" + name_doc(r, p, titled=False, style="full") + "'", "'" + email(r, p) + "'",
+                "'" + phone(r) + "'", "'" + P(DATE_OF_BIRTH, "%04d-%02d-%02d" % ymd(r, 1940, 2006)) + "'"]
+        keep = sorted(r.sample(range(1, 5), r.randint(2, 4)))
+        return fill("INSERT INTO customers ({c}) VALUES ({v});", c=", ".join(["id"] + [cols[i] for i in keep]),
+                    v=join(", ", [vals[0]] + [vals[i] for i in keep]))
+    cond = wpick(r, [(3, lambda: fill("email = '{m}'", m=email(r, p))), (2, lambda: fill("ssn = '{s}'", s=ssn(r))),
+                     (2, lambda: fill("card_number = '{c}'", c=P(CREDIT_CARD, card_digits(r)[1]))),
+                     (1, lambda: fill("phone LIKE '{t}%'", t=phone(r))), (1, lambda: fill("last_login_ip = '{i}'", i=ip(r)))])()
+    return fill("{ts} UTC [{pid}] LOG:  duration: {d} ms  statement: SELECT * FROM users WHERE {c} AND deleted_at IS NULL LIMIT {n}",
+                ts=log_ts(r, "space"), pid=str(r.randint(100, 99999)), d=f"{r.random() * 40:.3f}", c=cond, n=str(r.choice([1, 10, 50])))
+
+
+BICS = ["COBADEFFXXX", "DEUTDEDBBER", "BNPAFRPPXXX", "INGBNL2A", "ABNANL2A", "NWBKGB2L", "BSCHESMM", "UNCRITMM",
+        "RZBAATWW", "PKOPPLPW", "CGDIPTPL", "NDEASESS", "DABADKKK", "AIBKIE2D"]
+
+
+@family("invoice", 1.5)
+def f_invoice(r):
+    p = person(r)
+    inv = invoice_no(r)
+    lines = [pick(r, "INVOICE", "Rechnung", "Facture", "Invoice"), f"No. {inv}", f"Date: {plain_date(r)}    Due: {plain_date(r)}",
+             "Bill to:", name_doc(r, p, titled=chance(r, 0.3)), address_block(r), f"VAT ID: {pick(r, 'DE', 'FR', 'NL', 'IT')}{digits(r, 9)}",
+             f"{pick(r, 'Consulting', 'Licence', 'Support plan')} x{r.randint(1, 12)}  {amount(r)}", f"Total due: {amount(r)}",
+             fill("Please pay by bank transfer to IBAN {i} (BIC {b}), reference {ref}.", i=iban(r), b=r.choice(BICS), ref=inv)]
+    return join("\n", lines)
+
+
+@family("bank_transfer", 1.5)
+def f_bank_transfer(r):
+    p = person(r)
+    if chance(r, 0.5):
+        return fill(pick(r, "Pls send the {a} to {n}, IBAN {i}, ref {ref} {e}", "Can you wire {a} to {i} (account holder {n})? ref {ref}",
+                         "Transfer {a} → {n} / {i} / {ref}"), a=amount(r), n=name_doc(r, p, titled=False), i=iban(r), ref=invoice_no(r), e=emoji(r))
+    return join("\n", [fill("Beneficiary: {n}", n=name_doc(r, p, titled=False, style=pick(r, "full", "caps"))), fill("IBAN: {i}", i=iban(r)),
+                       f"BIC: {r.choice(BICS)}", f"Amount: {amount(r)}", f"Reference: {invoice_no(r)}",
+                       f"Creditor ID: {creditor_id(r)}", f"Mandate: MNDT-{r.randint(100000, 999999)}"])
+
+
+@family("payment_gateway", 2)
+def f_payment_gateway(r):
+    p = person(r)
+    return wpick(r, [
+        (3, lambda: fill("charge.failed id=ch_{id} card={c} exp={exp} cvc=*** amount={a} customer={m} decline_code={dc}",
+                         id=rs(r, ALNUM, 24), c=card(r), exp=f"{r.randint(1, 12):02d}/{r.randint(25, 31)}", a=amount(r), m=email(r, p),
+                         dc=pick(r, "insufficient_funds", "do_not_honor", "expired_card"))),
+        (2, lambda: fill("3DS challenge for {c} ({brand}) — cardholder {n}, billing {addr}", c=card(r), brand=pick(r, "visa", "mastercard", "amex"),
+                         n=name_doc(r, p, titled=False, style=pick(r, "full", "caps")), addr=address(r))),
+        (2, lambda: fill("webhook payment_intent.succeeded pi_{id} last4={l4} fingerprint={fp} receipt_email={m}",
+                         id=rs(r, ALNUM, 24), l4=digits(r, 4), fp=rs(r, ALNUM, 16), m=email(r, p))),
+        (2, lambda: fill("SEPA mandate {mid} debtor {n} IBAN {i} creditor {cid} amount {a}", mid=f"MNDT-{r.randint(100000, 999999)}",
+                         n=name_doc(r, p, titled=False), i=iban(r), cid=creditor_id(r), a=amount(r))),
+        (1, lambda: fill("Tokenized {c} -> tok_{t} (masked {mc})", c=card(r), t=rs(r, ALNUM, 24), mc=masked_card(r))),
+    ])()
+
+
+# --- messages and events -------------------------------------------------------------------------------------
+
+@family("email_headers", 1.5)
+def f_email_headers(r):
+    a, b = person(r), person(r)
+    lines = [fill('From: "{n}" <{m}>', n=name_doc(r, a, titled=False, style="full"), m=email(r, a)) if chance(r, 0.6)
+             else fill("From: {m}", m=email(r, a)),
+             fill("To: {n} <{m}>", n=name_doc(r, b, titled=False, style="full"), m=email(r, b)),
+             f"Date: {pick(r, 'Tue', 'Wed', 'Fri')}, {r.randint(1, 28)} {pick(r, 'Mar', 'Jun', 'Nov')} {r.randint(2023, 2026)} {clock(r)}:{r.randint(10, 59)} +0100",
+             f"Message-ID: <{rs(r, ALNUM, 20)}.{r.randint(1000, 9999)}@mail.{pick(r, 'example.com', 'gmail.com', 'outlook.com')}>",
+             fill("Received: from {h} ({h} [{i}]) by mx.example.com with ESMTPS id {id}", h=pick(r, "mail-wr1-f54.google.com", "smtp.example.org"),
+                  i=ip(r), id=rs(r, ALNUM, 12)),
+             f"Subject: Re: {pick(r, 'order', 'ticket', 'invoice')} {order_no(r)}", f"X-Mailer: {pick(r, 'Apple Mail (2.3774)', 'Microsoft Outlook 16.0')}"]
+    if chance(r, 0.3):
+        lines.insert(2, fill("Cc: {m}", m=email(r)))
+    return join("\n", lines)
+
+
+@family("ticket", 1.5)
+def f_ticket(r):
+    a, b = person(r), person(r)
+    desc = wpick(r, [(3, lambda: fill("Device MAC {m} fails to register from {i}.", m=mac(r), i=ip(r))),
+                     (2, lambda: fill("Customer {n} reports the app crashes on login ({e}).", n=name_doc(r), e=email(r))),
+                     (2, lambda: fill("VPN drops every {n} min; client {i}, gateway {g}.", n=str(r.randint(2, 30)), i=ip(r, True), g=ip(r, False))),
+                     (1, lambda: fill("Printer {m} at {i} shows offline.", m=mac(r), i=ip(r, False)))])()
+    return join("\n", [f"[{pick(r, 'SUP', 'IT', 'OPS')}-{r.randint(100, 99999)}] {pick(r, 'Cannot pair device', 'Crash on login', 'Network issue')}",
+                       fill("Reporter: {n}", n=name_doc(r, a, titled=False)), fill("Assignee: {n}", n=name_doc(r, b, titled=False)),
+                       f"Priority: P{r.randint(1, 4)}", f"Environment: app {version(r)}, build {ip_like(r)}",
+                       fill("Description: {d} Logs attached ({u}).", d=desc, u=uuid4(r))])
+
+
+@family("audit_event", 1.5)
+def f_audit(r):
+    p = person(r)
+    return wpick(r, [
+        (3, lambda: fill('AUDIT {ts} actor={m} action=user.update target=usr_{t} changes={"phone":["{o}","{n}"]} src_ip={i}',
+                         ts=iso_ts(r), m=email(r, p), t=rs(r, HEX, 12), o=phone(r), n=phone(r), i=ip(r))),
+        (2, lambda: fill("{ts} admin {n} exported {k} customer records (ticket {o}) from {i}", ts=iso_ts(r), n=name_doc(r, p),
+                         k=str(r.randint(10, 90000)), o=order_no(r), i=ip(r))),
+        (2, lambda: fill('audit: user "{m}" reset password; new session from {i} ({ua})', m=email(r, p), i=ip(r), ua=ua(r))),
+        (1, lambda: fill("{ts} role granted: {n} <{m}> -> billing-admin by {a}", ts=iso_ts(r), n=name_doc(r, p, titled=False), m=email(r, p),
+                         a=localhost_email(r))),
+    ])()
+
+
+@family("sms_notification", 1.5)
+def f_sms(r):
+    code = digits(r, 6)
+    return wpick(r, [
+        (3, lambda: fill("SMS to {t} [{st}]: Your {b} verification code is {c}. Don't share it.", t=phone(r), st=pick(r, "delivered", "queued", "failed"),
+                         b=pick(r, "Acme", "Veil", "Bank"), c=code)),
+        (2, lambda: fill("WhatsApp from {t}: {msg}", t=phone(r), msg=pick(r, "on my way 🚗", "can you call me back?", f"order {order_no(r)} arrived 📦"))),
+        (2, lambda: fill("Missed call from {t} at {c} (duration 00:00:{s})", t=P(PHONE, phone_e164(r)), c=clock(r), s=f"{r.randint(0, 59):02d}")),
+        (1, lambda: fill("twilio: message SM{sid} to={t} from={f} status=undelivered error=30003", sid=rs(r, HEX, 32), t=P(PHONE, phone_e164(r)),
+                         f=P(PHONE, phone_e164(r, "US")))),
+    ])()
+
+
+INSURANCE_LABELS = ["Driver", "Policyholder", "Applicant", "Insured", "Beneficiary"]
+
+
+@family("dob_form", 2)
+def f_dob_form(r):
+    p = person(r)
+    lab = r.choice(INSURANCE_LABELS)
+    return wpick(r, [
+        (3, lambda: fill("{l} 1: {n}, born {d}, licence held since {y}, no claims.", l=lab, n=name_doc(r, p, titled=False), d=dob(r), y=str(r.randint(1975, 2023)))),
+        (2, lambda: fill("{l}: {n}\nDate of Birth: {d}\nPolicy start: {s}\nPremium: {a}", l=lab, n=name_doc(r, p, titled=False), d=dob(r),
+                         s=plain_date(r), a=amount(r))),
+        (2, lambda: fill("Please confirm your date of birth ({d}) and postcode to continue.", d=dob(r))),
+        (2, lambda: fill("Happy birthday! 🎂 Our records show your birthday is {d} — enjoy {p} off.", d=dob(r), p=percent(r))),
+        (1, lambda: fill("age_check failed: dob={d} (< 18) for session {u}", d=P(DATE_OF_BIRTH, "%04d-%02d-%02d" % ymd(r, 2008, 2012)), u=uuid4(r))),
+    ])()
+
+
+# --- international -------------------------------------------------------------------------------------------
+
+def intl_es(r):
+    return fill("Hola, soy {n}. Mi teléfono es {t} y mi correo {m}. Vivo en {a}. Fecha de nacimiento: {d}.",
+                n=name_doc(r, person(r, "hispanic")), t=phone(r, pick(r, "ES", "MX")), m=email(r), a=address(r, pick(r, "ES", "MX")), d=dob(r, "es"))
+
+
+def intl_fr(r):
+    return fill("Bonjour, je m'appelle {n}, {ne} le {d}. Mon adresse : {a}. Tél. : {t} — merci !",
+                n=name_doc(r, person(r, "french"), titled=False), ne=pick(r, "né", "née", "né(e)"), d=dob(r, "fr"), a=address(r, "FR"), t=phone(r, "FR"))
+
+
+def intl_de(r):
+    return fill("Guten Tag, mein Name ist {n}. Geburtsdatum: {d}. Bitte überweisen Sie den Betrag auf IBAN {i}. Erreichbar unter {t}.",
+                n=name_doc(r, person(r, "german")), d=dob(r, "de"), i=iban(r, "DE"), t=phone(r, "DE"))
+
+
+def intl_pt(r):
+    return fill("Olá, meu nome é {n}, nasci em {d}. Endereço: {a}. Celular: {t}.", n=name_doc(r, person(r, "portuguese"), titled=False),
+                d=dob(r, "pt"), a=address(r, "BR"), t=phone(r, "BR"))
+
+
+def intl_it(r):
+    return fill("Buongiorno, sono {n}, data di nascita {d}. Indirizzo: {a}. Cell. {t}", n=name_doc(r, person(r, "italian"), titled=False),
+                d=dob(r, "it"), a=address(r, "IT"), t=phone(r, "IT"))
+
+
+def intl_nl(r):
+    return fill("Hallo, ik ben {n}. Mijn geboortedatum is {d}. Adres: {a}. Tel: {t}", n=name_doc(r, person(r, "dutch"), titled=False),
+                d=dob(r, "nl"), a=address(r, "NL"), t=phone(r, "NL"))
+
+
+def intl_pl(r):
+    return fill("Dzień dobry, nazywam się {n}. Data urodzenia: {d}. Numer konta: {i}. Tel. {t}", n=name_doc(r, person(r, "polish"), titled=False),
+                d=dob(r, "pl"), i=iban(r, "PL"), t=phone(r))
+
+
+def intl_tr(r):
+    return fill("Merhaba, ben {n}. Doğum tarihim {d}. Telefon: {t}. E-posta: {m}", n=name_doc(r, person(r, "turkish"), titled=False),
+                d=dob(r, "tr"), t=phone(r), m=email(r))
+
+
+def intl_ja(r):
+    p = person(r, "japanese_kanji")
+    return fill("{n}\nお問い合わせありがとうございます。ご登録の電話番号{t}とメール{m}を確認しました。生年月日：{d}",
+                n=name_doc(r, p, titled=True, style="full"), t=phone(r, "JP"), m=email(r), d=dob(r, "ja"))
+
+
+def intl_zh(r):
+    return fill("您好，我是{n}，电话{t}，邮箱{m}。出生日期：{d}。", n=name_doc(r, person(r, "chinese_han"), titled=False),
+                t=phone(r, "CN"), m=email(r), d=dob(r, "zh"))
+
+
+def intl_ko(r):
+    return fill("안녕하세요, {n}입니다. 연락처: {t}, 이메일: {m}. 생년월일: {d}", n=name_doc(r, person(r, "korean_hangul"), titled=False),
+                t=phone(r, "KR"), m=email(r), d=dob(r, "ko"))
+
+
+def intl_ru(r):
+    return fill("Здравствуйте, меня зовут {n}. Дата рождения: {d}. Телефон: {t}. Почта: {m}.", n=name_doc(r, person(r, "russian_cyrillic"), titled=False),
+                d=dob(r, "ru"), t=phone(r), m=email(r))
+
+
+def intl_ar(r):
+    return fill("مرحبا، اسمي {n}. رقم هاتفي {t} والبريد الإلكتروني {m}. شكرا!", n=name_doc(r, person(r, "arabic"), titled=False),
+                t=phone(r), m=email(r))
+
+
+def intl_el(r):
+    return fill("Γεια σας, είμαι {n}. Τηλέφωνο: {t}. Email: {m}.", n=name_doc(r, person(r, "greek_script"), titled=False), t=phone(r), m=email(r))
+
+
+def intl_vi(r):
+    return fill("Xin chào, tôi là {n}. Số điện thoại: {t}. Email: {m}. Ngày sinh: {d}.", n=name_doc(r, person(r, "vietnamese"), titled=False),
+                t=phone(r), m=email(r), d=P(DATE_OF_BIRTH, "%02d/%02d/%04d" % tuple(reversed(ymd(r, 1950, 2005)))))
+
+
+def intl_hi(r):
+    return fill("नमस्ते, मेरा नाम {n} है। मेरा फ़ोन नंबर {t} है और ईमेल {m}।", n=name_doc(r, person(r, "hindi"), titled=False),
+                t=phone(r, "IN"), m=email(r))
+
+
+def intl_id(r):
+    return fill("Halo, saya {n}. Nomor HP saya {t}, email {m}. Tanggal lahir: {d}.", n=name_doc(r, person(r, "indonesian"), titled=False),
+                t=phone(r), m=email(r), d=P(DATE_OF_BIRTH, "%02d-%02d-%04d" % tuple(reversed(ymd(r, 1950, 2005)))))
+
+
+def intl_sw(r):
+    return fill("Habari, jina langu ni {n}. Namba yangu ya simu ni {t}.", n=name_doc(r, person(r, "kenyan"), titled=False), t=phone(r, "KE"))
+
+
+def intl_am(r):
+    return fill("ሰላም፣ ስሜ {n} ነው። ስልክ፦ {t}", n=name_doc(r, person(r, "ethiopian_geez"), titled=False), t=phone(r))
+
+
+def intl_yo(r):
+    return fill("Ẹ káàbọ̀! My name is {n}, you can reach me on {t} or {m}.", n=name_doc(r, person(r, pick(r, "yoruba", "igbo")), titled=False),
+                t=phone(r, "NG"), m=email(r))
+
+
+INTL = [intl_es, intl_fr, intl_de, intl_pt, intl_it, intl_nl, intl_pl, intl_tr, intl_ja, intl_zh, intl_ko, intl_ru, intl_ar, intl_el,
+        intl_vi, intl_hi, intl_id, intl_sw, intl_am, intl_yo]
+
+
+@family("intl_message", 3.5)
+def f_intl(r):
+    out = r.choice(INTL)(r)
+    return out + pick(r, " ", "\n") + hard_negative(r) if chance(r, 0.3) else out
+
+
+@family("intl_address_label", 2)
+def f_intl_address(r):
+    country = r.choice(list(ADDRESS_COUNTRIES))
+    p = person(r)
+    if chance(r, 0.5):
+        return fill(pick(r, "Deliver to: {n}, {a}", "{n} — {a}", "Ship-to: {a} (attn {n})", "Consignee {n}; {a}; tel {t}"),
+                    n=name_doc(r, p, titled=chance(r, 0.2)), a=address(r, country), t=phone(r))
+    return join("\n", [name_doc(r, p, titled=chance(r, 0.2)), address_block(r, country, with_country=True),
+                       fill(pick(r, "Tel: {t}", "Phone {t}", "☎ {t}"), t=phone(r))])
+
+
+# --- values on their own and names in context ----------------------------------------------------------------
+
+WRAPS = [("", ""), ("", ""), ("", ""), ("", "."), ("", ","), ('"', '"'), ("'", "'"), ("(", ")"), ("[", "]"), ("<", ">"),
+         ("“", "”"), ("«", "»"), ("「", "」"), ("", ";"), ("", "!"), ("*", "*")]
+
+
+@family("bare_value", 3)
+def f_bare_value(r):
+    """A field value scanned on its own: the value is the whole text, or nearly (quotes, brackets, a label)."""
+    kind = wpick(r, [(12, EMAIL), (12, PHONE), (8, CREDIT_CARD), (6, US_SSN), (7, IBAN), (8, IP_ADDRESS), (5, MAC_ADDRESS),
+                     (10, PERSON_NAME), (8, STREET_ADDRESS), (4, DATE_OF_BIRTH), (8, SECRET), (4, URL_CREDENTIALS)])
+    value = {EMAIL: lambda: email(r), PHONE: lambda: phone(r) if chance(r, 0.7) else P(PHONE, phone_e164(r)),
+             CREDIT_CARD: lambda: card(r), US_SSN: lambda: ssn(r), IBAN: lambda: iban(r), IP_ADDRESS: lambda: ip(r),
+             MAC_ADDRESS: lambda: mac(r), PERSON_NAME: lambda: name_doc(r), STREET_ADDRESS: lambda: address(r),
+             DATE_OF_BIRTH: lambda: dob_phrase(r), SECRET: lambda: secret_any(r),
+             URL_CREDENTIALS: lambda: url_with_credentials(r)}[kind]()
+    left, right = r.choice(WRAPS)
+    out = left + value + right
+    if chance(r, 0.3) and kind not in (DATE_OF_BIRTH, SECRET):
+        label = {EMAIL: "email", PHONE: "tel", CREDIT_CARD: "card", US_SSN: "ssn", IBAN: "iban", IP_ADDRESS: "ip",
+                 MAC_ADDRESS: "mac", PERSON_NAME: "name", STREET_ADDRESS: "addr", URL_CREDENTIALS: "dsn"}[kind]
+        out = pick(r, label.upper(), label, label.capitalize()) + pick(r, ":", ": ", "=", " ") + out
+    return out
+
+
+@family("name_in_context", 3)
+def f_name_in_context(r):
+    p, q = person(r), person(r)
+    t = pick(r, "{n} wrote:\n> {quote}", "On {date} at {time}, {n} <{m}> wrote:\n> {quote}", "customer {n} requested a refund for {o}",
+             "Thanks to {n} for the quick fix!", "{n} joined #support", "Assigned to {n}", "Approved by: {n}", "cc: {n}, {n2}",
+             "Yesterday {n} called about {o} and was very polite.", "Per {n}'s request, the order {o} was cancelled.",
+             "{n}'s laptop is in the repair queue", "Hi {g}, your ticket {o} is resolved.", "Happy birthday {g}! 🎉",
+             "I spoke with {n} and {n2} this morning.", "{n} (she/her) — Head of Data", "Reviewed-by: {n} <{m}>",
+             "Signed-off-by: {n} <{m}>", "Kundin {n} hat angerufen.", "Le client {n} a rappelé.", "La clienta {n} pidió un reembolso.",
+             "Customer: {n}", "{bare}", "Meeting with {n} moved to {time}.", "Who is {n}? Not in the CRM.", "{n}, {n2} and {n3} are on call")
+    return fill(t, n=name_doc(r, p), n2=name_doc(r, q), n3=name_doc(r), g=name_doc(r, p, style="given", titled=False),
+                bare=name_doc(r, p, titled=False), m=email(r, p), quote=pick(r, "sounds good", "see attached", "+1", "I disagree."),
+                date=plain_date(r), time=clock(r), o=order_no(r))
+
+
+# --- negative families (no span at all) ----------------------------------------------------------------------
+
+@family("neg_release_notes", 1.2, positive=False)
+def n_release_notes(r):
+    lines = [f"## {version(r)} ({plain_date(r)})", f"- Fix crash when {pick(r, 'parsing', 'exporting', 'syncing')} ({pick(r, '#', 'GH-')}{r.randint(100, 9999)})",
+             f"- Bump {pick(r, 'jackson', 'netty', 'openssl')} to {version(r)}", f"- Windows build {ip_like(r)} now supported",
+             f"- {namelike_sentence(r).text()}", f"Full changelog: {plain_url(r)} ({git_sha(r, True)}...{git_sha(r, True)})"]
+    return join("\n", lines[:r.randint(3, len(lines))])
+
+
+@family("neg_app_log", 2, positive=False)
+def n_app_log(r):
+    msg = wpick(r, [
+        (3, lambda: f"GET /api/v2/orders/{r.randint(1000, 999999)} 200 {r.randint(1, 900)}ms request_id={uuid4(r)}"),
+        (2, lambda: f"Connected to {host_port(r)} in {r.randint(1, 300)}ms (pool {r.randint(1, 50)}/{r.randint(50, 100)})"),
+        (2, lambda: f"cron: mail sent to {localhost_email(r)} (exit 0)"),
+        (2, lambda: f"Loaded config from {file_path(r)} (sha256 {sha256_hex(r)[:16]})"),
+        (2, lambda: f"trace_id={trace_id(r)} span_id={span_id(r)} duration={r.random() * 2:.3f}s"),
+        (1, lambda: f"event ts_ms={log_ts(r, 'epoch_ms')} offset={r.randint(0, 10 ** 9)} partition={r.randint(0, 11)}"),
+        (2, lambda: f"Processed batch {r.randint(1, 9999)}: {r.randint(0, 10000)} records, {percent(r)} skipped"),
+        (1, lambda: f"password reset requested for account {uuid4(r)} (token={placeholder_secret(r)})"),
+        (1, lambda: f"JVM {version(r)}, heap {r.randint(256, 8192)}m, build {git_sha(r, True)}"),
+        (1, lambda: f"Retrying in {r.randint(1, 60)}s: {colon_hex_like(r)} not found"),
+        (1, lambda: f"txn {non_luhn_digits(r, 16)} settled {amount(r)}"),
+    ])()
+    return f"{log_ts(r, pick(r, 'space', 'iso', 'comma'))} {pick(r, 'INFO', 'WARN', 'DEBUG')} [{r.choice(HOSTS)}] {msg}"
+
+
+@family("neg_order_confirmation", 1.5, positive=False)
+def n_order(r):
+    lines = [pick(r, "Thanks for your order!", "Order confirmation", "Your order has shipped 📦"), f"Order {order_no(r)} — {plain_date(r)}",
+             f"{product_code(r)}  x{r.randint(1, 4)}  {amount(r)}", f"ISBN {isbn(r)}  {amount(r)}", f"Shipping: {amount(r)}",
+             f"Total: {amount(r)} (incl. {percent(r)} VAT)", f"Track: {tracking_no(r)}", f"Questions? {plain_url(r)}",
+             "Dear customer, we hope you enjoy it.", f"Card {masked_card(r)} charged."]
+    keep = [lines[0]] + r.sample(lines[1:], r.randint(3, 7))
+    return join("\n", keep)
+
+
+@family("neg_config", 1.5, positive=False)
+def n_config(r):
+    lines = [f"server.port={r.choice([8080, 8443])}", f"db.url=jdbc:postgresql://{host_port(r)}/app", f"db.password={placeholder_secret(r)}",
+             f"api.key={placeholder_secret(r)}", f"token: {placeholder_secret(r)}", f"log.file={file_path(r)}", f"app.version={version(r)}",
+             f"cache.ttl={r.randint(10, 3600)}s", f"upstream={plain_url(r)}", f"secret_ref=vault:secret/data/{pick(r, 'db', 'api')}#password",
+             "# password must be at least 12 characters", f"admin.email={localhost_email(r)}", f"feature.rollout={percent(r)}"]
+    return join("\n", r.sample(lines, r.randint(3, 8)))
+
+
+@family("neg_prose_namelike", 2, positive=False)
+def n_prose(r):
+    return join(" ", [namelike_sentence(r) for _ in range(r.randint(1, 3))])
+
+
+@family("neg_data_rows", 1.5, positive=False)
+def n_rows(r):
+    sep = pick(r, ",", ";", "|", "\t")
+    cols = ["sku", "ean", "qty", "price", "updated_at", "ref"]
+    rows = [sep.join(cols)]
+    for _ in range(r.randint(1, 4)):
+        rows.append(sep.join([product_code(r), product_code(r), str(r.randint(0, 500)), f"{r.randint(1, 99999) / 100:.2f}", iso_ts(r),
+                              pick(r, bad_card(r, ""), bad_ssn(r), bad_iban(r).replace(" ", ""), isbn(r), tracking_no(r), order_no(r))]))
+    return join("\n", rows)
+
+
+@family("neg_metrics", 1.2, positive=False)
+def n_metrics(r):
+    lines = [f"cpu={percent(r)} mem={percent(r)} disk={percent(r)}", f"p50={r.randint(1, 90)}ms p99={r.randint(100, 900)}ms",
+             f"snmp {ip_like(r)} = Counter32: {r.randint(0, 99999999)}", f"uptime {r.randint(0, 400)} days, {clock(r)}",
+             f"kernel {version(r)}", f"rx_bytes={r.randint(0, 10 ** 11)} tx_bytes={r.randint(0, 10 ** 11)}",
+             f"{pick(r, 'http_requests_total', 'jvm_gc_pause_seconds_count')}{{status=\"{r.choice([200, 500])}\"}} {r.randint(0, 99999)}",
+             f"error budget remaining: {percent(r)}"]
+    return join("\n", r.sample(lines, r.randint(2, 5)))
+
+
+@family("neg_build_log", 1.2, positive=False)
+def n_build(r):
+    lines = [f"#{r.randint(1, 20)} [{r.randint(1, 9)}/9] RUN npm ci", f"Step {r.randint(1, 12)}/12 : COPY . /app",
+             f"Successfully tagged registry.example.com/api:{version(r)}", f"digest: sha256:{sha256_hex(r)}",
+             f"Downloaded {pick(r, 'org.apache.kafka:kafka-clients', 'com.google.guava:guava')}:{version(r)} ({r.randint(10, 9999)} kB)",
+             f"icon@2x.png -> {file_path(r)}", f"npm notice @scope/pkg@{version(r)}", f"HEAD is now at {git_sha(r, True)}",
+             f"Tests: {r.randint(0, 3)} failed, {r.randint(100, 4000)} passed", f"inline image {base64_image(r)[:80]}…"]
+    return join("\n", r.sample(lines, r.randint(3, 6)))
+
+
+@family("neg_validation_errors", 1.5, positive=False)
+def n_validation(r):
+    return wpick(r, [
+        (3, lambda: f"Rejected: card number {bad_card(r)} failed checksum."),
+        (2, lambda: f"Validation error: SSN {bad_ssn(r)} is not a valid Social Security number."),
+        (2, lambda: f"Invalid IBAN {bad_iban(r)} (check digits)."),
+        (1, lambda: f"Email '{localhost_email(r)}' rejected: domain has no TLD."),
+        (1, lambda: f"Invalid date of birth: '{pick(r, '31/02/1990', '1990-13-01', 'yesterday', '00/00/0000')}'"),
+        (1, lambda: f"Phone number too short: '{digits(r, r.randint(3, 5))}'"),
+        (1, lambda: f"IP {ip_like(r)} is not a valid address."),
+        (1, lambda: f"api_key must not be empty (got {placeholder_secret(r)})"),
+    ])()
+
+
+@family("neg_chat", 1.5, positive=False)
+def n_chat(r):
+    msgs = [f"lunch at {clock(r)}? 🍕", f"deploy {version(r)} done ✅", "@channel standup moved to 10:30", f"PR {plain_url(r)} needs review 🙏",
+            f"who broke {file_path(r)} 😅", f"build {git_sha(r, True)} is green", f"{namelike_sentence(r).text()} {emoji(r)}",
+            f"the invoice {invoice_no(r)} is paid", f"order {order_no(r)} delayed again 😡", "ok 👍", f"see ticket {uuid4(r)[:8]}"]
+    return join("\n", [f"[{clock(r)}] {r.choice(CHAT_HANDLES)}: {m}" for m in r.sample(msgs, r.randint(1, 4))])
+
+
+@family("neg_intl", 1.2, positive=False)
+def n_intl(r):
+    return pick(r, f"Ihre Bestellung {order_no(r)} wurde am {date_text(r, *ymd(r, 2023, 2026), lang='de')} versandt. Summe: {amount(r)}.",
+                f"Votre commande {order_no(r)} a été expédiée le {date_text(r, *ymd(r, 2023, 2026), lang='fr')}. Suivi : {tracking_no(r)}.",
+                f"Su pedido {order_no(r)} llegará el {date_text(r, *ymd(r, 2023, 2026), lang='es')}. Total: {amount(r)}.",
+                f"ご注文{order_no(r)}は{date_text(r, *ymd(r, 2023, 2026), lang='ja')}に発送されました。",
+                f"订单{order_no(r)}已于{date_text(r, *ymd(r, 2023, 2026), lang='zh')}发货，金额{amount(r)}。",
+                f"Pedido {order_no(r)} enviado em {date_text(r, *ymd(r, 2023, 2026), lang='pt')}. Rastreio: {tracking_no(r)}.",
+                f"Zamówienie {order_no(r)} z dnia {date_text(r, *ymd(r, 2023, 2026), lang='pl')} zostało opłacone ({amount(r)}).",
+                f"Заказ {order_no(r)} от {date_text(r, *ymd(r, 2023, 2026), lang='ru')} доставлен.")
+
+
+@family("neg_html_snippet", 1, positive=False)
+def n_html(r):
+    return pick(r, f'<img alt="logo" src="{base64_image(r)}">', f'<a href="{plain_url(r)}">Docs</a> <span class="v">{version(r)}</span>',
+                f'<div style="color:#{rs(r, HEX, 6)}" data-id="{uuid4(r)}">{amount(r)}</div>',
+                f'<meta name="build" content="{git_sha(r)}"><link rel="preload" href="/app.{git_sha(r, True)}.css">')
+
+
+@family("neg_system_mail", 1, positive=False)
+def n_system_mail(r):
+    host = r.choice(HOSTS)
+    return join("\n", [f"From: {localhost_email(r)} (Cron Daemon)", f"To: root@{host}", f"Subject: Cron <root@{host}> /usr/local/bin/backup.sh",
+                       f"Message-ID: <{log_ts(r, 'epoch')}.{r.randint(1000, 99999)}@{host}>",
+                       f"backup finished: {r.randint(1, 900)} GB in {r.randint(1, 59)}m, archive {file_path(r)}"])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 7. generation, check, main
+# ---------------------------------------------------------------------------------------------------------
+
+POSITIVE_FAMILIES = [(w, (name, fn)) for name, w, positive, fn in FAMILIES if positive]
+NEGATIVE_FAMILIES = [(w, (name, fn)) for name, w, positive, fn in FAMILIES if not positive]
+
+
+def generate_record(seed, i):
+    """Line i depends only on (seed, i): any line can be regenerated on its own."""
+    r = random.Random(f"veil-accuracy/{seed}/{i}")
+    positive = r.random() < POSITIVE_SHARE
+    name, fn = wpick(r, POSITIVE_FAMILIES if positive else NEGATIVE_FAMILIES)
+    d = doc(fn(r))
+    if d.has_spans() != positive:
+        raise AssertionError(f"family {name} (line {i}) produced {'no' if positive else 'a'} span")
+    return {"id": i, "kind": name, "text": d.text(), "spans": d.spans()}
+
+
+# --- validation of one labeled span (used by --check) ----------------------------------------------------------
+
+def _ssn_ok(s):
+    m = re.fullmatch(r"(\d{3})[- ]?(\d{2})[- ]?(\d{4})", s)
+    if not m:
+        return False
+    a, g, n = m.groups()
+    return a not in ("000", "666") and a < "900" and g != "00" and n != "0000"
+
+
+def _card_ok(s):
+    if not re.fullmatch(r"\d[\d -]*\d", s):
+        return False
+    d = re.sub(r"[ -]", "", s)
+    return 13 <= len(d) <= 19 and luhn_ok(d)
+
+
+def _phone_ok(s):
+    return bool(re.fullmatch(r"[+(]{0,2}\d[\d ()./-]*\d", s)) and 7 <= sum(c.isdigit() for c in s) <= 15
+
+
+def _ip_ok(s):
+    try:
+        ipaddress.ip_address(s)
+        return True
+    except ValueError:
+        return False
+
+
+SPAN_CHECKS = {
+    EMAIL: lambda s: bool(re.fullmatch(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}", s)),
+    PHONE: _phone_ok,
+    CREDIT_CARD: _card_ok,
+    US_SSN: _ssn_ok,
+    IBAN: iban_ok,
+    IP_ADDRESS: _ip_ok,
+    MAC_ADDRESS: lambda s: bool(re.fullmatch(r"[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(\1[0-9A-Fa-f]{2}){4}", s)),
+    PERSON_NAME: lambda s: not any(c.isdigit() or c in "@/\\<>{}[]|=" for c in s),
+    STREET_ADDRESS: lambda s: any(c.isdigit() for c in s),
+    DATE_OF_BIRTH: lambda s: bool(re.search(r"(19|20)\d\d", s)),
+    SECRET: lambda s: len(s) >= 12 and " " not in s.replace("\\n", "").split("-----")[0],
+    URL_CREDENTIALS: lambda s: ":" in s and "@" not in s and "/" not in s,
+}
+
+
+def check_record(rec):
+    """Problems with one record: offsets, order, overlap, surrogate splits, and the span's own shape."""
+    problems = []
+    text, spans = rec.get("text"), rec.get("spans")
+    if not isinstance(text, str) or not isinstance(spans, list) or not isinstance(rec.get("id"), int) or not rec.get("kind"):
+        return ["malformed record"]
+    units = text.encode("utf-16-le")
+    n = len(units) // 2
+    prev_end = 0
+    for sp in spans:
+        t, a, b = sp.get("type"), sp.get("start"), sp.get("end")
+        if t not in TYPES:
+            problems.append(f"unknown type {t!r}")
+            continue
+        if not (isinstance(a, int) and isinstance(b, int) and 0 <= a < b <= n):
+            problems.append(f"{t} offsets out of range: {a}..{b} (text has {n} UTF-16 units)")
+            continue
+        if a < prev_end:
+            problems.append(f"{t} at {a} overlaps or precedes the previous span (ends {prev_end})")
+        prev_end = b
+        for k in (a, b):
+            if k < n and 0xDC00 <= int.from_bytes(units[2 * k:2 * k + 2], "little") <= 0xDFFF:
+                problems.append(f"{t} boundary {k} splits a surrogate pair")
+        sub = units[2 * a:2 * b].decode("utf-16-le", errors="replace")
+        if sub != sub.strip():
+            problems.append(f"{t} {sub!r} has surrounding whitespace")
+        if not SPAN_CHECKS[t](sub):
+            problems.append(f"{t} {sub!r} does not look like a {t}")
+    return problems
+
+
+def summarize(records, out=sys.stdout):
+    """Per-type span and line counts, the positive share, and families."""
+    total = len(records)
+    span_counts, line_counts, kinds = Counter(), Counter(), Counter()
+    positive = 0
+    for rec in records:
+        kinds[rec["kind"]] += 1
+        types = {s["type"] for s in rec["spans"]}
+        positive += bool(types)
+        for s in rec["spans"]:
+            span_counts[s["type"]] += 1
+        for t in types:
+            line_counts[t] += 1
+    print(f"{total} lines: {positive} with at least one span ({100 * positive / max(1, total):.1f}%), "
+          f"{total - positive} without ({100 * (total - positive) / max(1, total):.1f}%)", file=out)
+    print(f"{'type':<16} {'spans':>7} {'lines':>7} {'% lines':>8}", file=out)
+    for t in TYPES:
+        print(f"{t:<16} {span_counts[t]:>7} {line_counts[t]:>7} {100 * line_counts[t] / max(1, total):>7.1f}%", file=out)
+    print(f"{'all':<16} {sum(span_counts.values()):>7}", file=out)
+    print(f"{len(kinds)} families:", file=out)
+    for k, c in sorted(kinds.items(), key=lambda kc: (-kc[1], kc[0])):
+        print(f"  {k:<26} {c:>6}", file=out)
+    return span_counts, line_counts
+
+
+def check_file(path):
+    records, errors, ids = [], 0, set()
+    with open(path, encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as e:
+                problems, rec = [f"invalid JSON: {e}"], None
+            else:
+                problems = check_record(rec)
+                if rec.get("id") in ids:
+                    problems.append(f"duplicate id {rec.get('id')}")
+                ids.add(rec.get("id"))
+            for pr in problems:
+                errors += 1
+                if errors <= 30:
+                    print(f"{path}:{lineno}: {pr}", file=sys.stderr)
+            if rec is not None and not problems:
+                records.append(rec)
+    if not records and not errors:
+        print(f"{path}: no records", file=sys.stderr)
+        return 1
+    summarize(records)
+    print(f"check: {errors} problem(s)" + ("" if errors else "; every span re-extracted by its UTF-16 offsets and validated"))
+    return 1 if errors else 0
+
+
+def main(argv):
+    if len(argv) == 3 and argv[1] == "--check":
+        return check_file(argv[2])
+    if len(argv) not in (3, 4) or not argv[1].isdigit():
+        print(__doc__.split("\n\n")[1], file=sys.stderr)
+        return 2
+    n, out_path = int(argv[1]), argv[2]
+    seed = int(argv[3]) if len(argv) == 4 else DEFAULT_SEED
+    if os.path.dirname(out_path):
+        os.makedirs(os.path.dirname(out_path), exist_ok=True)
+    records = []
+    with open(out_path, "w", encoding="utf-8", newline="\n") as fh:
+        for i in range(1, n + 1):
+            rec = generate_record(seed, i)
+            problems = check_record(rec)
+            if problems:
+                raise AssertionError(f"line {i} ({rec['kind']}): {problems}")
+            fh.write(json.dumps(rec, ensure_ascii=False, separators=(",", ":")) + "\n")
+            records.append(rec)
+    print(f"wrote {n} lines to {out_path} (seed {seed})", file=sys.stderr)
+    summarize(records, out=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
