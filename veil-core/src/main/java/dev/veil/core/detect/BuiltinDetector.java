@@ -69,6 +69,9 @@ final class BuiltinDetector implements Detector {
                 macs(text, out);
             }
         }
+        if (colon) {
+            ipv6s(text, out);
+        }
         secrets(text, out);
         if (digit) {
             birthDates(text, out);
@@ -660,6 +663,43 @@ final class BuiltinDetector implements Detector {
                 out.add(new Finding(DataClass.IBAN, i, lastEnd, 0.95, ID));
                 i = lastEnd;
             }
+        }
+    }
+
+    // ---- IPv6 ---------------------------------------------------------------------------------------------
+
+    private static boolean v6Char(char c) {
+        return hex(c) || c == ':' || c == '.';
+    }
+
+    /** Runs of hex digits, colons and dots with two or more colons that parse as an IPv6 address. */
+    private static void ipv6s(String t, List<Finding> out) {
+        int n = t.length();
+        int i = 0;
+        while (i < n) {
+            char c = t.charAt(i);
+            if (!v6Char(c) || (i > 0 && (alnum(t.charAt(i - 1)) || t.charAt(i - 1) == ':'))) {
+                i++;
+                continue;
+            }
+            int s = i;
+            int colons = 0;
+            while (i < n && v6Char(t.charAt(i)) && i - s < 46) {
+                colons += t.charAt(i) == ':' ? 1 : 0;
+                i++;
+            }
+            int e = i;
+            while (e > s && t.charAt(e - 1) == '.') {
+                e--; // a sentence's full stop
+            }
+            if (e > s + 1 && t.charAt(e - 1) == ':' && t.charAt(e - 2) != ':') {
+                e--; // "addr: " label colon, not "::"
+            }
+            boolean rightOk = i >= n || !Character.isLetterOrDigit(t.charAt(i));
+            if (colons >= 2 && rightOk && e - s >= 2 && IpAddresses.ipv6(t.substring(s, e)) != null) {
+                out.add(new Finding(DataClass.IP_ADDRESS, s, e, 0.85, ID));
+            }
+            i = Math.max(i, s + 1);
         }
     }
 
