@@ -40,6 +40,37 @@ final class JsonLexer {
         this.end = end;
     }
 
+    /**
+     * Skips whitespace after a value. At the top level the record must end there; inside a container the next
+     * byte must exist. Returns its position.
+     */
+    int afterValue(int p, boolean top) throws RecordException {
+        p = ws(p);
+        if (top) {
+            if (p != end) {
+                throw new RecordException(RecordException.Reason.INVALID_JSON,
+                        "invalid JSON at byte " + (p - off) + ": more than one value in the record");
+            }
+            return p;
+        }
+        if (p >= end) {
+            throw truncated();
+        }
+        return p;
+    }
+
+    /** After a member name ending at {@code ke}: whitespace, the colon, whitespace; returns the value's position. */
+    int colon(int ke) throws RecordException {
+        int p = ws(ke);
+        if (p >= end) {
+            throw truncated();
+        }
+        if (buf[p] != ':') {
+            throw unexpected(p);
+        }
+        return ws(p + 1);
+    }
+
     int ws(int p) {
         if (p < end && (buf[p] & 0xff) > ' ') {
             return p; // compact JSON: usually nothing to skip

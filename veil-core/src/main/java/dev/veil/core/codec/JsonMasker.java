@@ -269,16 +269,9 @@ public final class JsonMasker {
                     state = AFTER;
                 }
             } else if (state == AFTER) {
-                p = lx.ws(p);
+                p = lx.afterValue(p, depth == 0);
                 if (depth == 0) {
-                    if (p != end) {
-                        throw new RecordException(RecordException.Reason.INVALID_JSON,
-                                "invalid JSON at byte " + (p - off) + ": more than one value in the record");
-                    }
                     return;
-                }
-                if (p >= end) {
-                    throw lx.truncated();
                 }
                 byte c = buf[p];
                 boolean object = fObject[depth - 1];
@@ -303,14 +296,7 @@ public final class JsonMasker {
                 int ke = lx.stringEnd(p);
                 startEntry(depth);
                 member(depth, p, ke);
-                p = lx.ws(ke);
-                if (p >= end) {
-                    throw lx.truncated();
-                }
-                if (buf[p] != ':') {
-                    throw lx.unexpected(p);
-                }
-                p = lx.ws(p + 1);
+                p = lx.colon(ke);
                 state = VALUE;
             }
         }

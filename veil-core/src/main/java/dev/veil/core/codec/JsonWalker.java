@@ -109,16 +109,9 @@ public final class JsonWalker {
                 p = ve;
                 expectValue = false;
             } else {
-                p = lx.ws(p);
+                p = lx.afterValue(p, depth == 0);
                 if (depth == 0) {
-                    if (p != end) {
-                        throw new RecordException(RecordException.Reason.INVALID_JSON,
-                                "invalid JSON at byte " + (p - off) + ": more than one value in the record");
-                    }
                     return;
-                }
-                if (p >= end) {
-                    throw lx.truncated();
                 }
                 byte c = buf[p];
                 boolean obj = object[depth - 1];
@@ -172,14 +165,7 @@ public final class JsonWalker {
         }
         path.append(key);
         name = key;
-        p = lx.ws(ke);
-        if (p >= lx.end) {
-            throw lx.truncated();
-        }
-        if (lx.buf[p] != ':') {
-            throw lx.unexpected(p);
-        }
-        return lx.ws(p + 1);
+        return lx.colon(ke);
     }
 
     private void element(int depth) {
