@@ -19,10 +19,22 @@ public final class DetectorSet {
 
     private final List<Detector> detectors;
     private final double minScore;
+    /** Per class id: its own minimum score, or NaN for {@link #minScore}. */
+    private final double[] classMin;
 
     public DetectorSet(List<Detector> detectors, double minScore) {
+        this(detectors, minScore, new double[0]);
+    }
+
+    private DetectorSet(List<Detector> detectors, double minScore, double[] classMin) {
         this.detectors = List.copyOf(detectors);
         this.minScore = minScore;
+        this.classMin = classMin;
+    }
+
+    private double min(Finding f) {
+        int id = f.dataClass().id();
+        return id >= 0 && id < classMin.length && !Double.isNaN(classMin[id]) ? classMin[id] : minScore;
     }
 
     /** The built-in detectors plus one per class the policy defines. */
@@ -34,7 +46,10 @@ public final class DetectorSet {
         for (ClassSpec c : policy.classes().values()) {
             ds.add(new PatternDetector(policy.classTable().get(c.name()), c));
         }
-        return new DetectorSet(ds, policy.scan().minScore());
+        double[] classMin = new double[policy.classTable().size()];
+        java.util.Arrays.fill(classMin, Double.NaN);
+        policy.scan().thresholds().forEach((c, t) -> classMin[c.id()] = t);
+        return new DetectorSet(ds, policy.scan().minScore(), classMin);
     }
 
     /** Only the built-in detectors, with the given threshold. */
@@ -56,7 +71,7 @@ public final class DetectorSet {
         if (raw.isEmpty()) {
             return List.of();
         }
-        raw.removeIf(f -> f.score() < minScore || f.end() > text.length());
+        raw.removeIf(f -> f.score() < min(f) || f.end() > text.length());
         if (raw.size() <= 1) {
             return raw;
         }

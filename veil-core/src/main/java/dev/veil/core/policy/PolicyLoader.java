@@ -147,7 +147,7 @@ public final class PolicyLoader {
             Map<String, ClassSpec> classes = readClasses(top.get("classes"));
             ClassTable table = new ClassTable(new ArrayList<>(classes.keySet()));
             List<FieldRule> fields = readFields(top.get("fields"), table);
-            ScanSpec scan = readScan(top.get("scan"));
+            ScanSpec scan = readScan(top.get("scan"), table);
             Map<String, SegmentSpec> segments = readSegments(top.get("segments"), table, keys);
             ConsentSpec consent = readConsent(top.get("consent"));
             GrantsSpec grants = readGrants(top.get("grants"), segments);
@@ -295,11 +295,11 @@ public final class PolicyLoader {
             return out;
         }
 
-        private ScanSpec readScan(At at) {
+        private ScanSpec readScan(At at, ClassTable table) {
             if (at == null || y.isNull(at)) {
                 return ScanSpec.DEFAULT;
             }
-            Map<String, At> m = y.mapping(at, orderedSet("strings", "min_score", "field_names", "regions"));
+            Map<String, At> m = y.mapping(at, orderedSet("strings", "min_score", "field_names", "regions", "thresholds"));
             if (m == null) {
                 return ScanSpec.DEFAULT;
             }
@@ -344,7 +344,19 @@ public final class PolicyLoader {
                     regions = List.copyOf(rs);
                 }
             }
-            return new ScanSpec(strings, min, names, regions);
+            Map<DataClass, Double> thresholds = new LinkedHashMap<>();
+            for (Map.Entry<String, At> e : section(m.get("thresholds")).entrySet()) {
+                DataClass c = table.get(e.getKey());
+                if (c == null || c.isNone()) {
+                    y.error(y.whereKey(e.getValue()), "unknown class '" + e.getKey() + "'" + suggestClass(e.getKey(), table));
+                    continue;
+                }
+                Double d = y.number(e.getValue(), 0.0, 1.0);
+                if (d != null) {
+                    thresholds.put(c, d);
+                }
+            }
+            return new ScanSpec(strings, min, names, regions, Collections.unmodifiableMap(thresholds));
         }
 
         private Map<String, SegmentSpec> readSegments(At at, ClassTable table, Map<String, KeySpec> keys) {

@@ -1,6 +1,7 @@
 package dev.veil.core.policy;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Content detection settings.
@@ -9,9 +10,17 @@ import java.util.List;
  * @param minScore    findings below this score are ignored
  * @param fieldNames  whether field-name heuristics classify fields no rule names
  * @param regions     ISO 3166 region codes that phone numbers without a country code are read for
+ * @param thresholds  per-class minimum scores that replace {@code minScore} for those classes
  */
-public record ScanSpec(Strings strings, double minScore, boolean fieldNames, List<String> regions) {
-    public static final ScanSpec DEFAULT = new ScanSpec(Strings.ALL, 0.5, true, List.of("US"));
+public record ScanSpec(Strings strings, double minScore, boolean fieldNames, List<String> regions,
+                       Map<DataClass, Double> thresholds) {
+    public static final ScanSpec DEFAULT = new ScanSpec(Strings.ALL, 0.5, true, List.of("US"), Map.of());
+
+    /** The minimum score of findings of class {@code c}. */
+    public double minScore(DataClass c) {
+        Double t = thresholds.get(c);
+        return t != null ? t : minScore;
+    }
 
     /**
      * {@code all}: strings with no class, and classified strings in segments whose action for that class is

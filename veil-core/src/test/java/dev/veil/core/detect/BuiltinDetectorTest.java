@@ -131,6 +131,15 @@ class BuiltinDetectorTest {
     }
 
     @org.junit.jupiter.api.Test
+    void perClassThresholds() {
+        String text = "mail ann@example.com or call +44 20 7946 0958";
+        DetectorSet strict = DetectorSet.forPolicy(Fixtures.policy("veil: 1\nname: x\nscan: {thresholds: {PHONE: 0.9}}\n"
+                + "segments: {a: {actions: {default: redact}}}\n"));
+        assertThat(SET.scan(text)).hasSize(2);
+        assertThat(strict.scan(text)).extracting(f -> text.substring(f.start(), f.end())).containsExactly("ann@example.com");
+    }
+
+    @org.junit.jupiter.api.Test
     void policyPatternsWithContext() {
         DetectorSet set = DetectorSet.forPolicy(Fixtures.policy("veil: 1\nname: x\nclasses:\n  EMPLOYEE_ID:\n"
                 + "    pattern: 'EMP-[0-9]{6}'\n    context: [employee]\n    score: 0.4\n  ACCOUNT:\n    pattern: '[0-9]{16}'\n"

@@ -120,6 +120,14 @@ class PolicyLoaderTest {
     }
 
     @Test
+    void thresholdsNameClasses() {
+        assertThat(problems("veil: 1\nname: x\nscan: {thresholds: {PHONE: 0.8, PHOEN: 0.5, EMAIL: 2}}\n"
+                + "segments: {a: {actions: {default: redact}}}\n")).containsExactly(
+                "p.yaml:3:33: scan.thresholds.PHOEN: unknown class 'PHOEN' (did you mean 'PHONE'?)",
+                "p.yaml:3:52: scan.thresholds.EMAIL: must be between 0.0 and 1.0, found 2");
+    }
+
+    @Test
     void regionsAreRegionCodes() {
         assertThat(problems("veil: 1\nname: x\nscan: {regions: [DE, UK, us]}\nsegments: {a: {actions: {default: redact}}}\n"))
                 .containsExactly(
