@@ -399,6 +399,9 @@ final class BuiltinDetector implements Detector {
     }
 
     private static boolean alnum(char c) {
+        if (c < 0x80) {
+            return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); // ASCII without a table lookup
+        }
         return Character.isLetterOrDigit(c);
     }
 

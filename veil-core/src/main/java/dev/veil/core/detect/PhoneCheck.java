@@ -47,8 +47,11 @@ final class PhoneCheck {
             if (!"ZZ".equals(region) && util.getCountryCodeForRegion(region) == n.getCountryCode()) {
                 valid = util.isValidNumberForRegion(n, region);
             } else {
-                List<String> regions = util.getRegionCodesForCountryCode(n.getCountryCode());
-                valid = regions.size() == 1 ? util.isValidNumberForRegion(n, regions.get(0)) : util.isValidNumber(n);
+                // the country code's main region first (US for +1): most numbers are valid there, and the check is
+                // cheap; resolving among all regions of the code only when that fails
+                String main = util.getRegionCodeForCountryCode(n.getCountryCode());
+                valid = util.isValidNumberForRegion(n, main)
+                        || (util.getRegionCodesForCountryCode(n.getCountryCode()).size() > 1 && util.isValidNumber(n));
             }
             if (valid) {
                 return 0.85;
