@@ -742,28 +742,54 @@ final class BuiltinDetector implements Detector {
         };
     }
 
-    private static void secrets(String t, List<Finding> out) {
+    /** Secret prefixes by their first character (ASCII), so one pass over the text finds them all. */
+    private static final String[][][] PREFIX_BY_CHAR = new String[128][][];
+
+    static {
+        java.util.Map<Character, List<String[]>> by = new java.util.HashMap<>();
         for (String[] p : SECRET_PREFIXES) {
-            int from = 0;
-            while (true) {
-                int s = t.indexOf(p[0], from);
-                if (s < 0) {
-                    break;
+            by.computeIfAbsent(p[0].charAt(0), k -> new java.util.ArrayList<>()).add(p);
+        }
+        by.forEach((c, l) -> PREFIX_BY_CHAR[c] = l.toArray(new String[0][]));
+    }
+
+    private static void secrets(String t, List<Finding> out) {
+        int n = t.length();
+        boolean jwt = false;
+        boolean pem = false;
+        for (int s = 0; s < n; s++) {
+            char c = t.charAt(s);
+            if (c >= 128) {
+                continue;
+            }
+            jwt |= c == 'e' && t.startsWith("eyJ", s);
+            pem |= c == '-' && t.startsWith("-----BEGIN ", s);
+            String[][] cands = PREFIX_BY_CHAR[c];
+            if (cands == null || (s > 0 && alnum(t.charAt(s - 1)))) {
+                continue;
+            }
+            for (String[] p : cands) {
+                if (!t.startsWith(p[0], s)) {
+                    continue;
                 }
                 int e = s + p[0].length();
                 char alpha = p[2].charAt(0);
-                while (e < t.length() && e - s < 256 && bodyChar(t.charAt(e), alpha)) {
+                while (e < n && e - s < 256 && bodyChar(t.charAt(e), alpha)) {
                     e++;
                 }
-                boolean leftOk = s == 0 || !alnum(t.charAt(s - 1));
-                if (leftOk && e - s - p[0].length() >= Integer.parseInt(p[1])) {
+                if (e - s - p[0].length() >= Integer.parseInt(p[1])) {
                     out.add(new Finding(DataClass.SECRET, s, e, 0.95, ID));
+                    s = e - 1;
+                    break;
                 }
-                from = e > s ? e : s + 1;
             }
         }
-        jwts(t, out);
-        pem(t, out);
+        if (jwt) {
+            jwts(t, out);
+        }
+        if (pem) {
+            pem(t, out);
+        }
     }
 
     private static void jwts(String t, List<Finding> out) {
