@@ -192,8 +192,13 @@ final class MaskCommand implements Callable<Integer> {
             }
             try (Quarantine q = new Quarantine(quarantineFile, sealer, plan.policy().version())) {
                 int workers = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-                Pipeline pipeline = new Pipeline(plan, q, workers, maxRecordBytes);
-                long[] counts = pipeline.run(ins, chunk -> {
+                List<MaskWorker> maskWorkers = java.util.Collections.synchronizedList(new ArrayList<>());
+                Pipeline pipeline = new Pipeline(workers, maxRecordBytes, () -> {
+                    MaskWorker w = new MaskWorker(plan, q, maxRecordBytes);
+                    maskWorkers.add(w);
+                    return w;
+                });
+                pipeline.run(ins, chunk -> {
                     for (int s = 0; s < n; s++) {
                         outs[s].write(chunk.views[s].buf, 0, chunk.views[s].len);
                         stats.written[s] += chunk.written[s];
@@ -215,6 +220,15 @@ final class MaskCommand implements Callable<Integer> {
                         bar.finishFile(chunk.bytesConsumed);
                     }
                 });
+                long[] counts = new long[plan.policy().classTable().size()];
+                synchronized (maskWorkers) {
+                    for (MaskWorker w : maskWorkers) {
+                        long[] wc = w.classCounts();
+                        for (int i = 0; i < counts.length; i++) {
+                            counts[i] += wc[i];
+                        }
+                    }
+                }
                 for (DataClass c : plan.policy().classTable().classes()) {
                     stats.perClass.put(c.name(), counts[c.id()]);
                 }

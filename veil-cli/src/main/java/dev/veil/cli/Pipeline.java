@@ -1,14 +1,9 @@
 package dev.veil.cli;
 
-import dev.veil.core.codec.JsonMasker;
-import dev.veil.core.codec.RecordException;
-import dev.veil.core.codec.Views;
-import dev.veil.core.engine.Plan;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -19,9 +14,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Masks JSON lines on several threads and hands results back in input order: one reader cuts the input into
- * chunks of lines, workers (each with its own masker) mask chunks, and the caller's thread consumes the
- * finished chunks strictly in sequence. At most a few chunks are in flight, so memory stays bounded.
+ * Works through lines on several threads and hands results back in input order: one reader cuts the input into
+ * chunks of lines, workers (one per thread, each with its own state) process chunks, and the caller's thread
+ * consumes the finished chunks strictly in sequence. Chunks are recycled from a bounded pool, so memory stays
+ * flat however large the input.
  */
 final class Pipeline {
     /** Receives finished chunks in input order, on the calling thread. */
@@ -29,33 +25,27 @@ final class Pipeline {
         void accept(Chunk chunk) throws IOException;
     }
 
+    /** Processes one chunk, filling its results; one instance per thread. */
+    interface Worker {
+        void process(Chunk chunk);
+    }
+
     private static final Chunk END = new Chunk(-1, "");
 
-    private final Plan plan;
-    private final Quarantine quarantine;
     private final int workers;
     private final int maxRecordBytes;
-    private final List<JsonMasker> maskers = new ArrayList<>();
-    private final ThreadLocal<JsonMasker> masker;
+    private final ThreadLocal<Worker> worker;
     /** Chunks are recycled: a bounded set of buffers, so memory stays flat however large the input. */
     private final BlockingQueue<Chunk> free = new java.util.concurrent.LinkedBlockingQueue<>();
 
-    Pipeline(Plan plan, Quarantine quarantine, int workers, int maxRecordBytes) {
-        this.plan = plan;
-        this.quarantine = quarantine;
+    Pipeline(int workers, int maxRecordBytes, java.util.function.Supplier<Worker> newWorker) {
         this.workers = Math.max(1, workers);
         this.maxRecordBytes = maxRecordBytes;
-        this.masker = ThreadLocal.withInitial(() -> {
-            JsonMasker m = new JsonMasker(plan);
-            synchronized (maskers) {
-                maskers.add(m);
-            }
-            return m;
-        });
+        this.worker = ThreadLocal.withInitial(newWorker);
     }
 
-    /** Runs every input through the masker; returns values found per class id. */
-    long[] run(List<String> inputs, Consumer consumer) throws IOException, InterruptedException {
+    /** Runs every input through the workers, handing finished chunks to {@code consumer} in order. */
+    void run(List<String> inputs, Consumer consumer) throws IOException, InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "veil-mask");
             t.setDaemon(true);
@@ -94,16 +84,6 @@ final class Pipeline {
             reader.interrupt();
             pool.shutdownNow();
         }
-        long[] total = new long[plan.policy().classTable().size()];
-        synchronized (maskers) {
-            for (JsonMasker m : maskers) {
-                long[] c = m.classCounts();
-                for (int i = 0; i < total.length; i++) {
-                    total[i] += c[i];
-                }
-            }
-        }
-        return total;
     }
 
     private void read(List<String> inputs, ExecutorService pool, BlockingQueue<Future<Chunk>> inFlight) {
@@ -146,60 +126,10 @@ final class Pipeline {
     }
 
     private void submit(Chunk c, ExecutorService pool, BlockingQueue<Future<Chunk>> inFlight) throws InterruptedException {
-        inFlight.put(pool.submit(() -> mask(c)));
+        inFlight.put(pool.submit(() -> {
+            worker.get().process(c);
+            return c;
+        }));
     }
 
-    private Chunk mask(Chunk c) {
-        JsonMasker m = masker.get();
-        int segs = plan.segments().size();
-        if (c.views == null) {
-            c.views = new Chunk.ByteSinkOut[segs];
-            c.written = new long[segs];
-            c.dropped = new long[segs];
-            c.changed = new long[segs];
-            for (int s = 0; s < segs; s++) {
-                c.views[s] = new Chunk.ByteSinkOut();
-            }
-        }
-        for (int i = 0; i < c.count; i++) {
-            switch (c.kinds[i]) {
-                case Chunk.BLANK -> c.blank++;
-                case Chunk.OVERSIZE -> {
-                    c.oversize++;
-                    refuse(c, c.lines[i], RecordException.Reason.TOO_LARGE, "record of " + c.lengths[i]
-                            + " bytes is larger than the limit of " + maxRecordBytes, c.lengths[i], null, 0, 0);
-                }
-                default -> {
-                    c.records++;
-                    try {
-                        Views v = m.mask(c.data, c.starts[i], c.lengths[i]);
-                        for (int s = 0; s < segs; s++) {
-                            if (v.dropped(s)) {
-                                c.dropped[s]++;
-                                continue;
-                            }
-                            c.views[s].write(v.array(s), v.offset(s), v.length(s));
-                            c.written[s]++;
-                            if (v.changed(s)) {
-                                c.changed[s]++;
-                            }
-                        }
-                    } catch (RecordException e) {
-                        refuse(c, c.lines[i], e.reason(), e.getMessage(), c.lengths[i], c.data, c.starts[i], c.lengths[i]);
-                    }
-                }
-            }
-        }
-        return c;
-    }
-
-    private void refuse(Chunk c, long line, RecordException.Reason reason, String message, long bytes, byte[] rec, int off,
-                        int len) {
-        c.reasons.add(reason.name());
-        c.reports.add(c.source + ":" + line + ": quarantined: " + message);
-        if (quarantine.enabled()) {
-            String error = reason == RecordException.Reason.TOO_LARGE && rec == null ? "record larger than the limit" : message;
-            c.quarantine.add(quarantine.entry(c.source, line, reason.name(), error, bytes, rec, off, len));
-        }
-    }
 }
