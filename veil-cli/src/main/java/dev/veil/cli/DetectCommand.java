@@ -9,7 +9,6 @@ import dev.veil.core.engine.Limits;
 import dev.veil.core.policy.Policy;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.CharsetDecoder;
@@ -56,6 +55,10 @@ final class DetectCommand implements Callable<Integer> {
             description = "Longer lines get an error object instead of findings. Default: ${DEFAULT-VALUE}.")
     int maxRecordBytes;
 
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "Detection threads; output keeps input order. Default: the number of CPUs.")
+    int threads;
+
     @Parameters(paramLabel = "IN", arity = "0..*", description = "Input files; '-' or none: standard input.")
     List<String> inputs = new ArrayList<>();
 
@@ -86,60 +89,96 @@ final class DetectCommand implements Callable<Integer> {
             err.println("veil detect: " + e.getMessage());
             return ExitCodes.USAGE;
         }
-        try (OutputStream out = new BufferedOutputStream(output == null ? new NonClosingOut(new java.io.FileOutputStream(java.io.FileDescriptor.out))
-                : Files.newOutputStream(output), 1 << 18)) {
-            Detect d = new Detect(detectors, new JsonWalker(limits, false), out, maxRecordBytes);
-            for (String in : ins) {
-                try (InputStream is = in.equals("-") ? System.in : Files.newInputStream(Path.of(in))) {
-                    LineReader r = new LineReader(is, maxRecordBytes);
-                    while (r.next()) {
-                        if (r.oversize) {
-                            d.error("line of " + r.oversizeBytes + " bytes is longer than the limit of " + maxRecordBytes);
-                        } else if (json) {
-                            d.json(r.lineBuf, r.off, r.len);
-                        } else {
-                            d.text(r.lineBuf, r.off, r.len);
-                        }
-                    }
-                }
-            }
+        int workers = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        boolean writeFailed = false;
+        OutputStream out = null;
+        try {
+            out = new BufferedOutputStream(output == null
+                    ? new NonClosingOut(new java.io.FileOutputStream(java.io.FileDescriptor.out))
+                    : Files.newOutputStream(output), 1 << 18);
+            OutputStream o = out;
+            Pipeline pipeline = new Pipeline(workers, maxRecordBytes,
+                    () -> new Detect(detectors, new JsonWalker(limits, false), json, maxRecordBytes));
+            pipeline.run(ins, chunk -> o.write(chunk.views[0].buf, 0, chunk.views[0].len));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("veil detect: interrupted");
+            return ExitCodes.IO;
         } catch (IOException e) {
             err.println("veil detect: I/O error: " + e.getClass().getSimpleName());
+            return ExitCodes.IO;
+        } finally {
+            if (out != null) {
+                try {
+                    out.close();
+                } catch (IOException e) {
+                    err.println("veil detect: cannot finish writing output: " + e.getClass().getSimpleName());
+                    writeFailed = true;
+                }
+            }
+        }
+        if (writeFailed) {
             return ExitCodes.IO;
         }
         return ExitCodes.OK;
     }
 
-    /** The per-line work, with reusable buffers. */
-    private static final class Detect {
+    /** The per-line work of one pipeline thread, with reusable buffers. */
+    private static final class Detect implements Pipeline.Worker {
         private final DetectorSet detectors;
         private final JsonWalker walker;
-        private final OutputStream out;
+        private final boolean json;
+        private final int maxBytes;
         private final StringBuilder sb = new StringBuilder(256);
         private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
         private int count;
 
-        Detect(DetectorSet detectors, JsonWalker walker, OutputStream out, int maxBytes) {
+        Detect(DetectorSet detectors, JsonWalker walker, boolean json, int maxBytes) {
             this.detectors = detectors;
             this.walker = walker;
-            this.out = out;
+            this.json = json;
+            this.maxBytes = maxBytes;
         }
 
-        void text(byte[] b, int off, int len) throws IOException {
+        @Override
+        public void process(Chunk c) {
+            if (c.views == null) {
+                c.views = new Chunk.ByteSinkOut[] {new Chunk.ByteSinkOut()};
+                c.written = new long[1];
+                c.dropped = new long[1];
+                c.changed = new long[1];
+            }
+            Chunk.ByteSinkOut o = c.views[0];
+            for (int i = 0; i < c.count; i++) {
+                sb.setLength(0);
+                switch (c.kinds[i]) {
+                    case Chunk.OVERSIZE -> error("line of " + c.lengths[i] + " bytes is longer than the limit of " + maxBytes);
+                    case Chunk.BLANK -> sb.append("{\"findings\":[]}");
+                    default -> {
+                        if (json) {
+                            json(c.data, c.starts[i], c.lengths[i]);
+                        } else {
+                            text(c.data, c.starts[i], c.lengths[i]);
+                        }
+                    }
+                }
+                byte[] b = bytes();
+                o.write(b, 0, b.length);
+            }
+        }
+
+        private void text(byte[] b, int off, int len) {
             String line = decode(b, off, len);
-            sb.setLength(0);
             sb.append("{\"findings\":[");
             count = 0;
             for (Finding f : detectors.scan(line)) {
                 finding(null, f);
             }
-            sb.append("]}\n");
-            write();
+            sb.append("]}");
         }
 
-        void json(byte[] b, int off, int len) throws IOException {
-            sb.setLength(0);
+        private void json(byte[] b, int off, int len) {
             sb.append("{\"findings\":[");
             count = 0;
             try {
@@ -150,22 +189,17 @@ final class DetectCommand implements Callable<Integer> {
                         }
                     }
                 });
-                sb.append("]}\n");
+                sb.append("]}");
             } catch (RecordException e) {
                 sb.setLength(0);
-                sb.append("{\"findings\":[],\"error\":");
-                JsonText.quote(e.getMessage(), sb);
-                sb.append("}\n");
+                error(e.getMessage());
             }
-            write();
         }
 
-        void error(String message) throws IOException {
-            sb.setLength(0);
+        private void error(String message) {
             sb.append("{\"findings\":[],\"error\":");
             JsonText.quote(message, sb);
-            sb.append("}\n");
-            write();
+            sb.append('}');
         }
 
         private void finding(CharSequence path, Finding f) {
@@ -184,33 +218,20 @@ final class DetectCommand implements Callable<Integer> {
         }
 
         private String decode(byte[] b, int off, int len) {
-            boolean ascii = true;
             for (int i = off; i < off + len; i++) {
                 if (b[i] < 0) {
-                    ascii = false;
-                    break;
+                    try {
+                        return decoder.decode(ByteBuffer.wrap(b, off, len)).toString();
+                    } catch (java.nio.charset.CharacterCodingException e) {
+                        return new String(b, off, len, StandardCharsets.UTF_8);
+                    }
                 }
             }
-            if (ascii) {
-                return new String(b, off, len, StandardCharsets.ISO_8859_1);
-            }
-            try {
-                return decoder.decode(ByteBuffer.wrap(b, off, len)).toString();
-            } catch (java.nio.charset.CharacterCodingException e) {
-                return new String(b, off, len, StandardCharsets.UTF_8);
-            }
+            return new String(b, off, len, StandardCharsets.ISO_8859_1);
         }
 
-        private void write() throws IOException {
-            int n = sb.length();
-            boolean ascii = true;
-            for (int i = 0; i < n; i++) {
-                if (sb.charAt(i) >= 0x80) {
-                    ascii = false;
-                    break;
-                }
-            }
-            out.write(ascii ? sb.toString().getBytes(StandardCharsets.ISO_8859_1) : sb.toString().getBytes(StandardCharsets.UTF_8));
+        private byte[] bytes() {
+            return sb.toString().getBytes(StandardCharsets.UTF_8);
         }
     }
 }
