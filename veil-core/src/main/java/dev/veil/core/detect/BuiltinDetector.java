@@ -536,6 +536,13 @@ final class BuiltinDetector implements Detector {
             return null;
         }
         if (sep == '.' && !plus && groups > 1) {
+            boolean pairs = groups == 5 && sameSep && digits == 10 && t.charAt(gs[a]) == '0' && a == 0 && b == g - 1;
+            for (int k = a; k <= b && pairs; k++) {
+                pairs = ge[k] - gs[k] == 2;
+            }
+            if (pairs) {
+                return new Finding(DataClass.PHONE, start, end, 0.7, ID); // French style 01.23.45.67.89
+            }
             if (!(groups == 3 && digits == 10)) {
                 return null; // dotted numbers are versions, amounts or dates unless shaped like a phone
             }
@@ -561,9 +568,10 @@ final class BuiltinDetector implements Detector {
         // phone: libphonenumber decides validity for the country code, or for the policy's regions
         boolean paren = t.charAt(start) == '(';
         if (digits >= 7 && digits <= 15 && (plus || (groups > 1 && (sameSep || paren)) || paren)
-                && plausibleGroups(gs, ge, a, b)) {
+                && plausibleGroups(t, gs, ge, a, b) && !inIdentifier(t, start)
+                && (plus || !continuesWithSameSep(t, gs, ge, a, b, g, sep))) {
             double score = budget[0]-- > 0 ? phones.score(t.substring(start, end), plus) : plus ? 0.7 : 0;
-            if (score == 0 && !plus && digits >= 10 && digits <= 12 && a == 0 && b == g - 1
+            if (score == 0 && !plus && digits >= 9 && digits <= 12 && a == 0 && b == g - 1
                     && nationalPhone(t, start, gs, ge, a, b, sameSep)) {
                 score = 0.6; // a whole digit run shaped like a phone number, though no region we read validates it
             }
@@ -575,13 +583,28 @@ final class BuiltinDetector implements Detector {
     }
 
     /** Phone numbers are written in groups of two or more digits; only a leading group (country, trunk) is shorter. */
-    private static boolean plausibleGroups(int[] gs, int[] ge, int a, int b) {
+    private static boolean plausibleGroups(String t, int[] gs, int[] ge, int a, int b) {
+        boolean afterTrunk = false;
         for (int k = a + 1; k <= b; k++) {
-            if (ge[k] - gs[k] < 2) {
+            boolean trunk = ge[k] - gs[k] == 1 && t.charAt(gs[k]) == '0' && gs[k] > 0 && t.charAt(gs[k] - 1) == '('
+                    && ge[k] < t.length() && t.charAt(ge[k]) == ')'; // +33 (0)6 …, +49 (0)170 …
+            if (ge[k] - gs[k] < 2 && !trunk && !afterTrunk) {
                 return false;
             }
+            afterTrunk = trunk;
         }
         return true;
+    }
+
+    /** A run that continues an identifier: ORD-2023-512691, INV_0042, ref/20240105. */
+    private static boolean inIdentifier(String t, int runStart) {
+        return runStart >= 2 && (t.charAt(runStart - 1) == '-' || t.charAt(runStart - 1) == '_' || t.charAt(runStart - 1) == '/')
+                && Character.isLetterOrDigit(t.charAt(runStart - 2));
+    }
+
+    /** Whether the groups before or after the window are joined to it by the window's own separator. */
+    private static boolean continuesWithSameSep(String t, int[] gs, int[] ge, int a, int b, int g, char sep) {
+        return (a > 0 && t.charAt(ge[a - 1]) == sep) || (b < g - 1 && t.charAt(ge[b]) == sep);
     }
 
     /**
@@ -601,7 +624,18 @@ final class BuiltinDetector implements Detector {
         if (groups == 4 && len[0] == 1 && t.charAt(gs[a]) == '1' && len[1] == 3 && len[2] == 3 && len[3] == 4) {
             return sameSep || t.charAt(ge[a + 1]) == ')';
         }
-        return groups >= 2 && sameSep && t.charAt(gs[a]) == '0' && len[groups - 1] >= 3 && len[0] <= 5;
+        if (groups < 2 || t.charAt(gs[a]) != '0' || len[groups - 1] < 3 || len[0] > 5) {
+            return false;
+        }
+        if (paren) {
+            // (03) 8095 6664, (0117) 559 7832: the area code in parentheses, the rest with one separator
+            boolean rest = true;
+            for (int k = a + 1; k < b; k++) {
+                rest &= t.charAt(ge[k]) == t.charAt(ge[a + 1]);
+            }
+            return t.charAt(ge[a]) == ')' && rest;
+        }
+        return sameSep;
     }
 
     private static String digitsOf(String t, int[] gs, int[] ge, int a, int b) {

@@ -26,6 +26,9 @@ class BuiltinDetectorTest {
         "from josé.garcía@bücher.de! | EMAIL=josé.garcía@bücher.de",
         "amex 3400-000000-00009 | CREDIT_CARD=3400-000000-00009",
         "uk 020 7946 0958 | PHONE=020 7946 0958",
+        "ring (0117) 559 7832 now | PHONE=(0117) 559 7832",
+        "fr +33 (0)6 17 57 00 72 | PHONE=+33 (0)6 17 57 00 72",
+        "tél 09.83.63.33.14 | PHONE=09.83.63.33.14",
         "amex 340000000000009 | CREDIT_CARD=340000000000009",
         "mc 5500-0055-5555-5559. | CREDIT_CARD=5500-0055-5555-5559",
         "ssn 123-45-6789 | US_SSN=123-45-6789",
@@ -75,6 +78,8 @@ class BuiltinDetectorTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "order ord-00001234 shipped",
+        "see ORD-2023-512691 and INV_415-555-0123",
+        "amazon order 413-7486516-5163531",
         "trace 4bf92f3577b34da6a3ce929d0e0e4736",
         "uuid 123e4567-e89b-12d3-a456-426614174000",
         "version 1.2.3 and 10.4",
