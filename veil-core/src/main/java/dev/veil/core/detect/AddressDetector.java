@@ -23,7 +23,7 @@ final class AddressDetector implements Detector {
             "row", "walk", "alley", "trail", "trl", "mews", "gardens", "hill", "park", "view", "green");
     /** Street types written before the street name (Romance languages; also after a number in French). */
     private static final Set<String> TYPE_BEFORE = Set.of("rue", "avenue", "boulevard", "bd", "chemin", "allée",
-            "impasse", "quai", "route", "calle", "avenida", "avda", "paseo", "plaza", "carrera", "camino", "via",
+            "impasse", "quai", "route", "cours", "av", "calle", "carrer", "avinguda", "rambla", "passeig", "gran", "strada", "jalan", "jl", "avenida", "avda", "paseo", "plaza", "carrera", "camino", "via",
             "viale", "piazza", "corso", "largo", "rua", "travessa", "praça", "alameda", "estrada", "ulica", "ul");
     /** Compound endings of street names (German, Dutch, Scandinavian): Hauptstraße, Kerkstraat, Storgatan. */
     private static final String[] SUFFIXES = {"straße", "strasse", "str", "straat", "laan", "weg", "gracht", "plein",
@@ -52,7 +52,9 @@ final class AddressDetector implements Detector {
             int end = -1;
             int last = -1;
             Tok a = toks.get(i);
-            if (houseNumber(t, a)) {
+            if (blockNumber(t, a) && i + 1 < n && nameWord(t, toks.get(i + 1)) && sameLine(t, a, toks.get(i + 1))) {
+                last = i + 1; // Japanese chōme-ban-gō: 7-1-21 Ebisu, Shibuya-ku
+            } else if (houseNumber(t, a)) {
                 // number first: 12 [name words] TYPE | 12 TYPE [de la] name words
                 for (int k = i + 1; k < n && k <= i + MAX_NAME_WORDS + 1; k++) {
                     String w = lower(t, toks.get(k));
@@ -71,6 +73,9 @@ final class AddressDetector implements Detector {
             } else if (TYPE_BEFORE.contains(lower(t, a)) && capitalizedName(t, toks, i + 1)) {
                 // street first: Calle Mayor 10, Via Roma 10
                 int k = nameAfterType(t, toks, i);
+                if (k + 2 < n && isNumberWord(lower(t, toks.get(k + 1)))) {
+                    k++; // Via Nazionale n. 161
+                }
                 if (k + 1 < n && houseNumber(t, toks.get(k + 1)) && sameLine(t, a, toks.get(k + 1))) {
                     last = k + 1;
                 }
@@ -218,7 +223,7 @@ final class AddressDetector implements Detector {
     /** 12, 221B, 12a, 1600, 12-14 — at most 6 characters, starting with a digit, not a year-like 4 digits + text. */
     private static boolean houseNumber(String t, Tok k) {
         int len = k.end() - k.start();
-        if (len > 6 || !Character.isDigit(t.charAt(k.start()))) {
+        if (len > 9 || !Character.isDigit(t.charAt(k.start()))) {
             return false;
         }
         int digits = 0;
@@ -242,6 +247,31 @@ final class AddressDetector implements Detector {
             }
         }
         return len >= 4 && len <= 10 && digits >= 3;
+    }
+
+    private static boolean isNumberWord(String w) {
+        return w.equals("n") || w.equals("no") || w.equals("nº") || w.equals("nr") || w.equals("num");
+    }
+
+    /** 7-1-21: three groups of one to three digits joined by dashes. */
+    private static boolean blockNumber(String t, Tok k) {
+        int groups = 1;
+        int digits = 0;
+        for (int i = k.start(); i < k.end(); i++) {
+            char c = t.charAt(i);
+            if (c == '-') {
+                if (digits == 0 || digits > 3) {
+                    return false;
+                }
+                groups++;
+                digits = 0;
+            } else if (Character.isDigit(c)) {
+                digits++;
+            } else {
+                return false;
+            }
+        }
+        return groups == 3 && digits >= 1 && digits <= 3;
     }
 
     /** The inward half of a UK postcode: a digit and two letters (6XE in NW1 6XE). */

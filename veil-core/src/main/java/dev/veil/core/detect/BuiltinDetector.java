@@ -82,13 +82,27 @@ final class BuiltinDetector implements Detector {
     // ---- dates of birth ------------------------------------------------------------------------------------
 
     /** Words that make a date a date of birth when they stand shortly before it (lower case). */
-    private static final String[] BIRTH_WORDS = {"born", "birth", "dob", "d.o.b", "bday", "geboren", "geb.",
-        "né le", "née le", "né ", "née ", "nacimiento", "nascimento", "nato il", "nata il", "urodzon", "doğum"};
-    private static final String[] MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+    private static final String[] BIRTH_WORDS = {"born", "birth", "dob", "d.o.b", "bday", "geboren", "geb.", "geburt",
+        "geboorte", "né le", "née le", "né ", "née ", "naissance", "nacimiento", "nascimento", "nascita", "nato il",
+        "nata il", "urodz", "doğum", "ngày sinh", "tanggal lahir", "lahir", "född", "født", "syntym", "születés"};
+    /** Birth words that do not start with an ASCII letter, found by plain search. */
+    private static final String[] BIRTH_WORDS_OTHER = {"рожден", "родил", "🎂", "生年月日", "出生", "생년월일", "γέννηση",
+        "تاريخ الميلاد"};
+    /** Month names and abbreviations (English, German, French, Spanish, Italian, Portuguese, Dutch, Polish), by prefix. */
+    private static final String[] MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+        "dec", "mär", "mai", "okt", "dez", "févr", "fév", "avr", "juin", "juil", "août", "déc", "ene", "abr", "ago",
+        "dic", "gen", "mag", "giu", "lug", "ott", "set", "out", "fev", "mrt", "mei", "maart", "sty", "lut", "kwi",
+        "maj", "cze", "lip", "sie", "wrz", "paź", "lis", "gru"};
     private static final int BIRTH_WINDOW = 40;
 
     private static void birthDates(String t, List<Finding> out) {
         int n = t.length();
+        for (String w : BIRTH_WORDS_OTHER) {
+            int at = t.indexOf(w);
+            if (at >= 0) {
+                dateAfter(t, at + w.length(), out);
+            }
+        }
         int from = 0;
         while (from < n) {
             int k = nextBirthWord(t, from);
@@ -111,6 +125,19 @@ final class BuiltinDetector implements Detector {
     }
 
     private static final KeywordIndex BIRTH = new KeywordIndex(BIRTH_WORDS);
+
+    /** Records the first date within the window after {@code wordEnd}; returns its end, or -1. */
+    private static int dateAfter(String t, int wordEnd, List<Finding> out) {
+        int limit = Math.min(t.length(), wordEnd + BIRTH_WINDOW);
+        for (int i = wordEnd; i < limit; i++) {
+            int e = dateAt(t, i);
+            if (e > 0) {
+                out.add(new Finding(DataClass.DATE_OF_BIRTH, i, e, 0.85, ID));
+                return e;
+            }
+        }
+        return -1;
+    }
 
     /** The end of the next birth word at or after {@code from}, or -1. */
     private static int nextBirthWord(String t, int from) {
@@ -137,6 +164,17 @@ final class BuiltinDetector implements Detector {
         if (isDigit(c)) {
             // d{1,4} sep d{1,2} sep d{2,4}, one separator kind; or d{1,2} Month d{4}
             int a = run(t, i);
+            if (a - i <= 2 && a < n && (t.charAt(a) == '-' || t.charAt(a) == '/') && monthAt(t, a + 1) > 0) {
+                char sep = t.charAt(a);
+                int m = monthAt(t, a + 1); // 19-Jan-1998, 19/Jan/1998
+                if (m < n && t.charAt(m) == sep) {
+                    int e = run(t, m + 1);
+                    if (e - m - 1 == 4) {
+                        return e;
+                    }
+                }
+                return -1;
+            }
             if (a - i <= 4 && a < n) {
                 char sep = t.charAt(a);
                 if (sep == '-' || sep == '/' || sep == '.') {
@@ -148,6 +186,23 @@ final class BuiltinDetector implements Detector {
                         boolean shape = len1 == 4 ? len3 >= 1 && len3 <= 2 : len1 <= 2 && (len3 == 4 || len3 == 2);
                         if (shape && (e >= n || !Character.isLetterOrDigit(t.charAt(e)))) {
                             return e;
+                        }
+                    }
+                } else if (a - i <= 2 && a + 2 < n && ordinal(t, a)) {
+                    // 21st of July 1948, 22nd July 1972
+                    int j = a + 2;
+                    if (t.startsWith(" of", j)) {
+                        j += 3;
+                    }
+                    if (j < n && t.charAt(j) == ' ') {
+                        int m = monthAt(t, j + 1);
+                        if (m > 0) {
+                            int y = m < n && t.charAt(m) == ',' ? m + 1 : m;
+                            y = y < n && t.charAt(y) == ' ' ? y + 1 : y;
+                            int e = run(t, y);
+                            if (e - y == 4) {
+                                return e;
+                            }
                         }
                     }
                 } else if (sep == ' ' && a - i <= 2) {
@@ -167,7 +222,7 @@ final class BuiltinDetector implements Detector {
         if (m > 0 && m < n && t.charAt(m) == ' ') {
             int d = run(t, m + 1);
             if (d - m - 1 >= 1 && d - m - 1 <= 2) {
-                int y = d;
+                int y = d + 2 <= n && ordinal(t, d) ? d + 2 : d; // July 21st, 1985
                 if (y < n && t.charAt(y) == ',') {
                     y++;
                 }
@@ -183,6 +238,11 @@ final class BuiltinDetector implements Detector {
         return -1;
     }
 
+    private static boolean ordinal(String t, int i) {
+        return i + 2 <= t.length() && (t.startsWith("st", i) || t.startsWith("nd", i) || t.startsWith("rd", i)
+                || t.startsWith("th", i)) && (i + 2 == t.length() || !Character.isLetter(t.charAt(i + 2)));
+    }
+
     private static int run(String t, int i) {
         while (i < t.length() && isDigit(t.charAt(i))) {
             i++;
@@ -192,8 +252,11 @@ final class BuiltinDetector implements Detector {
 
     /** The end of an English month name or its three-letter abbreviation (with an optional dot) at {@code i}. */
     private static int monthAt(String t, int i) {
+        if (i >= t.length() || !Character.isLetter(t.charAt(i))) {
+            return -1;
+        }
         for (String m : MONTHS) {
-            if (t.regionMatches(true, i, m, 0, 3)) {
+            if (t.regionMatches(true, i, m, 0, m.length())) {
                 int e = i + 3;
                 while (e < t.length() && Character.isLetter(t.charAt(e)) && e - i < 9) {
                     e++;
