@@ -36,6 +36,23 @@ final class PersonNameDetector implements Detector {
             "employee", "applicant", "passenger", "guest", "tenant", "client", "member", "recipient", "sender",
             "author", "hola", "bonjour", "hallo", "ciao", "olá", "estimado", "estimada", "cher", "chère", "liebe",
             "lieber", "caro", "cara", "this", "is", "am", "called", "named", "with", "for", "and", "to", "mit", "para");
+    /** Last words that make a capitalized run a place, company or thing, not a person. */
+    private static final Set<String> NON_NAME_TAILS = Set.of("station", "tunnel", "bridge", "park", "street", "road",
+            "avenue", "hospital", "university", "college", "school", "bank", "hotel", "airport", "river", "lake",
+            "mount", "centre", "center", "square", "hall", "tower", "norte", "sur", "este", "oeste", "city", "county",
+            "state", "valley", "beach", "island", "airlines", "airways", "inc", "ltd", "llc", "gmbh", "corp", "group",
+            "services", "systems", "labs", "store", "shop", "cafe", "restaurant", "mall", "market", "plaza", "church",
+            "museum", "library", "stadium", "arena", "theater", "theatre", "club", "os", "x", "pro", "max", "plus",
+            "edition", "version", "release", "update", "api", "service", "server", "cloud", "app", "studio");
+    /** Words that start sentences or label fields; never names on their own. */
+    private static final Set<String> FUNCTION = Set.of("i", "my", "we", "our", "you", "your", "he", "she", "they",
+            "it", "the", "a", "an", "this", "that", "please", "thanks", "thank", "hope", "sorry", "yes", "no", "ok",
+            "date", "phone", "email", "order", "subject", "from", "to", "re", "fw", "fwd", "name", "address", "note",
+            "mon", "tue", "wed", "thu", "fri", "sat", "sun", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+            "oct", "nov", "dec", "good", "morning", "afternoon", "evening", "regarding", "attached", "hereby");
+    /** Honorifics written after CJK names: 朱国强先生, 田中様, 김민준씨. */
+    private static final String[] CJK_HONORIFICS = {"先生", "女士", "小姐", "さん", "様", "さま", "氏", "씨", "님"};
+
     /** Words a greeting addresses that are not names: "Dear Customer", "Hi Team". */
     private static final Set<String> ADDRESSEES = Set.of("customer", "customers", "sir", "sirs", "madam", "team",
             "all", "everyone", "friend", "friends", "colleague", "colleagues", "user", "users", "valued", "member",
@@ -129,11 +146,18 @@ final class PersonNameDetector implements Detector {
         Word z = w.get(last);
         boolean cue = cueBefore(t, w, first) || cueAfter(w, last);
         boolean title = titleBefore(t, w, first);
+        if (FUNCTION.contains(a.lower()) || NON_NAME_TAILS.contains(z.lower()) || allCaps(t, a) || labelAfter(t, z)) {
+            return 0;
+        }
         if (first == last) {
+            if (a.end() - a.start() < 2) {
+                return 0;
+            }
             if (title) {
                 return GIVEN.contains(a.lower()) || FAMILY.contains(a.lower()) ? 0.8 : 0.6;
             }
-            if (greetingBefore(t, w, first) && !COMMON.contains(a.lower()) && !ADDRESSEES.contains(a.lower())) {
+            if (greetingBefore(t, w, first) && spacesOnlyBefore(t, w, first) && nameEnds(t, a)
+                    && !COMMON.contains(a.lower()) && !ADDRESSEES.contains(a.lower())) {
                 return GIVEN.contains(a.lower()) || FAMILY.contains(a.lower()) ? 0.75 : 0.65;
             }
             return 0;
@@ -151,7 +175,8 @@ final class PersonNameDetector implements Detector {
         } else if ((givenFirst || familyLast) && !COMMON.contains(givenFirst ? z.lower() : a.lower())) {
             s = 0.6;
         } else {
-            s = title ? 0.6 : 0;
+            // unknown to the dictionaries: a title or a cue right before ("Bill to:", "Reporter:") is needed
+            s = title || cue ? 0.6 : 0;
         }
         if (s > 0 && (cue || title)) {
             s = Math.min(0.95, s + 0.1);
@@ -162,8 +187,16 @@ final class PersonNameDetector implements Detector {
     /** Han or Hangul runs: a known family name followed by one to three characters, or family + space + given. */
     private static int cjk(String t, List<Word> w, int i, List<Finding> out) {
         Word a = w.get(i);
-        int len = a.end() - a.start();
         String s = a.lower();
+        int aEnd = a.end();
+        for (String h : CJK_HONORIFICS) {
+            if (s.length() > h.length() + 1 && s.endsWith(h)) {
+                s = s.substring(0, s.length() - h.length());
+                aEnd -= h.length();
+                break;
+            }
+        }
+        int len = s.length();
         boolean fam1 = len >= 2 && FAMILY.contains(s.substring(0, 1));
         boolean fam2 = len >= 3 && FAMILY.contains(s.substring(0, 2));
         if (i + 1 < w.size() && w.get(i + 1).cjk() && FAMILY.contains(s) && GIVEN.contains(w.get(i + 1).lower())
@@ -173,7 +206,7 @@ final class PersonNameDetector implements Detector {
         }
         if (len >= 2 && len <= 4 && (fam1 || fam2)) {
             String rest = fam2 ? s.substring(2) : s.substring(1);
-            out.add(new Finding(DataClass.PERSON_NAME, a.start(), a.end(), GIVEN.contains(rest) ? 0.85 : 0.6, ID));
+            out.add(new Finding(DataClass.PERSON_NAME, a.start(), aEnd, GIVEN.contains(rest) ? 0.85 : 0.6, ID));
         }
         return i + 1;
     }
@@ -193,7 +226,50 @@ final class PersonNameDetector implements Detector {
     }
 
     private static boolean titleBefore(String t, List<Word> w, int i) {
-        return i > 0 && TITLES.contains(w.get(i - 1).lower()) && w.get(i).start() - w.get(i - 1).end() <= 2;
+        if (i == 0) {
+            return false;
+        }
+        Word p = w.get(i - 1);
+        if (!TITLES.contains(p.lower()) || w.get(i).start() - p.end() > 2) {
+            return false;
+        }
+        // short titles (M, Fr, Hr, Sr) count only with their dot: "Fr. Müller", not "fr>" in a header
+        return p.end() - p.start() > 3 || (p.end() < t.length() && t.charAt(p.end()) == '.');
+    }
+
+    private static boolean allCaps(String t, Word a) {
+        if (a.end() - a.start() < 2 || a.cjk()) {
+            return false;
+        }
+        for (int i = a.start(); i < a.end(); i++) {
+            if (Character.isLowerCase(t.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A field label, not a name: the word is directly followed by a colon ("Date:", "Phone:"). */
+    private static boolean labelAfter(String t, Word z) {
+        return z.end() < t.length() && t.charAt(z.end()) == ':';
+    }
+
+    private static boolean spacesOnlyBefore(String t, List<Word> w, int i) {
+        for (int k = w.get(i - 1).end(); k < w.get(i).start(); k++) {
+            if (t.charAt(k) != ' ') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A name standing alone ends a greeting: "Dear Olusegun," / "Hi Ana!" / end of line. */
+    private static boolean nameEnds(String t, Word a) {
+        if (a.end() >= t.length()) {
+            return true;
+        }
+        char c = t.charAt(a.end());
+        return c == ',' || c == '!' || c == '\n' || c == '.' || c == ';';
     }
 
     private static boolean greetingBefore(String t, List<Word> w, int i) {
