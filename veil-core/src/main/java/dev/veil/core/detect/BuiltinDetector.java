@@ -347,7 +347,36 @@ final class BuiltinDetector implements Detector {
             }
         }
         int kinds = (lower ? 1 : 0) + (upper ? 1 : 0) + (digit ? 1 : 0) + (other ? 1 : 0);
-        return kinds >= 2 && !(t.charAt(s) == '*' || t.startsWith("<", s) || t.startsWith("${", s));
+        return kinds >= 2 && !reference(t, s, e);
+    }
+
+    /**
+     * Values that refer to a secret rather than hold one: placeholders and masks ({@code ${VAR}}, {@code %(pw)s},
+     * {@code <token>}, {@code [REDACTED]}, {@code ****}), secret-store paths ({@code vault:secret/db#pw}) and code
+     * ({@code settings.API_KEY}, {@code os.environ[...]}).
+     */
+    private static boolean reference(String t, int s, int e) {
+        char c = t.charAt(s);
+        if (c == '*' || c == '<' || c == '[' || c == '$' || c == '%' || c == '{') {
+            return true;
+        }
+        String v = t.substring(s, e);
+        if (v.startsWith("vault:") || v.startsWith("env:") || v.startsWith("ref:") || v.startsWith("secret:")
+                || v.startsWith("arn:") || v.contains("(") || v.contains(")")) {
+            return true;
+        }
+        // identifier.IDENTIFIER: a variable, not a value
+        int dot = v.indexOf('.');
+        if (dot > 0 && dot < v.length() - 1) {
+            for (int i = 0; i < v.length(); i++) {
+                char x = v.charAt(i);
+                if (!(Character.isLetterOrDigit(x) || x == '_' || x == '.')) {
+                    return false;
+                }
+            }
+            return Character.isLetter(v.charAt(0)) && Character.isUpperCase(v.charAt(dot + 1));
+        }
+        return false;
     }
 
     // ---- e-mail -------------------------------------------------------------------------------------------
@@ -394,8 +423,14 @@ final class BuiltinDetector implements Detector {
             if (lastDot <= a + 1 || e - lastDot - 1 < 2) {
                 continue;
             }
-            if (s > 0 && t.charAt(s - 1) == ':' && inUrlAuthority(t, s - 1)) {
+            if (userInfo(t, a)) {
                 continue; // user:password@host in a URL: URL_CREDENTIALS covers it
+            }
+            if (FILE_EXTENSIONS.contains(t.substring(lastDot + 1, e).toLowerCase(java.util.Locale.ROOT))) {
+                continue; // icon@2x.png: a file name
+            }
+            if (messageId(t, s)) {
+                continue; // Message-ID: <unique@host> is an identifier, not a mailbox
             }
             boolean tldAlpha = true;
             for (int k = lastDot + 1; k < e; k++) {
@@ -409,6 +444,34 @@ final class BuiltinDetector implements Detector {
                 from = e;
             }
         }
+    }
+
+    private static final java.util.Set<String> FILE_EXTENSIONS = java.util.Set.of("png", "jpg", "jpeg", "gif", "svg",
+            "webp", "ico", "css", "js", "json", "txt", "pdf", "xml", "html", "htm", "map", "woff", "woff2", "ttf", "mp4",
+            "mp3", "wav", "tar", "gz", "tgz", "jar", "yaml", "yml", "csv", "log");
+
+    /**
+     * Whether the {@code @} at {@code at} ends the user information of a URL: {@code ://} comes before it with
+     * no {@code /}, {@code ?} or {@code #} in between (an e-mail in a URL's path or query is still an e-mail).
+     */
+    private static boolean userInfo(String t, int at) {
+        for (int k = at - 1; k >= 2 && at - k < 512; k--) {
+            char c = t.charAt(k);
+            if (c == ' ' || c == '\n' || c == '\t' || c == '"' || c == '?' || c == '#') {
+                return false;
+            }
+            if (c == '/') {
+                return t.charAt(k - 1) == '/' && t.charAt(k - 2) == ':';
+            }
+        }
+        return false;
+    }
+
+    /** Whether the address starting at {@code s} is the value of a Message-ID, In-Reply-To or References header. */
+    private static boolean messageId(String t, int s) {
+        int from = Math.max(0, s - 16);
+        String before = t.substring(from, s).toLowerCase(java.util.Locale.ROOT);
+        return before.contains("message-id") || before.contains("in-reply-to") || before.contains("references");
     }
 
     /** Whether {@code "://"} occurs between the last whitespace before {@code i} and {@code i}. */
