@@ -112,8 +112,14 @@ final class PersonNameDetector implements Detector {
                 i = cjk(t, w, i, out);
                 continue;
             }
-            if (!a.capital() || (COMMON.contains(a.lower()) && !cueBefore(t, w, i))) {
+            if (!a.capital() || (COMMON.contains(a.lower()) && !cueBefore(t, w, i) && !surnameNext(t, w, i))) {
                 i++;
+                continue;
+            }
+            int inverted = invertedName(t, w, i);
+            if (inverted > i) {
+                out.add(new Finding(DataClass.PERSON_NAME, a.start(), w.get(inverted).end(), 0.75, ID));
+                i = inverted + 1;
                 continue;
             }
             // the longest run of name-shaped words from i (particles allowed inside)
@@ -182,6 +188,31 @@ final class PersonNameDetector implements Detector {
             s = Math.min(0.95, s + 0.1);
         }
         return s;
+    }
+
+    /** "Mark Parker": a common word that is a given name, followed by a dictionary surname that is not. */
+    private static boolean surnameNext(String t, List<Word> w, int i) {
+        if (i + 1 >= w.size() || !GIVEN.contains(w.get(i).lower())) {
+            return false;
+        }
+        Word b = w.get(i + 1);
+        return b.capital() && !b.cjk() && adjacent(t, w.get(i), b) && FAMILY.contains(b.lower()) && !COMMON.contains(b.lower());
+    }
+
+    /** "Olsen, Håkon": a dictionary surname, a comma, a dictionary given name; returns the last word's index, or -1. */
+    private static int invertedName(String t, List<Word> w, int i) {
+        if (i + 1 >= w.size()) {
+            return -1;
+        }
+        Word a = w.get(i);
+        Word b = w.get(i + 1);
+        if (!b.capital() || b.cjk() || a.end() + 2 != b.start() || t.charAt(a.end()) != ',' || t.charAt(a.end() + 1) != ' ') {
+            return -1;
+        }
+        boolean names = FAMILY.contains(a.lower()) && GIVEN.contains(b.lower())
+                && !COMMON.contains(a.lower()) && !COMMON.contains(b.lower())
+                && !FUNCTION.contains(a.lower()) && !FUNCTION.contains(b.lower());
+        return names ? i + 1 : -1;
     }
 
     /** Han or Hangul runs: a known family name followed by one to three characters, or family + space + given. */

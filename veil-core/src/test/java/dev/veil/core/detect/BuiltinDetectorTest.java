@@ -65,6 +65,8 @@ class BuiltinDetectorTest {
         "Ludwig van Beethoven wrote it | PERSON_NAME=Ludwig van Beethoven",
         "张伟 已付款 | PERSON_NAME=张伟",
         "Мария Иванова пишет | PERSON_NAME=Мария Иванова",
+        "LT-6794; Olsen, Håkon; ok | PERSON_NAME=Olsen, Håkon",
+        "Mark Parker called | PERSON_NAME=Mark Parker",
         "DOB: 07/21/1985. | DATE_OF_BIRTH=07/21/1985",
         "date of birth 21.07.1985 | DATE_OF_BIRTH=21.07.1985",
         "born on July 21, 1985 | DATE_OF_BIRTH=July 21, 1985",
@@ -118,6 +120,7 @@ class BuiltinDetectorTest {
         "Will you Mark the date in May?",
         "Bill the customer for the Jordan river tour in China",
         "Dear Customer, your Order Service Team",
+        "shipping to Paris, France and Berlin, Germany",
     })
     void ignoresLookAlikes(String text) {
         assertThat(found(text)).isEmpty();
