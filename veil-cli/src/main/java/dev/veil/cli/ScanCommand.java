@@ -1,5 +1,6 @@
 package dev.veil.cli;
 
+import dev.veil.core.classify.FieldPaths;
 import dev.veil.core.classify.NameHeuristics;
 import dev.veil.core.classify.PathAutomaton;
 import dev.veil.core.codec.JsonWalker;
@@ -7,8 +8,6 @@ import dev.veil.core.codec.RecordException;
 import dev.veil.core.detect.DetectorSet;
 import dev.veil.core.detect.Finding;
 import dev.veil.core.engine.Limits;
-import dev.veil.core.policy.DataClass;
-import dev.veil.core.policy.FieldRule;
 import dev.veil.core.policy.Policy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,6 +56,10 @@ final class ScanCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IN", arity = "0..*", description = "JSON lines files; '-' or none: standard input.")
     List<String> inputs = new ArrayList<>();
 
+    /** One scalar of a record: its path, its member names, and its text when it is a string. */
+    private record Seen(String path, List<String> steps, String string) {
+    }
+
     /** What was seen at one field path. */
     static final class Field {
         final String path;
@@ -99,11 +102,12 @@ final class ScanCommand implements Callable<Integer> {
                             continue;
                         }
                         // gather first: a record that turns out unreadable halfway must not count
-                        List<String[]> seen = new ArrayList<>();
+                        List<Seen> seen = new ArrayList<>();
                         try {
                             walker.walk(r.lineBuf, r.off, r.len, (path, name, kind, value) -> {
                                 if (kind != JsonWalker.Kind.NULL) {
-                                    seen.add(new String[] {path.toString(), kind == JsonWalker.Kind.STRING ? value : null});
+                                    seen.add(new Seen(path.toString(), List.copyOf(walker.steps()),
+                                            kind == JsonWalker.Kind.STRING ? value : null));
                                 }
                             });
                         } catch (RecordException e) {
@@ -111,11 +115,11 @@ final class ScanCommand implements Callable<Integer> {
                             continue;
                         }
                         records++;
-                        for (String[] v : seen) {
-                            Field f = fields.computeIfAbsent(v[0], k -> classify(k, paths, heuristics));
+                        for (Seen v : seen) {
+                            Field f = fields.computeIfAbsent(v.path(), k -> classify(k, v.steps(), paths, heuristics));
                             f.values++;
-                            if (v[1] != null && !"NONE".equals(f.declared)) {
-                                record(f, v[1], detectors.scan(v[1]));
+                            if (v.string() != null && !"NONE".equals(f.declared)) {
+                                record(f, v.string(), detectors.scan(v.string()));
                             }
                         }
                     }
@@ -129,37 +133,14 @@ final class ScanCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static Field classify(String path, PathAutomaton paths, NameHeuristics heuristics) {
-        PathAutomaton.State st = paths.start();
-        DataClass inherited = null;
-        String parent = null;
-        String last = null;
-        DataClass heuristic = null;
-        for (String step : path.replace("[*]", "").split("\\.")) {
-            if (step.isEmpty()) {
-                continue;
-            }
-            st = st.next(step);
-            if (st.rule() != null) {
-                inherited = st.rule().dataClass();
-            }
-            if (heuristics != null && heuristic == null) {
-                heuristic = heuristics.classify(parent, step);
-            }
-            parent = step;
-            last = step;
-        }
-        FieldRule rule = st.rule();
-        if (rule != null) {
-            return new Field(path, rule.dataClass().name(), true);
-        }
-        if (inherited != null) {
-            return new Field(path, inherited.name(), true);
-        }
-        if (heuristic != null) {
-            return new Field(path, heuristic.name() + " (name)", false);
-        }
-        return new Field(path, last == null ? "-" : "-", false);
+    /** How the policy classifies a field, by the same precedence as the masker (FieldPaths). */
+    private static Field classify(String path, List<String> names, PathAutomaton paths, NameHeuristics heuristics) {
+        FieldPaths.Classification c = FieldPaths.classify(paths, heuristics, names);
+        return switch (c.source()) {
+            case RULE -> new Field(path, c.dataClass().name(), true);
+            case NAME -> new Field(path, c.dataClass().name() + " (name)", false);
+            case NONE -> new Field(path, "-", false);
+        };
     }
 
     private static void record(Field f, String value, List<Finding> findings) {

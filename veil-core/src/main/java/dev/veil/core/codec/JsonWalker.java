@@ -28,6 +28,9 @@ public final class JsonWalker {
     private final int maxDepth;
     private final boolean generalize;
     private final StringBuilder path = new StringBuilder(64);
+    private final java.util.ArrayList<String> steps = new java.util.ArrayList<>();
+    private final java.util.List<String> stepsView = java.util.Collections.unmodifiableList(steps);
+    private int[] stepLen = new int[16];
     private int[] pathLen = new int[16];
     private int[] index = new int[16];
     private boolean[] object = new boolean[16];
@@ -41,6 +44,14 @@ public final class JsonWalker {
         this.generalize = generalize;
     }
 
+    /**
+     * The member names from the root to the current scalar (array elements are not steps), as path rules see
+     * them; valid during a {@link Visitor#scalar} call only.
+     */
+    public java.util.List<String> steps() {
+        return stepsView;
+    }
+
     public void walk(byte[] buf, int off, int len, Visitor v) throws RecordException {
         if (len > maxBytes) {
             throw new RecordException(RecordException.Reason.TOO_LARGE,
@@ -49,6 +60,7 @@ public final class JsonWalker {
         int end = off + len;
         lx.reset(buf, off, end);
         path.setLength(0);
+        steps.clear();
         name = null;
         int p = lx.ws(off);
         if (p >= end) {
@@ -126,6 +138,7 @@ public final class JsonWalker {
                 } else if (c == (obj ? '}' : ']')) {
                     depth--;
                     path.setLength(pathLen[depth]);
+                    truncate(stepLen[depth]);
                     name = names[depth];
                     p++;
                 } else {
@@ -139,11 +152,13 @@ public final class JsonWalker {
         if (depth >= object.length) {
             int n = depth * 2;
             pathLen = Arrays.copyOf(pathLen, n);
+            stepLen = Arrays.copyOf(stepLen, n);
             index = Arrays.copyOf(index, n);
             object = Arrays.copyOf(object, n);
             names = Arrays.copyOf(names, n);
         }
         pathLen[depth] = path.length();
+        stepLen[depth] = steps.size();
         index[depth] = -1;
         object[depth] = obj;
         names[depth] = name;
@@ -164,11 +179,20 @@ public final class JsonWalker {
             path.append('.');
         }
         path.append(key);
+        truncate(stepLen[depth - 1]);
+        steps.add(key);
         name = key;
         return lx.colon(ke);
     }
 
+    private void truncate(int size) {
+        while (steps.size() > size) {
+            steps.remove(steps.size() - 1);
+        }
+    }
+
     private void element(int depth) {
+        truncate(stepLen[depth - 1]);
         int i = ++index[depth - 1];
         path.setLength(pathLen[depth - 1]);
         if (generalize) {
