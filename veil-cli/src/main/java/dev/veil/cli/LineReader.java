@@ -39,6 +39,17 @@ final class LineReader {
         this.maxLine = maxLine;
     }
 
+    /** Whether the current line holds nothing but spaces, tabs or a carriage return. */
+    boolean blank() {
+        for (int i = off; i < off + len; i++) {
+            byte b = lineBuf[i];
+            if (b != ' ' && b != '\t' && b != '\r') {
+                return false;
+            }
+        }
+        return !oversize;
+    }
+
     boolean next() throws IOException {
         oversize = false;
         while (true) {

@@ -273,15 +273,6 @@ final class MaskCommand implements Callable<Integer> {
         }
     }
 
-    static boolean isBlank(byte[] b, int off, int len) {
-        for (int i = off; i < off + len; i++) {
-            if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static void report(PrintWriter err, Stats stats, String message) {
         if (stats.quarantined <= MAX_REPORTED) {
             err.println("veil mask: " + message);

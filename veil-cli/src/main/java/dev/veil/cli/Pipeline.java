@@ -97,7 +97,7 @@ final class Pipeline {
                     while (r.next()) {
                         if (r.oversize) {
                             c.add(Chunk.OVERSIZE, r.lineNumber, null, 0, (int) Math.min(Integer.MAX_VALUE, r.oversizeBytes));
-                        } else if (MaskCommand.isBlank(r.lineBuf, r.off, r.len)) {
+                        } else if (r.blank()) {
                             c.add(Chunk.BLANK, r.lineNumber, null, 0, 0);
                         } else {
                             c.add(Chunk.RECORD, r.lineNumber, r.lineBuf, r.off, r.len);

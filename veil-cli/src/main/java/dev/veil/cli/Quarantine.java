@@ -26,10 +26,6 @@ final class Quarantine implements Closeable {
         this.policyVersion = policyVersion;
     }
 
-    boolean sealing() {
-        return sealer != null;
-    }
-
     boolean enabled() {
         return out != null;
     }

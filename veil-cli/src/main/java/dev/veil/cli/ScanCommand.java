@@ -97,7 +97,7 @@ final class ScanCommand implements Callable<Integer> {
                 try (InputStream is = in.equals("-") ? System.in : Files.newInputStream(Path.of(in))) {
                     LineReader r = new LineReader(is, Limits.DEFAULT_MAX_RECORD_BYTES);
                     while (r.next() && (limit <= 0 || records < limit)) {
-                        if (r.oversize || MaskCommand.isBlank(r.lineBuf, r.off, r.len)) {
+                        if (r.oversize || r.blank()) {
                             refused += r.oversize ? 1 : 0;
                             continue;
                         }

@@ -1,8 +1,5 @@
 package dev.veil.core.codec;
 
-import java.io.IOException;
-import java.io.OutputStream;
-
 /**
  * One record as each segment sees it, in plan segment order. Reused by its masker: valid until the next
  * call. A segment whose view is {@link #dropped} gets nothing for this record.
@@ -55,12 +52,5 @@ public final class Views {
         byte[] out = new byte[lengths[segment]];
         System.arraycopy(arrays[segment], offsets[segment], out, 0, lengths[segment]);
         return out;
-    }
-
-    /** Writes the view (nothing when dropped). */
-    public void writeTo(int segment, OutputStream out) throws IOException {
-        if (!dropped[segment]) {
-            out.write(arrays[segment], offsets[segment], lengths[segment]);
-        }
     }
 }

@@ -474,20 +474,6 @@ final class BuiltinDetector implements Detector {
         return before.contains("message-id") || before.contains("in-reply-to") || before.contains("references");
     }
 
-    /** Whether {@code "://"} occurs between the last whitespace before {@code i} and {@code i}. */
-    private static boolean inUrlAuthority(String t, int i) {
-        for (int k = i - 1; k >= 2 && i - k < 512; k--) {
-            char c = t.charAt(k);
-            if (c == ' ' || c == '\n' || c == '\t' || c == '"') {
-                return false;
-            }
-            if (c == '/' && t.charAt(k - 1) == '/' && t.charAt(k - 2) == ':') {
-                return true;
-            }
-        }
-        return false;
-    }
-
     // ---- URL credentials -------------------------------------------------------------------------------------
 
     private static void urlCredentials(String t, List<Finding> out) {

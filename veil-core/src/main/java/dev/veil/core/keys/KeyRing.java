@@ -130,29 +130,29 @@ public final class KeyRing {
         if (spec == null) {
             throw new KeyException("no key '" + name + "' under keys:");
         }
-        String where = spec.location().file() + ":" + spec.location().line() + ":" + spec.location().column();
+        String where = where(name);
         String json;
         if (spec.keysetFile() != null) {
             try {
                 json = Files.readString(spec.keysetFile(), StandardCharsets.UTF_8);
             } catch (NoSuchFileException e) {
-                throw new KeyException(where + ": keys." + name + ": keyset file " + spec.keysetFile()
+                throw new KeyException(where + "keyset file " + spec.keysetFile()
                         + " does not exist (create one with 'veil keys create')");
             } catch (IOException e) {
-                throw new KeyException(where + ": keys." + name + ": cannot read keyset file " + spec.keysetFile()
+                throw new KeyException(where + "cannot read keyset file " + spec.keysetFile()
                         + ": " + e.getClass().getSimpleName());
             }
         } else {
             json = env.apply(spec.envVariable());
             if (json == null || json.isBlank()) {
-                throw new KeyException(where + ": keys." + name + ": environment variable " + spec.envVariable()
+                throw new KeyException(where + "environment variable " + spec.envVariable()
                         + " is not set (it must hold a Tink JSON keyset)");
             }
         }
         try {
             h = TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
         } catch (GeneralSecurityException | RuntimeException e) {
-            throw new KeyException(where + ": keys." + name + ": not a valid Tink JSON keyset");
+            throw new KeyException(where + "not a valid Tink JSON keyset");
         }
         loaded.put(name, h);
         return h;
