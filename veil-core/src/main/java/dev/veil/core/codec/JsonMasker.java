@@ -182,6 +182,14 @@ public final class JsonMasker {
         return classCounts;
     }
 
+    /**
+     * Values found per class id in the record last masked successfully: what a masking summary reports.
+     * Reused: valid until the next call of {@link #mask}.
+     */
+    public long[] recordClassCounts() {
+        return recordCounts;
+    }
+
     /** Masks {@code buf[off, off+len)}, one JSON value, for every segment of the plan. */
     public Views mask(byte[] buf, int off, int len) throws RecordException {
         if (len > maxBytes) {

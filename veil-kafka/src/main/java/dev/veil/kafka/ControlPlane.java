@@ -1,0 +1,232 @@
+package dev.veil.kafka;
+
+import dev.veil.core.engine.Limits;
+import dev.veil.core.engine.PlanException;
+import dev.veil.core.policy.Policy;
+import dev.veil.core.policy.PolicyException;
+import dev.veil.core.policy.PolicyLoader;
+import dev.veil.core.policy.PolicyProblem;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control topic: a compacted, single-partition topic every instance reads from the beginning and follows.
+ * A record's key says what it sets — {@code policy} for the active policy (the value is the policy's YAML) — and
+ * the latest record per key wins. Grants ({@code grant/ID}) and consent ({@code consent/FINGERPRINT}) are meant to
+ * travel the same way; records of kinds this version does not know are skipped with a log line, so older
+ * instances keep running when newer ones publish more.
+ */
+public final class ControlPlane implements AutoCloseable {
+    /** Key of the active-policy record. */
+    public static final String POLICY_KEY = "policy";
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final TopicPartition partition;
+    private final Path baseDir;
+    private final Limits limits;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final List<Consumer<Activation>> listeners = new CopyOnWriteArrayList<>();
+    private Thread thread;
+    private volatile Deployment current;
+    private volatile List<String> shape;
+    private Alerts alerts;
+
+    /** What an activation record turned into: the new deployment, or the reason it was refused. */
+    public record Activation(long offset, String version, Deployment deployment, String refusal) {
+        public boolean accepted() {
+            return deployment != null;
+        }
+    }
+
+    ControlPlane(String bootstrap, String topic, Path baseDir, Limits limits) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "veil-control");
+        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.partition = new TopicPartition(topic, 0);
+        this.baseDir = baseDir;
+        this.limits = limits;
+        consumer.assign(List.of(partition));
+        consumer.seekToBeginning(List.of(partition));
+    }
+
+    /**
+     * Reads the control topic to its current end and returns the YAML of the last policy activation, or null when
+     * none was ever published. Called once, before the service starts.
+     */
+    String readActivePolicy(Duration timeout) {
+        long end = consumer.endOffsets(List.of(partition), timeout).get(partition);
+        String latest = null;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (consumer.position(partition, timeout) < end) {
+            if (System.nanoTime() > deadline) {
+                throw new org.apache.kafka.common.errors.TimeoutException("reading the control topic took longer than " + timeout);
+            }
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                if (isPolicy(r) && r.value() != null) {
+                    latest = new String(r.value(), StandardCharsets.UTF_8);
+                }
+            }
+        }
+        return latest;
+    }
+
+    /** Starts following the topic: every later activation is compiled and, when valid, made current. */
+    void follow(Deployment initial, Alerts alerts) {
+        this.current = initial;
+        this.shape = initial.shape();
+        this.alerts = alerts;
+        thread = new Thread(this::loop, "veil-control");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** The deployment every processor masks with now. */
+    public Deployment current() {
+        return current;
+    }
+
+    /** Called on the control thread after each activation record, accepted or refused. */
+    public void onActivation(Consumer<Activation> listener) {
+        listeners.add(listener);
+    }
+
+    private void loop() {
+        try {
+            while (running.get()) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    handle(r);
+                }
+            }
+        } catch (WakeupException e) {
+            if (running.get()) {
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            LOG.error("the control topic reader stopped; policy activations are not followed any more", e);
+            alerts.raise("control-plane-stopped", "the control topic reader stopped: " + e.getClass().getName()
+                    + "; restart the instance to follow activations again");
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> r) {
+        if (!isPolicy(r)) {
+            LOG.info("control record at offset {} of kind '{}' is not handled by this version; skipped", r.offset(),
+                    r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8));
+            return;
+        }
+        if (r.value() == null) {
+            return; // a deleted activation leaves the running policy in place
+        }
+        String source = "control:" + r.offset();
+        Activation a;
+        try {
+            Policy p = PolicyLoader.parse(new String(r.value(), StandardCharsets.UTF_8), source, baseDir);
+            if (p.version().equals(current.policy().version())) {
+                return;
+            }
+            List<String> newShape = Deployment.shape(p);
+            if (!newShape.equals(shape)) {
+                a = new Activation(r.offset(), p.shortVersion(), null, "policy " + p.shortVersion()
+                        + " changes the streams (inputs, segments or output topics) from " + shape + " to " + newShape
+                        + "; restart the instances to run it");
+            } else {
+                Deployment d = Deployment.compile(p, limits);
+                current = d;
+                a = new Activation(r.offset(), p.shortVersion(), d, null);
+                LOG.info("policy {} ({}) activated from the control topic at offset {}", p.shortVersion(), p.name(),
+                        r.offset());
+            }
+        } catch (PolicyException e) {
+            StringBuilder sb = new StringBuilder("invalid policy at control offset " + r.offset() + ":");
+            for (PolicyProblem problem : e.problems()) {
+                sb.append(' ').append(problem).append(';');
+            }
+            a = new Activation(r.offset(), null, null, sb.toString());
+        } catch (PlanException e) {
+            a = new Activation(r.offset(), null, null, "policy at control offset " + r.offset() + " cannot be compiled: "
+                    + e.getMessage());
+        }
+        if (!a.accepted()) {
+            alerts.raise("policy-rejected", a.refusal() + " — policy " + current.policy().shortVersion() + " stays active");
+        }
+        for (Consumer<Activation> l : listeners) {
+            l.accept(a);
+        }
+    }
+
+    private static boolean isPolicy(ConsumerRecord<byte[], byte[]> r) {
+        return r.key() != null && POLICY_KEY.equals(new String(r.key(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Publishes a policy activation. The text is validated by the caller; instances validate it again and refuse
+     * what they cannot run.
+     *
+     * @return the offset of the activation record
+     */
+    public static long publishPolicy(String bootstrap, String topic, String policyYaml, String actor)
+            throws ServiceException {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            ProducerRecord<byte[], byte[]> rec = new ProducerRecord<>(topic, 0, POLICY_KEY.getBytes(StandardCharsets.UTF_8),
+                    policyYaml.getBytes(StandardCharsets.UTF_8));
+            rec.headers().add(VeilHeaders.KIND, POLICY_KEY.getBytes(StandardCharsets.UTF_8));
+            rec.headers().add(VeilHeaders.ACTOR, actor.getBytes(StandardCharsets.UTF_8));
+            return producer.send(rec).get(30, TimeUnit.SECONDS).offset();
+        } catch (Exception e) {
+            throw new ServiceException("cannot publish the activation to " + topic + " on " + bootstrap + ": " + e, e);
+        }
+    }
+
+    /** Topic settings of the control topic: compacted, one partition, every activation kept until superseded. */
+    static Map<String, String> topicConfig() {
+        return Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000");
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        if (thread != null) {
+            consumer.wakeup();
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+}

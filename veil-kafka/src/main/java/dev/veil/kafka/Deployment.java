@@ -1,0 +1,104 @@
+package dev.veil.kafka;
+
+import dev.veil.core.engine.Limits;
+import dev.veil.core.engine.Plan;
+import dev.veil.core.engine.PlanException;
+import dev.veil.core.keys.KeyException;
+import dev.veil.core.keys.KeyRing;
+import dev.veil.core.keys.Sealer;
+import dev.veil.core.policy.Policy;
+import dev.veil.core.policy.StreamSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One policy compiled for every stream it declares: what the service masks with. Immutable and shared by all
+ * stream threads; a policy activation replaces the whole deployment at once, so a record is never masked with
+ * half of one version and half of another.
+ */
+public final class Deployment {
+    private final Policy policy;
+    private final Map<String, Plan> plans;
+    private final Sealer quarantine;
+
+    private Deployment(Policy policy, Map<String, Plan> plans, Sealer quarantine) {
+        this.policy = policy;
+        this.plans = plans;
+        this.quarantine = quarantine;
+    }
+
+    /**
+     * Compiles a policy for the service.
+     *
+     * @throws PlanException when the policy has no streams, a stream uses a format the service cannot read yet,
+     *                       or a segment or key cannot be compiled
+     */
+    public static Deployment compile(Policy policy, Limits limits) throws PlanException {
+        if (policy.streams().isEmpty()) {
+            throw new PlanException(policy.source() + ": streams: the policy declares no streams; add one per input topic"
+                    + " (input, format, segments, output) to run it as a service");
+        }
+        KeyRing keys = KeyRing.of(policy.keys());
+        Map<String, Plan> plans = new LinkedHashMap<>();
+        for (StreamSpec s : policy.streams()) {
+            if (!"json".equals(s.format())) {
+                throw new PlanException(s.location() + ": streams: format '" + s.format() + "' of input " + s.input()
+                        + " is not supported by the service yet; only json is");
+            }
+            if (plans.containsKey(s.input())) {
+                throw new PlanException(s.location() + ": streams: input " + s.input() + " is declared twice");
+            }
+            plans.put(s.input(), Plan.compile(policy, s.segments(), keys, limits));
+        }
+        Sealer sealer = null;
+        if (keys.has("quarantine")) {
+            try {
+                sealer = keys.sealer("quarantine");
+            } catch (KeyException e) {
+                throw new PlanException(e.getMessage());
+            }
+        }
+        return new Deployment(policy, Map.copyOf(plans), sealer);
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    /** The plan of the stream reading {@code input}. */
+    public Plan plan(String input) {
+        Plan p = plans.get(input);
+        if (p == null) {
+            throw new IllegalArgumentException("no stream reads " + input);
+        }
+        return p;
+    }
+
+    /** The quarantine key's sealer, or null when the policy has no {@code quarantine} key. */
+    public Sealer quarantineSealer() {
+        return quarantine;
+    }
+
+    /**
+     * The topics this deployment reads and writes, in a comparable form: a new policy can be activated without
+     * restart only when its shape is the same (streams, segments and output topics fixed the topology).
+     */
+    public List<String> shape() {
+        return shape(policy);
+    }
+
+    /** The shape of a policy; see {@link #shape()}. */
+    public static List<String> shape(Policy policy) {
+        List<String> out = new ArrayList<>();
+        for (StreamSpec s : policy.streams()) {
+            StringBuilder sb = new StringBuilder(s.input()).append(':').append(s.format());
+            for (String seg : s.segments()) {
+                sb.append(' ').append(seg).append("->").append(s.outputFor(seg));
+            }
+            out.add(sb.toString());
+        }
+        return List.copyOf(out);
+    }
+}

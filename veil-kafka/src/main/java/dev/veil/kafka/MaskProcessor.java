@@ -1,0 +1,194 @@
+package dev.veil.kafka;
+
+import dev.veil.core.action.Action;
+import dev.veil.core.codec.JsonMasker;
+import dev.veil.core.codec.RecordException;
+import dev.veil.core.codec.Views;
+import dev.veil.core.engine.Plan;
+import dev.veil.core.keys.Sealer;
+import dev.veil.core.policy.DataClass;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Supplier;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * Masks the records of one stream: parses each value once and forwards each segment's view to that segment's
+ * sink, with key, timestamp and headers kept and Veil's headers added. A record that cannot be masked goes to
+ * the quarantine sink, sealed, and to no segment. One instance per task; the deployment is re-read per record so a
+ * policy activation takes effect on the next record.
+ */
+final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+    private final String input;
+    private final List<String> segmentSinks;
+    private final String quarantineSink;
+    private final Supplier<Deployment> deployments;
+    private final StreamMetrics metrics;
+
+    private ProcessorContext<byte[], byte[]> context;
+    private Deployment deployment;
+    private JsonMasker masker;
+    private byte[] policyHeader;
+    /** Per segment and class id: "CLASS:action" as it appears in the summary header. */
+    private String[][] summaryParts;
+    private final StringBuilder scratch = new StringBuilder(64);
+
+    MaskProcessor(String input, List<String> segmentSinks, String quarantineSink, Supplier<Deployment> deployments,
+                  StreamMetrics metrics) {
+        this.input = input;
+        this.segmentSinks = segmentSinks;
+        this.quarantineSink = quarantineSink;
+        this.deployments = deployments;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], byte[]> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        Deployment d = deployments.get();
+        if (d != deployment) {
+            adopt(d);
+        }
+        metrics.in();
+        byte[] value = record.value();
+        Headers inHeaders = stripVeilHeaders(record.headers());
+        if (value == null) {
+            // A tombstone carries no data; each view gets it so compacted outputs delete too.
+            for (int s = 0; s < segmentSinks.size(); s++) {
+                forward(record, null, inHeaders, policyHeader, null, s);
+            }
+            return;
+        }
+        long t0 = System.nanoTime();
+        Views v;
+        try {
+            v = masker.mask(value, 0, value.length);
+        } catch (RecordException e) {
+            quarantine(record, e.reason().name(), e.getMessage());
+            return;
+        } catch (RuntimeException | StackOverflowError e) {
+            // Fail closed: an engine fault must never let the record through unmasked. The message of an
+            // unexpected exception may quote input, so only its type is kept.
+            quarantine(record, RecordException.Reason.INTERNAL.name(), "masking failed: " + e.getClass().getName());
+            return;
+        }
+        long[] counts = masker.recordClassCounts();
+        for (int s = 0; s < segmentSinks.size(); s++) {
+            if (v.dropped(s)) {
+                metrics.dropped(s);
+                continue;
+            }
+            forward(record, v.toBytes(s), inHeaders, policyHeader, summary(s, counts), s);
+        }
+        metrics.masked(System.nanoTime() - t0);
+    }
+
+    private void forward(Record<byte[], byte[]> record, byte[] value, Headers inHeaders, byte[] policy, byte[] summary,
+                         int segment) {
+        RecordHeaders h = new RecordHeaders(inHeaders.toArray());
+        h.add(VeilHeaders.POLICY, policy);
+        if (summary != null) {
+            h.add(VeilHeaders.SUMMARY, summary);
+        }
+        context.forward(new Record<>(record.key(), value, record.timestamp(), h), segmentSinks.get(segment));
+        metrics.out(segment);
+    }
+
+    private void quarantine(Record<byte[], byte[]> record, String reason, String error) {
+        metrics.quarantined(reason);
+        String source = context.recordMetadata().map(MaskProcessor::coordinates).orElse(input + "/?/?");
+        Sealer sealer = deployment.quarantineSealer();
+        RecordHeaders h = new RecordHeaders();
+        h.add(VeilHeaders.REASON, bytes(reason));
+        h.add(VeilHeaders.ERROR, bytes(error));
+        h.add(VeilHeaders.SOURCE, bytes(source));
+        h.add(VeilHeaders.POLICY, policyHeader);
+        byte[] key = null;
+        byte[] value = null;
+        if (sealer != null) {
+            h.add(VeilHeaders.SEALED, bytes("aes-gcm:quarantine"));
+            if (record.key() != null) {
+                key = sealer.seal(record.key(), Quarantines.context(source, "key"));
+            }
+            value = sealer.seal(record.value(), Quarantines.context(source, "value"));
+        } else {
+            // Without a quarantine key nothing of the record is kept: coordinates and error only.
+            h.add(VeilHeaders.SEALED, bytes("none"));
+        }
+        context.forward(new Record<>(key, value, record.timestamp(), h), quarantineSink);
+    }
+
+    private static String coordinates(RecordMetadata m) {
+        return m.topic() + "/" + m.partition() + "/" + m.offset();
+    }
+
+    private byte[] summary(int segment, long[] counts) {
+        scratch.setLength(0);
+        String[] parts = summaryParts[segment];
+        for (int c = 0; c < counts.length; c++) {
+            if (counts[c] > 0) {
+                if (scratch.length() > 0) {
+                    scratch.append(',');
+                }
+                scratch.append(parts[c]).append(':').append(counts[c]);
+            }
+        }
+        return scratch.length() == 0 ? VeilHeaders.EMPTY : scratch.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private void adopt(Deployment d) {
+        Plan plan = d.plan(input);
+        if (plan.segments().size() != segmentSinks.size()) {
+            // The topology was built for another shape; the control plane refuses such activations, so this is
+            // a bug. Failing the task is the closed failure.
+            throw new IllegalStateException("policy " + d.policy().shortVersion() + " has " + plan.segments().size()
+                    + " segments for " + input + ", the running topology " + segmentSinks.size());
+        }
+        deployment = d;
+        masker = new JsonMasker(plan);
+        policyHeader = bytes(d.policy().shortVersion());
+        List<DataClass> classes = d.policy().classTable().classes();
+        summaryParts = new String[segmentSinks.size()][classes.size()];
+        for (int s = 0; s < segmentSinks.size(); s++) {
+            for (DataClass c : classes) {
+                Action a = plan.action(s, c);
+                summaryParts[s][c.id()] = c.name() + ":" + a.name();
+            }
+        }
+    }
+
+    /** Input headers without any {@code veil-} header: downstream must be able to trust Veil's own. */
+    private static Headers stripVeilHeaders(Headers in) {
+        boolean any = false;
+        for (Header h : in) {
+            if (h.key().startsWith(VeilHeaders.PREFIX)) {
+                any = true;
+                break;
+            }
+        }
+        if (!any) {
+            return in;
+        }
+        RecordHeaders out = new RecordHeaders();
+        for (Header h : in) {
+            if (!h.key().startsWith(VeilHeaders.PREFIX)) {
+                out.add(h);
+            }
+        }
+        return out;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.veil.kafka;
+
+import dev.veil.core.policy.StreamSpec;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * The service's topology: per stream one source, one masking processor and one sink per segment plus the
+ * quarantine sink. Values stay bytes end to end; the processor parses each record once for all segments.
+ */
+public final class MaskTopology {
+    private MaskTopology() {
+    }
+
+    /**
+     * Builds the topology for the shape of {@code initial}; the processors follow {@code current} from then on.
+     *
+     * @param quarantineTopic where refused records go (sealed)
+     */
+    public static Topology build(Deployment initial, Supplier<Deployment> current, String quarantineTopic,
+                                 MeterRegistry registry) {
+        Topology t = new Topology();
+        ByteArrayDeserializer de = new ByteArrayDeserializer();
+        ByteArraySerializer ser = new ByteArraySerializer();
+        for (StreamSpec s : initial.policy().streams()) {
+            String src = "source:" + s.input();
+            String proc = "mask:" + s.input();
+            List<String> sinks = new ArrayList<>();
+            for (String seg : s.segments()) {
+                sinks.add("view:" + s.input() + ":" + seg);
+            }
+            String q = "quarantine:" + s.input();
+            StreamMetrics metrics = new StreamMetrics(registry, s.input(), s.segments());
+            t.addSource(src, de, de, s.input());
+            t.addProcessor(proc, () -> new MaskProcessor(s.input(), sinks, q, current, metrics), src);
+            for (int i = 0; i < sinks.size(); i++) {
+                t.addSink(sinks.get(i), s.outputFor(s.segments().get(i)), ser, ser, proc);
+            }
+            t.addSink(q, quarantineTopic, ser, ser, proc);
+        }
+        return t;
+    }
+}

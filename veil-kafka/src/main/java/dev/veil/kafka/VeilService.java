@@ -1,0 +1,432 @@
+package dev.veil.kafka;
+
+import dev.veil.core.engine.Limits;
+import dev.veil.core.engine.PlanException;
+import dev.veil.core.policy.Policy;
+import dev.veil.core.policy.PolicyException;
+import dev.veil.core.policy.PolicyLoader;
+import dev.veil.core.policy.PolicyProblem;
+import dev.veil.core.policy.StreamSpec;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The masking service: Kafka Streams turning each input topic of the active policy into one masked topic per
+ * segment, exactly once by default. The control topic decides the active policy; the policy file given at start
+ * seeds it when no activation exists yet. Build one with {@link #builder}, then {@link #start}.
+ */
+public final class VeilService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VeilService.class);
+
+    /** Processing guarantee. */
+    public enum Guarantee { EXACTLY_ONCE, AT_LEAST_ONCE }
+
+    private final Builder cfg;
+    private KafkaStreams streams;
+    private ControlPlane control;
+    private KafkaProducer<byte[], byte[]> alertProducer;
+    private KafkaStreamsMetrics streamsMetrics;
+    private Deployment started;
+    private String seedNote;
+
+    private VeilService(Builder cfg) {
+        this.cfg = cfg;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Connects, makes sure the service's topics exist, picks the active policy and starts processing.
+     *
+     * @throws ServiceException when the policy is invalid, an input topic is missing or Kafka is unreachable;
+     *                          the message says what to do
+     */
+    public synchronized VeilService start() throws ServiceException {
+        Policy seed = loadSeed();
+        Path baseDir = cfg.policyFile.toAbsolutePath().getParent();
+        try (Admin admin = Admin.create(adminProps())) {
+            ensureTopic(admin, cfg.controlTopic, 1, ControlPlane.topicConfig());
+            ensureTopic(admin, cfg.quarantineTopic, 1, Map.of());
+            ensureTopic(admin, cfg.alertTopic, 1, Map.of());
+            control = new ControlPlane(cfg.bootstrap, cfg.controlTopic, baseDir, cfg.limits);
+            String active = control.readActivePolicy(Duration.ofSeconds(30));
+            Policy policy = seed;
+            if (active == null) {
+                long offset = ControlPlane.publishPolicy(cfg.bootstrap, cfg.controlTopic, Files.readString(cfg.policyFile),
+                        "veil run " + cfg.policyFile.getFileName());
+                seedNote = "policy " + seed.shortVersion() + " seeded the control topic (offset " + offset + ")";
+                control.readActivePolicy(Duration.ofSeconds(30)); // move past our own activation
+            } else {
+                Policy fromTopic = parseActive(active, baseDir);
+                if (!fromTopic.version().equals(seed.version())) {
+                    seedNote = "the control topic's active policy " + fromTopic.shortVersion() + " runs, not "
+                            + cfg.policyFile + " (" + seed.shortVersion() + "); use 'veil policy activate' to change it";
+                } else {
+                    seedNote = "policy " + seed.shortVersion() + " is the active one on the control topic";
+                }
+                policy = fromTopic;
+            }
+            started = compile(policy);
+            createOutputTopics(admin, policy);
+        } catch (IOException e) {
+            closeQuietly();
+            throw new ServiceException("cannot read " + cfg.policyFile + ": " + e.getMessage(), e);
+        } catch (ServiceException e) {
+            closeQuietly();
+            throw e;
+        } catch (RuntimeException e) {
+            closeQuietly();
+            throw new ServiceException("cannot start on " + cfg.bootstrap + ": " + e, e);
+        }
+        LOG.info(seedNote);
+        alertProducer = new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer());
+        Alerts alerts = new Alerts(alertProducer, cfg.alertTopic, cfg.applicationId);
+        control.follow(started, alerts);
+        streams = new KafkaStreams(MaskTopology.build(started, control::current, cfg.quarantineTopic, cfg.registry),
+                streamsProps());
+        // A stream thread that dies (a broker gone for longer than the task timeout, a bug) is replaced, so the
+        // instance keeps serving its partitions instead of silently shrinking.
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed; replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(cfg.registry);
+        streams.start();
+        return this;
+    }
+
+    /** What happened to the policy file at start: seeded, active already, or superseded by the control topic. */
+    public String seedNote() {
+        return seedNote;
+    }
+
+    /** The deployment processors mask with now. */
+    public Deployment current() {
+        return control.current();
+    }
+
+    /** Listens to activations from the control topic (on its thread). */
+    public void onActivation(java.util.function.Consumer<ControlPlane.Activation> l) {
+        control.onActivation(l);
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Waits until the streams are RUNNING. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (streams.state() == KafkaStreams.State.RUNNING) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    public MeterRegistry registry() {
+        return cfg.registry;
+    }
+
+    public String applicationId() {
+        return cfg.applicationId;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+            streams = null;
+        }
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+        }
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        if (control != null) {
+            control.close();
+            control = null;
+        }
+        if (alertProducer != null) {
+            alertProducer.close(Duration.ofSeconds(5));
+            alertProducer = null;
+        }
+    }
+
+    private Policy loadSeed() throws ServiceException {
+        try {
+            return PolicyLoader.load(cfg.policyFile);
+        } catch (IOException e) {
+            throw new ServiceException("cannot read policy " + cfg.policyFile + ": " + e.getMessage(), e);
+        } catch (PolicyException e) {
+            throw new ServiceException(problems(cfg.policyFile.toString(), e));
+        }
+    }
+
+    private static Policy parseActive(String yaml, Path baseDir) throws ServiceException {
+        try {
+            return PolicyLoader.parse(yaml, "control topic", baseDir);
+        } catch (PolicyException e) {
+            throw new ServiceException(problems("the control topic's active policy", e)
+                    + "\nactivate a valid policy with 'veil policy activate'");
+        }
+    }
+
+    private static String problems(String what, PolicyException e) {
+        StringBuilder sb = new StringBuilder(what).append(" is invalid:");
+        for (PolicyProblem p : e.problems()) {
+            sb.append("\n  ").append(p);
+        }
+        return sb.toString();
+    }
+
+    private Deployment compile(Policy policy) throws ServiceException {
+        try {
+            return Deployment.compile(policy, cfg.limits);
+        } catch (PlanException e) {
+            throw new ServiceException(e.getMessage(), e);
+        }
+    }
+
+    private void createOutputTopics(Admin admin, Policy policy) throws ServiceException {
+        Set<String> inputs = new java.util.LinkedHashSet<>();
+        for (StreamSpec s : policy.streams()) {
+            inputs.add(s.input());
+        }
+        Map<String, TopicDescription> described;
+        try {
+            described = new HashMap<>();
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<String> missing = new ArrayList<>();
+            for (String in : inputs) {
+                if (!existing.contains(in)) {
+                    missing.add(in);
+                }
+            }
+            if (!missing.isEmpty()) {
+                if (!cfg.createInputs) {
+                    throw new ServiceException("input topic(s) " + missing + " do not exist on " + cfg.bootstrap
+                            + "; create them, or fix 'streams:' in the policy");
+                }
+                for (String in : missing) {
+                    ensureTopic(admin, in, cfg.inputPartitions, Map.of());
+                }
+            }
+            described.putAll(admin.describeTopics(inputs).allTopicNames().get(30, TimeUnit.SECONDS));
+        } catch (ExecutionException | TimeoutException e) {
+            throw new ServiceException("cannot list topics on " + cfg.bootstrap + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceException("interrupted");
+        }
+        for (StreamSpec s : policy.streams()) {
+            int partitions = described.get(s.input()).partitions().size();
+            for (String seg : s.segments()) {
+                ensureTopic(admin, s.outputFor(seg), partitions, Map.of());
+            }
+        }
+    }
+
+    private void ensureTopic(Admin admin, String name, int partitions, Map<String, String> config)
+            throws ServiceException {
+        try {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) cfg.replication).configs(config)))
+                    .all().get(30, TimeUnit.SECONDS);
+            LOG.info("created topic {} ({} partitions)", name, partitions);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new ServiceException("cannot create topic " + name + " on " + cfg.bootstrap + ": " + e.getCause(), e);
+            }
+        } catch (TimeoutException e) {
+            throw new ServiceException("Kafka at " + cfg.bootstrap + " did not answer within 30 s; is it running?", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceException("interrupted");
+        }
+    }
+
+    private Properties adminProps() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrap);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+        return p;
+    }
+
+    private Properties producerProps() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrap);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, cfg.applicationId + "-alerts");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "50");
+        return p;
+    }
+
+    private Properties streamsProps() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, cfg.applicationId);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrap);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, cfg.guarantee == Guarantee.EXACTLY_ONCE
+                ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(cfg.threads));
+        p.put(StreamsConfig.STATE_DIR_CONFIG, cfg.stateDir.toString());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, String.valueOf(cfg.replication));
+        // Measured on the 2-core reference box (docs/performance.md): larger batches roughly double EOS throughput.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), "262144");
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), "5000");
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        p.putAll(cfg.overrides);
+        return p;
+    }
+
+    /** Options of the service; every one has a default except the policy file and the bootstrap servers. */
+    public static final class Builder {
+        private Path policyFile;
+        private String bootstrap;
+        private String applicationId;
+        private Guarantee guarantee = Guarantee.EXACTLY_ONCE;
+        private int threads = 1;
+        private Path stateDir = Path.of(".veil", "state");
+        private String controlTopic = "veil.control";
+        private String quarantineTopic = "veil.quarantine";
+        private String alertTopic = "veil.alerts";
+        private int replication = 1;
+        private boolean createInputs;
+        private int inputPartitions = 2;
+        private Limits limits = Limits.DEFAULT;
+        private MeterRegistry registry = new SimpleMeterRegistry();
+        private final Map<String, String> overrides = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /** The policy that seeds the control topic; relative key files resolve against its directory. */
+        public Builder policy(Path file) {
+            this.policyFile = file;
+            return this;
+        }
+
+        public Builder bootstrapServers(String servers) {
+            this.bootstrap = servers;
+            return this;
+        }
+
+        /** Instances with the same id share the input partitions. Default {@code veil-POLICYNAME}. */
+        public Builder applicationId(String id) {
+            this.applicationId = id;
+            return this;
+        }
+
+        public Builder guarantee(Guarantee g) {
+            this.guarantee = Objects.requireNonNull(g);
+            return this;
+        }
+
+        public Builder threads(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("threads must be at least 1");
+            }
+            this.threads = n;
+            return this;
+        }
+
+        public Builder stateDir(Path dir) {
+            this.stateDir = dir;
+            return this;
+        }
+
+        public Builder controlTopic(String t) {
+            this.controlTopic = t;
+            return this;
+        }
+
+        public Builder quarantineTopic(String t) {
+            this.quarantineTopic = t;
+            return this;
+        }
+
+        public Builder alertTopic(String t) {
+            this.alertTopic = t;
+            return this;
+        }
+
+        /** Replication factor of the topics Veil creates (1 for a single broker). */
+        public Builder replication(int r) {
+            this.replication = r;
+            return this;
+        }
+
+        /** Create missing input topics with {@code partitions} partitions instead of refusing to start (dev mode). */
+        public Builder createInputs(int partitions) {
+            this.createInputs = true;
+            this.inputPartitions = partitions;
+            return this;
+        }
+
+        public Builder limits(Limits l) {
+            this.limits = Objects.requireNonNull(l);
+            return this;
+        }
+
+        public Builder registry(MeterRegistry r) {
+            this.registry = Objects.requireNonNull(r);
+            return this;
+        }
+
+        /** A Kafka Streams (or prefixed client) property, applied last. */
+        public Builder streamsProperty(String key, String value) {
+            overrides.put(key, value);
+            return this;
+        }
+
+        public VeilService build() {
+            Objects.requireNonNull(policyFile, "policy file");
+            Objects.requireNonNull(bootstrap, "bootstrap servers");
+            if (applicationId == null) {
+                String name;
+                try {
+                    name = PolicyLoader.load(policyFile).name();
+                } catch (IOException | PolicyException e) {
+                    name = "service"; // start() reports the problem with file and line
+                }
+                applicationId = "veil-" + name;
+            }
+            return new VeilService(this);
+        }
+    }
+}

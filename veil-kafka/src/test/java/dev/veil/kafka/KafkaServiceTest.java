@@ -1,0 +1,314 @@
+package dev.veil.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The service against a real single-node KRaft broker started from the Kafka artifacts in this JVM. Each test
+ * renames the policy's topics with its own prefix so the tests share one broker without sharing data.
+ */
+class KafkaServiceTest {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final Pattern PLANTED = Pattern.compile(
+            "[a-z-]+\\.[a-z-]+\\d+@[a-z.]+|\\d{3}-\\d{2}-\\d{4}|\\+1 303-555-\\d{4}|\\(720\\) 555-\\d{4}");
+    private static final List<String> CARD_DIGITS = List.of("4111111111111111", "5555555555554444", "378282246310005",
+            "6011111111111117", "4012888888881881");
+
+    @TempDir
+    static Path kafkaDir;
+    @TempDir
+    Path dir;
+
+    static EmbeddedKafka kafka;
+
+    @BeforeAll
+    static void broker() throws Exception {
+        kafka = EmbeddedKafka.start(kafkaDir, 0);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        kafka.close();
+    }
+
+    /** The example policy with every stream input renamed {@code prefix + input}. */
+    private Path policy(String prefix, java.util.function.UnaryOperator<String> edit) {
+        return Fixtures.policy(dir.resolve(prefix), t -> edit.apply(t.replace("input: orders", "input: " + prefix + "orders")
+                .replace("input: tickets", "input: " + prefix + "tickets")
+                .replace("input: auth-logs", "input: " + prefix + "auth-logs")));
+    }
+
+    private VeilService.Builder service(String prefix, Path policy) {
+        return VeilService.builder().bootstrapServers(kafka.bootstrapServers()).policy(policy)
+                .applicationId(prefix + "veil").stateDir(dir.resolve(prefix + "state-" + System.nanoTime()))
+                .controlTopic(prefix + "veil.control").quarantineTopic(prefix + "veil.quarantine")
+                .alertTopic(prefix + "veil.alerts").createInputs(2)
+                .streamsProperty("consumer.session.timeout.ms", "6000")
+                .streamsProperty("consumer.heartbeat.interval.ms", "1000");
+    }
+
+    private static List<DemoEvents.Event> events(String prefix, int n, boolean ordersOnly, long seed) {
+        DemoEvents g = new DemoEvents(seed);
+        List<DemoEvents.Event> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            DemoEvents.Event e = ordersOnly ? g.nextOrder() : g.next();
+            out.add(new DemoEvents.Event(prefix + e.topic(), e.key(), e.json()));
+        }
+        return out;
+    }
+
+    /** Every email, SSN and US phone planted in the events, and the card numbers. */
+    private static Set<String> planted(List<DemoEvents.Event> events) {
+        Set<String> out = new LinkedHashSet<>(CARD_DIGITS);
+        for (DemoEvents.Event e : events) {
+            Matcher m = PLANTED.matcher(e.json());
+            while (m.find()) {
+                out.add(m.group());
+            }
+        }
+        return out;
+    }
+
+    private static void assertNoLeak(List<ConsumerRecord<byte[], byte[]>> records, Set<String> planted) {
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            String v = Topics.text(r.value()).replace(" ", "").replace("-", "");
+            String raw = Topics.text(r.value());
+            for (String p : planted) {
+                assertThat(raw).doesNotContain(p);
+                if (p.chars().allMatch(Character::isDigit)) {
+                    assertThat(v).doesNotContain(p);
+                }
+            }
+        }
+    }
+
+    private static Set<String> ids(List<ConsumerRecord<byte[], byte[]>> records, Pattern id) {
+        Set<String> out = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            Matcher m = id.matcher(Topics.text(r.value()));
+            assertThat(m.find()).as("record without id: %s", Topics.text(r.value())).isTrue();
+            out.add(m.group());
+        }
+        return out;
+    }
+
+    private static final Pattern ORDER_ID = Pattern.compile("ord-\\d{8}");
+
+    @Test
+    void everyRecordReachesEachSegmentOnceAndNoPlantedValueLeaks() throws Exception {
+        String px = "e2e-";
+        List<DemoEvents.Event> events = events(px, 1500, false, 11);
+        try (VeilService s = service(px, policy(px, t -> t)).build().start()) {
+            Topics.produce(kafka.bootstrapServers(), events);
+            Set<String> planted = planted(events);
+            for (String topic : List.of("orders.analytics", "orders.support", "tickets.analytics", "tickets.support",
+                    "auth-logs.analytics")) {
+                List<ConsumerRecord<byte[], byte[]>> out = Topics.readAtLeast(kafka.bootstrapServers(), px + topic, 500, WAIT);
+                assertThat(out).as(topic).hasSize(500);
+                assertNoLeak(out, planted);
+                for (ConsumerRecord<byte[], byte[]> r : out) {
+                    assertThat(Topics.text(r.headers().lastHeader(VeilHeaders.POLICY).value()))
+                            .isEqualTo(s.current().policy().shortVersion());
+                }
+            }
+            List<ConsumerRecord<byte[], byte[]>> orders = Topics.readAtLeast(kafka.bootstrapServers(),
+                    px + "orders.support", 500, WAIT);
+            assertThat(ids(orders, ORDER_ID)).hasSize(500);
+            assertThat(s.registry().get("veil.records.in").tag("stream", px + "orders").counter().count())
+                    .isEqualTo(500.0);
+        }
+    }
+
+    @Test
+    void policyActivationsReachTheRunningServiceAndInvalidOnesAreRefused() throws Exception {
+        String px = "ctl-";
+        Path p1 = policy(px, t -> t);
+        try (VeilService s = service(px, p1).build().start()) {
+            assertThat(s.awaitRunning(WAIT)).isTrue();
+            String v1 = s.current().policy().version();
+
+            // A valid change: analytics now nullifies phones.
+            String v2Text = Files.readString(p1).replace("      default: redact\n  support:",
+                    "      PHONE: nullify\n      default: redact\n  support:");
+            long t0 = System.nanoTime();
+            ControlPlane.publishPolicy(kafka.bootstrapServers(), px + "veil.control", v2Text, "test");
+            while (s.current().policy().version().equals(v1) && System.nanoTime() - t0 < WAIT.toNanos()) {
+                Thread.sleep(5);
+            }
+            long switchMs = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("policy switch observed after " + switchMs + " ms");
+            assertThat(s.current().policy().version()).isNotEqualTo(v1);
+            String v2 = s.current().policy().version();
+
+            Topics.produce(kafka.bootstrapServers(), events(px, 3, true, 5));
+            List<ConsumerRecord<byte[], byte[]>> out = Topics.readAtLeast(kafka.bootstrapServers(), px + "orders.analytics", 3, WAIT);
+            assertThat(out).hasSize(3).allSatisfy(r -> assertThat(Topics.text(r.value())).contains("\"phone\":null"));
+
+            // Invalid YAML content: refused with an alert naming the problem; the running version stays.
+            ControlPlane.publishPolicy(kafka.bootstrapServers(), px + "veil.control",
+                    v2Text.replace("scan:", "scann:"), "test");
+            // A change of streams needs a restart: refused too.
+            ControlPlane.publishPolicy(kafka.bootstrapServers(), px + "veil.control",
+                    v2Text.replace("  - input: " + px + "auth-logs\n    segments: [analytics]\n", ""), "test");
+            List<ConsumerRecord<byte[], byte[]>> alerts = Topics.read(kafka.bootstrapServers(), px + "veil.alerts", WAIT,
+                    l -> l.size() >= 2);
+            assertThat(alerts).hasSize(2);
+            assertThat(Topics.text(alerts.get(0).value())).contains("policy-rejected").contains("scann");
+            assertThat(Topics.text(alerts.get(1).value())).contains("policy-rejected").contains("restart");
+            assertThat(s.current().policy().version()).isEqualTo(v2);
+        }
+        // A restarted instance runs the active policy of the control topic, not its (older) file.
+        try (VeilService s = service(px, p1).build().start()) {
+            assertThat(s.current().policy().version()).isNotEqualTo(
+                    dev.veil.core.policy.PolicyLoader.load(p1).version());
+            assertThat(s.seedNote()).contains("veil policy activate");
+        }
+    }
+
+    @Test
+    void twoInstancesShareThePartitionsAndBothWork() throws Exception {
+        String px = "two-";
+        Path p = policy(px, t -> t);
+        SimpleMeterRegistry r1 = new SimpleMeterRegistry();
+        SimpleMeterRegistry r2 = new SimpleMeterRegistry();
+        try (VeilService a = service(px, p).registry(r1).build().start();
+             VeilService b = service(px, p).registry(r2).build().start()) {
+            assertThat(a.awaitRunning(WAIT)).isTrue();
+            assertThat(b.awaitRunning(WAIT)).isTrue();
+            List<DemoEvents.Event> events = events(px, 2000, true, 21);
+            Topics.produce(kafka.bootstrapServers(), events);
+            List<ConsumerRecord<byte[], byte[]>> out = Topics.readAtLeast(kafka.bootstrapServers(), px + "orders.analytics", 2000, WAIT);
+            assertThat(ids(out, ORDER_ID)).hasSize(2000);
+            assertThat(out).hasSize(2000);
+            double inA = r1.get("veil.records.in").tag("stream", px + "orders").counter().count();
+            double inB = r2.get("veil.records.in").tag("stream", px + "orders").counter().count();
+            System.out.println("instance a masked " + inA + ", instance b " + inB);
+            assertThat(inA).isPositive();
+            assertThat(inB).isPositive();
+            assertThat(inA + inB).isEqualTo(2000.0);
+        }
+    }
+
+    @Test
+    void theServiceResumesByItselfAfterABrokerRestart() throws Exception {
+        String px = "rst-";
+        try (VeilService s = service(px, policy(px, t -> t)).build().start()) {
+            assertThat(s.awaitRunning(WAIT)).isTrue();
+            Topics.produce(kafka.bootstrapServers(), events(px, 200, true, 31));
+            assertThat(Topics.readAtLeast(kafka.bootstrapServers(), px + "orders.analytics", 200, WAIT)).hasSize(200);
+
+            kafka.stop();
+            Thread.sleep(3000);
+            kafka.resume();
+
+            Topics.produce(kafka.bootstrapServers(), events(px, 200, true, 32));
+            List<ConsumerRecord<byte[], byte[]>> out = Topics.readAtLeast(kafka.bootstrapServers(), px + "orders.analytics", 400, WAIT);
+            assertThat(out).hasSize(400);
+        }
+    }
+
+    @Test
+    void killNineMidStreamThenRestartGivesEveryRecordExactlyOnce() throws Exception {
+        String px = "kill-";
+        Path p = policy(px, t -> t);
+        int n = 40_000;
+        List<DemoEvents.Event> events = events(px, n, true, 41);
+        Path state = dir.resolve("kill-state");
+        // Topics first, so the producer does not race the service creating them.
+        try (VeilService s = service(px, p).build().start()) {
+            assertThat(s.awaitRunning(WAIT)).isTrue();
+        }
+        AtomicInteger produced = new AtomicInteger();
+        Thread producer = new Thread(() -> {
+            try (var prod = Topics.producer(kafka.bootstrapServers())) {
+                for (DemoEvents.Event e : events) {
+                    prod.send(new org.apache.kafka.clients.producer.ProducerRecord<>(e.topic(),
+                            e.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            e.json().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                    if (produced.incrementAndGet() % 2000 == 0) {
+                        Thread.sleep(250); // a steady stream over ~5 s, so the kill lands mid-stream
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        producer.start();
+        Process first = child(p, state, px);
+        List<ConsumerRecord<byte[], byte[]>> before = Topics.read(kafka.bootstrapServers(), px + "orders.analytics", WAIT,
+                l -> !l.isEmpty());
+        assertThat(before).isNotEmpty();
+        assertAlive(first);
+        first.destroyForcibly(); // SIGKILL: no shutdown hook, no commit, an open transaction
+        first.waitFor();
+        int atKill = produced.get();
+        System.out.println("killed after " + atKill + " records produced");
+
+        Process second = child(p, state, px);
+        try {
+            producer.join();
+            Set<String> planted = planted(events);
+            for (String topic : List.of("orders.analytics", "orders.support")) {
+                List<ConsumerRecord<byte[], byte[]>> out = Topics.readAtLeast(kafka.bootstrapServers(), px + topic, n,
+                        Duration.ofSeconds(180));
+                assertThat(out).as(topic).hasSize(n);
+                assertThat(ids(out, ORDER_ID)).as(topic).hasSize(n);
+                assertNoLeak(out, planted);
+            }
+            assertAlive(second);
+        } finally {
+            second.destroyForcibly();
+            second.waitFor();
+        }
+    }
+
+    private Process child(Path policy, Path state, String px) throws Exception {
+        // The child runs the same service as the tests, with topics of this test's prefix.
+        Path cfg = dir.resolve("child-" + System.nanoTime() + ".log");
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), ChildMain.class.getName(), kafka.bootstrapServers(),
+                policy.toString(), state.toString(), px);
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(cfg.toFile()).start();
+    }
+
+    private static void assertAlive(Process p) {
+        if (!p.isAlive()) {
+            throw new AssertionError("the service process exited with " + p.exitValue());
+        }
+    }
+
+    /** Main of the service child process; prefixes the service's own topics like {@link #service}. */
+    public static final class ChildMain {
+        private ChildMain() {
+        }
+
+        public static void main(String[] args) throws Exception {
+            String px = args[3];
+            VeilService s = VeilService.builder().bootstrapServers(args[0]).policy(Path.of(args[1]))
+                    .stateDir(Path.of(args[2])).applicationId(px + "veil").controlTopic(px + "veil.control")
+                    .quarantineTopic(px + "veil.quarantine").alertTopic(px + "veil.alerts")
+                    .streamsProperty("consumer.session.timeout.ms", "6000")
+                    .streamsProperty("consumer.heartbeat.interval.ms", "1000")
+                    .build().start();
+            s.awaitRunning(Duration.ofSeconds(60));
+            Thread.sleep(Long.MAX_VALUE);
+        }
+    }
+}
