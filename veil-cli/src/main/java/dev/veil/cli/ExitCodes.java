@@ -12,6 +12,8 @@ public final class ExitCodes {
     public static final int IO = 3;
     /** Done, but one or more records were quarantined instead of masked. */
     public static final int QUARANTINED = 4;
+    /** Kafka is unreachable, a port is taken, or the service stopped on an error ({@code run}, {@code up}, ...). */
+    public static final int SERVICE = 5;
     /** A bug in Veil; nothing unmasked was written. */
     public static final int INTERNAL = 70;
 

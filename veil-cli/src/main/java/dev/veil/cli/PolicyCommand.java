@@ -26,15 +26,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code veil policy validate|explain}. */
-@Command(name = "policy", description = "Check and explain policy files.", mixinStandardHelpOptions = true,
-        subcommands = {PolicyCommand.Validate.class, PolicyCommand.Explain.class})
+@Command(name = "policy", description = "Check, explain and activate policy files.", mixinStandardHelpOptions = true,
+        subcommands = {PolicyCommand.Validate.class, PolicyCommand.Explain.class, PolicyCommand.Activate.class})
 final class PolicyCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: validate or explain");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: validate, explain or activate");
     }
 
     /** Loads a policy, printing its problems; returns null (after printing) when it cannot be used. */
@@ -176,6 +176,57 @@ final class PolicyCommand implements Runnable {
                 }
             }
             out.println(sb.toString().stripTrailing());
+        }
+    }
+
+    @Command(name = "activate", mixinStandardHelpOptions = true,
+            description = {"Make a policy the active one of every running 'veil run' instance: checks it as the",
+                "service would (streams, keys, segments), then publishes it on the control topic. Instances",
+                "switch within a second; one that cannot run it keeps its policy and reports on the alert topic.",
+                "Exit 0 when published, 1 invalid policy, 5 Kafka unreachable."})
+    static final class Activate implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(arity = "1", paramLabel = "FILE", description = "The policy file.")
+        Path file;
+
+        @CommandLine.Mixin
+        KafkaOptions kafka;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            Policy p = load(file, err);
+            if (p == null) {
+                return ExitCodes.INVALID_POLICY;
+            }
+            try {
+                dev.veil.kafka.Deployment.compile(p, Limits.DEFAULT);
+            } catch (PlanException e) {
+                err.println(e.getMessage());
+                return ExitCodes.INVALID_POLICY;
+            }
+            String text;
+            try {
+                text = java.nio.file.Files.readString(file);
+            } catch (IOException e) {
+                err.println("veil: cannot read " + file + ": " + e.getClass().getSimpleName());
+                return ExitCodes.IO;
+            }
+            try {
+                long offset = dev.veil.kafka.ControlPlane.publishPolicy(kafka.bootstrapOrLocal(), kafka.controlTopic,
+                        text, "veil policy activate " + file.getFileName() + " (" + System.getProperty("user.name") + ")");
+                out.println("activated policy " + p.name() + " " + p.shortVersion() + " on " + kafka.controlTopic
+                        + " (offset " + offset + "); running instances switch within a second, refusals go to the"
+                        + " alert topic");
+                return ExitCodes.OK;
+            } catch (dev.veil.kafka.ServiceException e) {
+                err.println("veil: " + e.getMessage() + "; is Kafka running at " + kafka.bootstrapOrLocal()
+                        + "? (--bootstrap)");
+                return ExitCodes.SERVICE;
+            }
         }
     }
 }

@@ -88,19 +88,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         Properties p = config();
         KafkaConfig config = KafkaConfig.fromProps(p, false);
         Path logs = dir.resolve("logs");
-        Formatter f = new Formatter()
-                .setNodeId(1)
-                .setClusterId(Uuid.randomUuid().toString())
-                .addDirectory(logs.toString())
-                .setMetadataLogDirectory(logs.toString())
-                .setControllerListenerName("CONTROLLER")
-                .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                .setIgnoreFormatted(true)
-                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()));
-        try {
-            f.run();
-        } catch (Exception e) {
-            throw new IOException("cannot format the Kafka data directory " + logs + ": " + e.getMessage(), e);
+        if (!Files.exists(logs.resolve("meta.properties"))) {
+            format(logs);
         }
         KafkaRaftServer s = new KafkaRaftServer(config, Time.SYSTEM);
         try {
@@ -115,6 +104,24 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new IOException("cannot start the embedded Kafka broker on " + bootstrapServers() + ": " + e.getMessage(), e);
         }
         server = s;
+    }
+
+    /** Formats a fresh data directory: a new cluster id; a formatted one keeps its id across restarts. */
+    private void format(Path logs) throws IOException {
+        Formatter f = new Formatter()
+                .setNodeId(1)
+                .setClusterId(Uuid.randomUuid().toString())
+                .addDirectory(logs.toString())
+                .setMetadataLogDirectory(logs.toString())
+                .setControllerListenerName("CONTROLLER")
+                .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                .setIgnoreFormatted(true)
+                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            f.run();
+        } catch (Exception e) {
+            throw new IOException("cannot format the Kafka data directory " + logs + ": " + e.getMessage(), e);
+        }
     }
 
     private void stopServer() {

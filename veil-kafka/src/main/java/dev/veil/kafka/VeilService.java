@@ -88,6 +88,12 @@ public final class VeilService implements AutoCloseable {
                         "veil run " + cfg.policyFile.getFileName());
                 seedNote = "policy " + seed.shortVersion() + " seeded the control topic (offset " + offset + ")";
                 control.readActivePolicy(Duration.ofSeconds(30)); // move past our own activation
+            } else if (cfg.activateFile && !sameVersion(active, baseDir, seed)) {
+                long offset = ControlPlane.publishPolicy(cfg.bootstrap, cfg.controlTopic, Files.readString(cfg.policyFile),
+                        "veil run --activate " + cfg.policyFile.getFileName());
+                seedNote = "policy " + seed.shortVersion() + " from " + cfg.policyFile
+                        + " activated on the control topic (offset " + offset + ")";
+                control.readActivePolicy(Duration.ofSeconds(30));
             } else {
                 Policy fromTopic = parseActive(active, baseDir);
                 if (!fromTopic.version().equals(seed.version())) {
@@ -196,7 +202,7 @@ public final class VeilService implements AutoCloseable {
         } catch (IOException e) {
             throw new ServiceException("cannot read policy " + cfg.policyFile + ": " + e.getMessage(), e);
         } catch (PolicyException e) {
-            throw new ServiceException(problems(cfg.policyFile.toString(), e));
+            throw ServiceException.policy(problems(cfg.policyFile.toString(), e), e);
         }
     }
 
@@ -204,8 +210,17 @@ public final class VeilService implements AutoCloseable {
         try {
             return PolicyLoader.parse(yaml, "control topic", baseDir);
         } catch (PolicyException e) {
-            throw new ServiceException(problems("the control topic's active policy", e)
-                    + "\nactivate a valid policy with 'veil policy activate'");
+            throw ServiceException.policy(problems("the control topic's active policy", e)
+                    + "\nactivate a valid policy with 'veil policy activate'", e);
+        }
+    }
+
+    /** Whether the active text is the seed policy; an unparsable active policy is not. */
+    private static boolean sameVersion(String activeYaml, Path baseDir, Policy seed) {
+        try {
+            return PolicyLoader.parse(activeYaml, "control topic", baseDir).version().equals(seed.version());
+        } catch (PolicyException e) {
+            return false;
         }
     }
 
@@ -221,7 +236,7 @@ public final class VeilService implements AutoCloseable {
         try {
             return Deployment.compile(policy, cfg.limits);
         } catch (PlanException e) {
-            throw new ServiceException(e.getMessage(), e);
+            throw ServiceException.policy(e.getMessage(), e);
         }
     }
 
@@ -327,6 +342,7 @@ public final class VeilService implements AutoCloseable {
         private String alertTopic = "veil.alerts";
         private int replication = 1;
         private boolean createInputs;
+        private boolean activateFile;
         private int inputPartitions = 2;
         private Limits limits = Limits.DEFAULT;
         private MeterRegistry registry = new SimpleMeterRegistry();
@@ -395,6 +411,15 @@ public final class VeilService implements AutoCloseable {
         public Builder createInputs(int partitions) {
             this.createInputs = true;
             this.inputPartitions = partitions;
+            return this;
+        }
+
+        /**
+         * Make the policy file the active policy at start even when the control topic holds another one (dev mode,
+         * or a deliberate roll-out by restart). Without it, the control topic's active policy wins.
+         */
+        public Builder activateFile(boolean on) {
+            this.activateFile = on;
             return this;
         }
 

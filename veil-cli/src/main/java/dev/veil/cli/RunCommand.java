@@ -1,0 +1,178 @@
+package dev.veil.cli;
+
+import dev.veil.core.policy.Policy;
+import dev.veil.core.policy.StreamSpec;
+import dev.veil.kafka.ServiceException;
+import dev.veil.kafka.VeilService;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code veil run}: the masking service on Kafka. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Mask Kafka topics in real time: each input topic of the policy's 'streams:' becomes one",
+            "masked topic per segment, exactly once. Runs until Ctrl-C or SIGTERM.",
+            "Without --bootstrap, starts an embedded single-node Kafka broker with its data under --data-dir.",
+            "Instances with the same application id share the partitions: run more to scale out.",
+            "Exit 0 on a clean stop, 1 invalid policy, 2 usage, 5 Kafka unreachable or the service failed."})
+final class RunCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-p", "--policy"}, required = true, paramLabel = "FILE",
+            description = "The policy; seeds the control topic when it has no active policy yet.")
+    Path policy;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Mixin
+    ServiceOptions options;
+
+    @Option(names = "--activate", description = "Make the policy file the active policy even when the control"
+            + " topic holds another (otherwise the control topic's active policy runs).")
+    boolean activate;
+
+    @Option(names = "--create-inputs", paramLabel = "PARTITIONS",
+            description = "Create missing input topics with this many partitions instead of refusing to start"
+                    + " (always on with the embedded broker).")
+    Integer createInputs;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Policy p = PolicyCommand.load(policy, err);
+        if (p == null) {
+            return ExitCodes.INVALID_POLICY;
+        }
+        if (p.streams().isEmpty()) {
+            err.println("veil: " + policy + " has no 'streams:'; name the input topics and their segments"
+                    + " (docs/policy.md#streams)");
+            return ExitCodes.INVALID_POLICY;
+        }
+        try (ServiceSession session = new ServiceSession()) {
+            int rc = options.start(session, kafka, policy, activate, createInputs, out, err);
+            if (rc != ExitCodes.OK) {
+                return rc;
+            }
+            Policy running = session.service.current().policy();
+            for (StreamSpec s : running.streams()) {
+                out.println("  " + s.input() + " -> " + String.join(", ", s.segments().stream()
+                        .map(s::outputFor).toList()));
+            }
+            out.println("Ctrl-C stops the service.");
+            out.flush();
+            session.awaitStop(options.duration(), out, null, null);
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Options {@code veil run} and {@code veil up} share. */
+    static final class ServiceOptions {
+        @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".veil",
+                description = "Where the embedded broker and the service's local state live (default: ${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        @Option(names = "--kafka-port", paramLabel = "PORT", defaultValue = "" + KafkaOptions.DEFAULT_PORT,
+                description = "Port of the embedded broker on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0: any free port).")
+        int kafkaPort;
+
+        @Option(names = "--at-least-once", description = "At-least-once instead of exactly-once processing:"
+                + " faster, but a crash may write a record twice.")
+        boolean atLeastOnce;
+
+        @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+                description = "Stream threads in this instance (default: ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Option(names = "--application-id", paramLabel = "ID",
+                description = "Kafka Streams application id; instances with the same id share the work"
+                        + " (default: veil-POLICYNAME).")
+        String applicationId;
+
+        @Option(names = "--quarantine-topic", paramLabel = "TOPIC", defaultValue = "veil.quarantine",
+                description = "Where records that cannot be masked go, sealed (default: ${DEFAULT-VALUE}).")
+        String quarantineTopic;
+
+        @Option(names = "--alert-topic", paramLabel = "TOPIC", defaultValue = "veil.alerts",
+                description = "Where the service reports refused activations (default: ${DEFAULT-VALUE}).")
+        String alertTopic;
+
+        @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9464",
+                description = "Prometheus metrics at http://127.0.0.1:PORT/metrics (default: ${DEFAULT-VALUE};"
+                        + " 0: any free port; -1: off).")
+        int metricsPort;
+
+        @Option(names = "--for", paramLabel = "SECONDS",
+                description = "Stop after this many seconds (default: run until Ctrl-C or SIGTERM).")
+        Long seconds;
+
+        Duration duration() {
+            return seconds == null ? null : Duration.ofSeconds(seconds);
+        }
+
+        /** Starts broker (when needed), service and metrics into {@code session}; returns an exit code. */
+        int start(ServiceSession session, KafkaOptions kafka, Path policy, boolean activate, Integer createInputs,
+                  PrintWriter out, PrintWriter err) {
+            if (threads < 1) {
+                err.println("veil: --threads must be at least 1");
+                return ExitCodes.USAGE;
+            }
+            String bootstrap = kafka.bootstrap;
+            try {
+                if (bootstrap == null) {
+                    bootstrap = session.startBroker(dataDir, kafkaPort);
+                    out.println("Kafka       " + bootstrap + " (embedded, data in " + dataDir.resolve("kafka") + ")");
+                    out.flush();
+                }
+            } catch (IOException e) {
+                err.println("veil: " + e.getMessage() + "; free the port or pick another with --kafka-port,"
+                        + " or point --bootstrap at a running Kafka");
+                return ExitCodes.SERVICE;
+            }
+            VeilService.Builder b = VeilService.builder().policy(policy).bootstrapServers(bootstrap)
+                    .guarantee(atLeastOnce ? VeilService.Guarantee.AT_LEAST_ONCE : VeilService.Guarantee.EXACTLY_ONCE)
+                    .threads(threads).stateDir(dataDir.resolve("state")).controlTopic(kafka.controlTopic)
+                    .quarantineTopic(quarantineTopic).alertTopic(alertTopic).registry(session.registry)
+                    .activateFile(activate);
+            if (applicationId != null) {
+                b.applicationId(applicationId);
+            }
+            if (createInputs != null) {
+                b.createInputs(createInputs);
+            } else if (session.broker != null) {
+                b.createInputs(2);
+            }
+            try {
+                session.startService(b.build());
+            } catch (ServiceException e) {
+                err.println("veil: " + e.getMessage());
+                return e.policyProblem() ? ExitCodes.INVALID_POLICY : ExitCodes.SERVICE;
+            }
+            out.println("Policy      " + session.service.current().policy().name() + " "
+                    + session.service.current().policy().shortVersion() + " — " + session.service.seedNote());
+            out.println("Service     " + session.service.applicationId() + ", "
+                    + (atLeastOnce ? "at-least-once" : "exactly-once") + ", " + threads + " thread"
+                    + (threads == 1 ? "" : "s") + ", quarantine topic " + quarantineTopic);
+            try {
+                int port = session.startMetrics(metricsPort);
+                if (port >= 0) {
+                    out.println("Metrics     http://127.0.0.1:" + port + "/metrics");
+                }
+            } catch (IOException e) {
+                err.println("veil: cannot serve metrics on port " + metricsPort + " (" + e.getMessage()
+                        + "); pick another with --metrics-port, or -1 for none");
+                return ExitCodes.SERVICE;
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.veil.cli;
+
+import dev.veil.kafka.EmbeddedKafka;
+import dev.veil.kafka.MetricsEndpoint;
+import dev.veil.kafka.VeilService;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Everything {@code veil run} and {@code veil up} keep running: the embedded broker when there is one, the masking
+ * service, the metrics endpoint and extras such as the demo producer. Closed in reverse order of opening, once,
+ * whether the session ends by Ctrl-C, SIGTERM, {@code --for} or an error.
+ */
+final class ServiceSession implements AutoCloseable {
+    private final Deque<AutoCloseable> open = new ArrayDeque<>();
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch closed = new CountDownLatch(1);
+    final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    EmbeddedKafka broker;
+    VeilService service;
+    MetricsEndpoint metrics;
+    private Thread hook;
+
+    /** Starts the embedded broker with its data under {@code dataDir/kafka}. */
+    String startBroker(Path dataDir, int port) throws IOException {
+        broker = EmbeddedKafka.start(dataDir.resolve("kafka"), port);
+        open.push(broker);
+        return broker.bootstrapServers();
+    }
+
+    void startService(VeilService s) throws dev.veil.kafka.ServiceException {
+        service = s.start();
+        open.push(service);
+    }
+
+    /** Serves /metrics on 127.0.0.1:port; port -1 turns it off. Returns the port, or -1. */
+    int startMetrics(int port) throws IOException {
+        if (port < 0) {
+            return -1;
+        }
+        metrics = MetricsEndpoint.start(registry, "127.0.0.1", port);
+        open.push(metrics);
+        return metrics.port();
+    }
+
+    void keep(AutoCloseable c) {
+        open.push(c);
+    }
+
+    /**
+     * Blocks until Ctrl-C or SIGTERM, or for {@code limit} when given. A signal makes the JVM wait in the hook
+     * until this session has closed, so an open transaction is aborted and the broker flushes before exit.
+     */
+    void awaitStop(Duration limit, PrintWriter out, Duration statusEvery, Runnable status) throws InterruptedException {
+        hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                closed.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "veil-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
+        long step = statusEvery == null ? Long.MAX_VALUE : statusEvery.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            if (stop.await(Math.min(left, step), TimeUnit.NANOSECONDS)) {
+                out.println("veil: stopping");
+                out.flush();
+                break;
+            }
+            if (status != null && deadline - System.nanoTime() > 0) {
+                status.run();
+                out.flush();
+            }
+        }
+    }
+
+    /** Sum of a counter over all its tags (0 when absent). */
+    static long total(MeterRegistry registry, String name) {
+        double sum = 0;
+        for (Counter c : registry.find(name).counters()) {
+            sum += c.count();
+        }
+        return (long) sum;
+    }
+
+    @Override
+    public void close() {
+        try {
+            while (!open.isEmpty()) {
+                try {
+                    open.pop().close();
+                } catch (Exception e) {
+                    // Keep closing the rest; the names of the parts say enough.
+                    System.err.println("veil: while stopping: " + e.getClass().getSimpleName());
+                }
+            }
+            registry.close();
+        } finally {
+            closed.countDown();
+            if (hook != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is what is running us
+                }
+            }
+        }
+    }
+}
