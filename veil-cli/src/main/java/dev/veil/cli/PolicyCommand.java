@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -215,8 +216,15 @@ final class PolicyCommand implements Runnable {
                 err.println("veil: cannot read " + file + ": " + e.getClass().getSimpleName());
                 return ExitCodes.IO;
             }
+            Map<String, String> client;
             try {
-                long offset = dev.veil.kafka.ControlPlane.publishPolicy(kafka.bootstrapOrLocal(), kafka.controlTopic,
+                client = kafka.client();
+            } catch (KafkaOptions.UsageException e) {
+                err.println("veil: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+            try {
+                long offset = dev.veil.kafka.ControlPlane.publishPolicy(client, kafka.controlTopic,
                         text, "veil policy activate " + file.getFileName() + " (" + System.getProperty("user.name") + ")");
                 out.println("activated policy " + p.name() + " " + p.shortVersion() + " on " + kafka.controlTopic
                         + " (offset " + offset + "); running instances switch within a second, refusals go to the"

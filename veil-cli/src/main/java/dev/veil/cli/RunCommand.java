@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -125,6 +126,13 @@ final class RunCommand implements Callable<Integer> {
                 err.println("veil: --threads must be at least 1");
                 return ExitCodes.USAGE;
             }
+            Map<String, String> clientConfig;
+            try {
+                clientConfig = kafka.clientConfig();
+            } catch (KafkaOptions.UsageException e) {
+                err.println("veil: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
             String bootstrap = kafka.bootstrap;
             try {
                 if (bootstrap == null) {
@@ -141,7 +149,7 @@ final class RunCommand implements Callable<Integer> {
                     .guarantee(atLeastOnce ? VeilService.Guarantee.AT_LEAST_ONCE : VeilService.Guarantee.EXACTLY_ONCE)
                     .threads(threads).stateDir(dataDir.resolve("state")).controlTopic(kafka.controlTopic)
                     .quarantineTopic(quarantineTopic).alertTopic(alertTopic).registry(session.registry)
-                    .activateFile(activate);
+                    .activateFile(activate).clientConfig(clientConfig);
             if (applicationId != null) {
                 b.applicationId(applicationId);
             }

@@ -72,7 +72,12 @@ final class TailCommand implements Callable<Integer> {
         }
         String bootstrap = kafka.bootstrapOrLocal();
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try {
+            p.putAll(kafka.client());
+        } catch (KafkaOptions.UsageException e) {
+            err.println("veil: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "veil-tail");

@@ -71,7 +71,15 @@ final class UpCommand implements Callable<Integer> {
             }
             String bootstrap = kafka.bootstrap != null ? kafka.bootstrap : session.broker.bootstrapServers();
             Policy running = session.service.current().policy();
-            DemoProducer demo = new DemoProducer(bootstrap, rate, running);
+            java.util.Map<String, String> client;
+            try {
+                client = kafka.clientConfig();
+            } catch (KafkaOptions.UsageException e) {
+                err.println("veil: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+            client.put("bootstrap.servers", bootstrap);
+            DemoProducer demo = new DemoProducer(client, rate, running);
             session.keep(demo);
             if (demo.topics.isEmpty()) {
                 out.println("Demo        none: the policy reads none of orders, tickets, auth-logs");
@@ -107,14 +115,14 @@ final class UpCommand implements Callable<Integer> {
     static final class DemoProducer implements AutoCloseable {
         final AtomicLong sent = new AtomicLong();
         final java.util.List<String> topics;
-        private final String bootstrap;
+        private final java.util.Map<String, String> client;
         private final int rate;
         private final AtomicBoolean running = new AtomicBoolean(true);
         private Thread thread;
         volatile String failure;
 
-        DemoProducer(String bootstrap, int rate, Policy policy) {
-            this.bootstrap = bootstrap;
+        DemoProducer(java.util.Map<String, String> client, int rate, Policy policy) {
+            this.client = client;
             this.rate = rate;
             java.util.Set<String> inputs = new java.util.LinkedHashSet<>();
             for (StreamSpec s : policy.streams()) {
@@ -132,7 +140,7 @@ final class UpCommand implements Callable<Integer> {
 
         private void produce() {
             Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.putAll(client);
             p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
             p.put(ProducerConfig.CLIENT_ID_CONFIG, "veil-demo");
             DemoEvents events = new DemoEvents(System.nanoTime());
@@ -147,7 +155,8 @@ final class UpCommand implements Callable<Integer> {
                         if (!topics.contains(e.topic())) {
                             continue;
                         }
-                        producer.send(new ProducerRecord<>(e.topic(), e.key().getBytes(StandardCharsets.UTF_8),
+                        producer.send(new ProducerRecord<>(e.topic(),
+                                e.key() == null ? null : e.key().getBytes(StandardCharsets.UTF_8),
                                 e.json().getBytes(StandardCharsets.UTF_8)));
                         sent.incrementAndGet();
                     }

@@ -60,9 +60,9 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    ControlPlane(String bootstrap, String topic, Path baseDir, Limits limits) {
+    ControlPlane(Map<String, String> client, String topic, Path baseDir, Limits limits) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.putAll(client);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "veil-control");
@@ -194,8 +194,18 @@ public final class ControlPlane implements AutoCloseable {
      */
     public static long publishPolicy(String bootstrap, String topic, String policyYaml, String actor)
             throws ServiceException {
+        return publishPolicy(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topic, policyYaml, actor);
+    }
+
+    /**
+     * As {@link #publishPolicy(String, String, String, String)}, with client settings (bootstrap servers, security)
+     * given as Kafka client properties.
+     */
+    public static long publishPolicy(Map<String, String> client, String topic, String policyYaml, String actor)
+            throws ServiceException {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.putAll(client);
+        String bootstrap = client.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),

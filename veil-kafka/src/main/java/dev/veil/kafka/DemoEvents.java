@@ -33,7 +33,7 @@ public final class DemoEvents {
         this.r = new SplittableRandom(seed);
     }
 
-    /** One generated event and the topic it belongs to. */
+    /** One generated event, the topic it belongs to and its record key (null: unkeyed, as auth logs are). */
     public record Event(String topic, String key, String json) {
     }
 

@@ -80,16 +80,16 @@ public final class VeilService implements AutoCloseable {
             ensureTopic(admin, cfg.controlTopic, 1, ControlPlane.topicConfig());
             ensureTopic(admin, cfg.quarantineTopic, 1, Map.of());
             ensureTopic(admin, cfg.alertTopic, 1, Map.of());
-            control = new ControlPlane(cfg.bootstrap, cfg.controlTopic, baseDir, cfg.limits);
+            control = new ControlPlane(cfg.client(), cfg.controlTopic, baseDir, cfg.limits);
             String active = control.readActivePolicy(Duration.ofSeconds(30));
             Policy policy = seed;
             if (active == null) {
-                long offset = ControlPlane.publishPolicy(cfg.bootstrap, cfg.controlTopic, Files.readString(cfg.policyFile),
+                long offset = ControlPlane.publishPolicy(cfg.client(), cfg.controlTopic, Files.readString(cfg.policyFile),
                         "veil run " + cfg.policyFile.getFileName());
                 seedNote = "policy " + seed.shortVersion() + " seeded the control topic (offset " + offset + ")";
                 control.readActivePolicy(Duration.ofSeconds(30)); // move past our own activation
             } else if (cfg.activateFile && !sameVersion(active, baseDir, seed)) {
-                long offset = ControlPlane.publishPolicy(cfg.bootstrap, cfg.controlTopic, Files.readString(cfg.policyFile),
+                long offset = ControlPlane.publishPolicy(cfg.client(), cfg.controlTopic, Files.readString(cfg.policyFile),
                         "veil run --activate " + cfg.policyFile.getFileName());
                 seedNote = "policy " + seed.shortVersion() + " from " + cfg.policyFile
                         + " activated on the control topic (offset " + offset + ")";
@@ -176,7 +176,11 @@ public final class VeilService implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (streams != null) {
-            streams.close(Duration.ofSeconds(30));
+            // Leave the group on a clean stop, so the partitions move to the other instances (or to this one
+            // restarted) at once instead of after the session timeout.
+            streams.close(org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
+                    org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(30)));
             streams = null;
         }
         if (streamsMetrics != null) {
@@ -299,14 +303,14 @@ public final class VeilService implements AutoCloseable {
 
     private Properties adminProps() {
         Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrap);
+        p.putAll(cfg.client());
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
         return p;
     }
 
     private Properties producerProps() {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrap);
+        p.putAll(cfg.client());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, cfg.applicationId + "-alerts");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "50");
         return p;
@@ -314,6 +318,7 @@ public final class VeilService implements AutoCloseable {
 
     private Properties streamsProps() {
         Properties p = new Properties();
+        p.putAll(cfg.client());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, cfg.applicationId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrap);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, cfg.guarantee == Guarantee.EXACTLY_ONCE
@@ -347,6 +352,7 @@ public final class VeilService implements AutoCloseable {
         private Limits limits = Limits.DEFAULT;
         private MeterRegistry registry = new SimpleMeterRegistry();
         private final Map<String, String> overrides = new LinkedHashMap<>();
+        private final Map<String, String> clientConfig = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -431,6 +437,22 @@ public final class VeilService implements AutoCloseable {
         public Builder registry(MeterRegistry r) {
             this.registry = Objects.requireNonNull(r);
             return this;
+        }
+
+        /**
+         * Kafka client properties every client of the service uses — admin, producers, consumers, streams: security
+         * protocol, SASL and TLS settings of a real cluster. {@code bootstrap.servers} here is ignored.
+         */
+        public Builder clientConfig(Map<String, String> config) {
+            clientConfig.putAll(config);
+            clientConfig.remove("bootstrap.servers");
+            return this;
+        }
+
+        Map<String, String> client() {
+            Map<String, String> m = new LinkedHashMap<>(clientConfig);
+            m.put("bootstrap.servers", bootstrap);
+            return m;
         }
 
         /** A Kafka Streams (or prefixed client) property, applied last. */
