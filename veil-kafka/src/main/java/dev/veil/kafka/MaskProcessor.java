@@ -38,6 +38,9 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     /** Per segment and class id: "CLASS:action" as it appears in the summary header. */
     private String[][] summaryParts;
     private final StringBuilder scratch = new StringBuilder(64);
+    /** The class counts of the last summarized record and its summaries: records of one shape repeat them. */
+    private long[] lastCounts = new long[0];
+    private byte[][] lastSummaries = new byte[0][];
 
     MaskProcessor(String input, List<String> segmentSinks, String quarantineSink, Supplier<Deployment> deployments,
                   StreamMetrics metrics) {
@@ -83,12 +86,18 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             return;
         }
         long[] counts = masker.recordClassCounts();
+        if (!java.util.Arrays.equals(counts, lastCounts)) {
+            lastCounts = counts.clone();
+            for (int s = 0; s < segmentSinks.size(); s++) {
+                lastSummaries[s] = summary(s, counts);
+            }
+        }
         for (int s = 0; s < segmentSinks.size(); s++) {
             if (v.dropped(s)) {
                 metrics.dropped(s);
                 continue;
             }
-            forward(record, v.toBytes(s), inHeaders, policyHeader, summary(s, counts), s);
+            forward(record, v.toBytes(s), inHeaders, policyHeader, lastSummaries[s], s);
         }
         metrics.masked(System.nanoTime() - t0);
     }
@@ -159,6 +168,8 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         policyHeader = bytes(d.policy().shortVersion());
         List<DataClass> classes = d.policy().classTable().classes();
         summaryParts = new String[segmentSinks.size()][classes.size()];
+        lastCounts = new long[0]; // a new policy means new actions: no summary of the old one is reused
+        lastSummaries = new byte[segmentSinks.size()][];
         for (int s = 0; s < segmentSinks.size(); s++) {
             for (DataClass c : classes) {
                 Action a = plan.action(s, c);
