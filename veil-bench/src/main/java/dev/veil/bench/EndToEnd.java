@@ -217,14 +217,35 @@ public final class EndToEnd {
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
+    /**
+     * Fills the input topic before the clock starts. One request in flight and no idempotence: the input must hold
+     * exactly N records, and a failed send must fail the run rather than leave a pipeline waiting for records that
+     * never came (an idempotent producer once wedged on an out-of-order sequence under this box's full load).
+     */
     private static double produce(String bootstrap, String topic, byte[][] corpus, int n) throws Exception {
         createTopics(bootstrap, topic);
         long t0 = System.nanoTime();
-        try (KafkaProducer<byte[], byte[]> p = producer(bootstrap)) {
-            for (int i = 0; i < n; i++) {
-                p.send(new ProducerRecord<>(topic, null, corpus[i % corpus.length]));
+        java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "10");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+        props.put(ProducerConfig.RETRIES_CONFIG, "0");
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (int i = 0; i < n && failed.get() == null; i++) {
+                p.send(new ProducerRecord<>(topic, null, corpus[i % corpus.length]), (md, e) -> {
+                    if (e != null) {
+                        failed.compareAndSet(null, e);
+                    }
+                });
             }
             p.flush();
+        }
+        if (failed.get() != null) {
+            throw new IllegalStateException("filling " + topic + " failed; run again", failed.get());
         }
         return n / ((System.nanoTime() - t0) / 1e9);
     }
