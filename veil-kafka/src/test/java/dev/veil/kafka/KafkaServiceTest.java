@@ -259,6 +259,20 @@ class KafkaServiceTest {
     }
 
     @Test
+    void atLeastOnceIsAnOptionAndMasksTheSame() throws Exception {
+        String px = "alos-";
+        List<DemoEvents.Event> events = events(px, 300, true, 51);
+        try (VeilService s = service(px, policy(px, t -> t)).guarantee(VeilService.Guarantee.AT_LEAST_ONCE)
+                .build().start()) {
+            Topics.produce(kafka.bootstrapServers(), events);
+            List<ConsumerRecord<byte[], byte[]>> out = Topics.readAtLeast(kafka.bootstrapServers(), px + "orders.support",
+                    300, WAIT);
+            assertThat(ids(out, ORDER_ID)).hasSize(300);
+            assertNoLeak(out, planted(events));
+        }
+    }
+
+    @Test
     void theServiceResumesByItselfAfterABrokerRestart() throws Exception {
         String px = "rst-";
         try (VeilService s = service(px, policy(px, t -> t)).build().start()) {
