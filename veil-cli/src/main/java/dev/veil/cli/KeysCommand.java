@@ -35,7 +35,8 @@ final class KeysCommand implements Runnable {
         CommandLine.Model.CommandSpec spec;
 
         @Option(names = "--type", defaultValue = "hmac-prf",
-                description = "hmac-prf (for hash) or aead (for the quarantine key). Default: ${DEFAULT-VALUE}.")
+                description = "hmac-prf (for hash and tokenize), aead (for encrypt and the quarantine key) or aes-siv"
+                        + " (for deterministic encrypt). Default: ${DEFAULT-VALUE}.")
         String type;
 
         @Option(names = {"-o", "--out"}, required = true, description = "The keyset file to write (must not exist).")
@@ -48,8 +49,9 @@ final class KeysCommand implements Runnable {
             switch (type) {
                 case "hmac-prf" -> kt = KeyRing.KeyType.HMAC_PRF;
                 case "aead" -> kt = KeyRing.KeyType.AEAD;
+                case "aes-siv" -> kt = KeyRing.KeyType.AES_SIV;
                 default -> {
-                    err.println("veil keys create: --type must be hmac-prf or aead");
+                    err.println("veil keys create: --type must be hmac-prf, aead or aes-siv");
                     return ExitCodes.USAGE;
                 }
             }

@@ -35,6 +35,13 @@ public final class Actions {
         if (spec instanceof ActionSpec.Hash h) {
             return new Hash(h, keys.keyedHash(h.key()));
         }
+        if (spec instanceof ActionSpec.Tokenize t) {
+            return new Tokenize(t, keys.formatPreserving(t.key()), c.name(), placeholder(c));
+        }
+        if (spec instanceof ActionSpec.Encrypt e) {
+            return new Encrypt(e.deterministic() ? keys.deterministicSealer(e.key()) : keys.sealer(e.key()), e.deterministic(),
+                    c.name());
+        }
         if (spec instanceof ActionSpec.Generalize g) {
             return new Generalize(g, placeholder(c));
         }

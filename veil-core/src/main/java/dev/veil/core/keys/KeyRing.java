@@ -6,7 +6,9 @@ import com.google.crypto.tink.KeyTemplates;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import com.google.crypto.tink.DeterministicAead;
 import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.daead.DeterministicAeadConfig;
 import com.google.crypto.tink.prf.PrfConfig;
 import com.google.crypto.tink.prf.PrfSet;
 import dev.veil.core.policy.KeySpec;
@@ -28,6 +30,7 @@ public final class KeyRing {
         try {
             PrfConfig.register();
             AeadConfig.register();
+            DeterministicAeadConfig.register();
         } catch (GeneralSecurityException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -111,6 +114,62 @@ public final class KeyRing {
         };
     }
 
+    /**
+     * FF1 under an AES-256 key derived from the named HMAC-SHA256 PRF keyset: the PRF of its primary key over a
+     * fixed label (a one-block SP 800-108 KDF). Keeping the key in the PRF keyset means tokenize needs no extra
+     * key type, and the FF1 key never exists on disk.
+     */
+    public synchronized Ff1 formatPreserving(String name) throws KeyException {
+        KeysetHandle h = handle(name);
+        final PrfSet prf;
+        try {
+            prf = h.getPrimitive(RegistryConfiguration.get(), PrfSet.class);
+        } catch (GeneralSecurityException e) {
+            throw new KeyException(where(name) + "key '" + name + "' is not an HMAC-SHA256 PRF keyset; tokenize derives"
+                    + " its FF1 key from one (create it with 'veil keys create --type hmac-prf')");
+        }
+        try {
+            byte[] k = prf.computePrimary("veil-ff1-aes256-key:v1".getBytes(StandardCharsets.US_ASCII), 32);
+            return new Ff1(k, h.getKeysetInfo().getPrimaryKeyId() & 0xffffffffL);
+        } catch (GeneralSecurityException e) {
+            throw new KeyException(where(name) + "cannot derive the FF1 key: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * Deterministic authenticated encryption (AES-SIV) of the named keyset, as a {@link Sealer}: the same
+     * plaintext and context always seal to the same ciphertext, so equal values stay joinable.
+     */
+    public synchronized Sealer deterministicSealer(String name) throws KeyException {
+        KeysetHandle h = handle(name);
+        final DeterministicAead daead;
+        try {
+            daead = h.getPrimitive(RegistryConfiguration.get(), DeterministicAead.class);
+        } catch (GeneralSecurityException e) {
+            throw new KeyException(where(name) + "key '" + name + "' is not an AES-SIV keyset (create one with"
+                    + " 'veil keys create --type aes-siv')");
+        }
+        return new Sealer() {
+            @Override
+            public byte[] seal(byte[] plaintext, byte[] context) {
+                try {
+                    return daead.encryptDeterministically(plaintext, context);
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalStateException("encryption failed", e);
+                }
+            }
+
+            @Override
+            public byte[] open(byte[] ciphertext, byte[] context) throws KeyException {
+                try {
+                    return daead.decryptDeterministically(ciphertext, context);
+                } catch (GeneralSecurityException e) {
+                    throw new KeyException("cannot decrypt: wrong key or tampered data");
+                }
+            }
+        };
+    }
+
     private String where(String name) {
         KeySpec spec = specs.get(name);
         return spec == null ? "" : spec.location().file() + ":" + spec.location().line() + ":" + spec.location().column()
@@ -159,13 +218,16 @@ public final class KeyRing {
     }
 
     /** Kinds of keyset {@link #newKeysetJson} creates. */
-    public enum KeyType { HMAC_PRF, AEAD }
+    public enum KeyType { HMAC_PRF, AEAD, AES_SIV }
 
     /** A new cleartext Tink JSON keyset. Keep it out of version control and protect the file. */
     public static String newKeysetJson(KeyType type) throws KeyException {
         try {
-            KeysetHandle h = KeysetHandle.generateNew(KeyTemplates.get(
-                    type == KeyType.HMAC_PRF ? "HMAC_SHA256_PRF" : "AES256_GCM"));
+            KeysetHandle h = KeysetHandle.generateNew(KeyTemplates.get(switch (type) {
+                case HMAC_PRF -> "HMAC_SHA256_PRF";
+                case AEAD -> "AES256_GCM";
+                case AES_SIV -> "AES256_SIV";
+            }));
             return TinkJsonProtoKeysetFormat.serializeKeyset(h, InsecureSecretKeyAccess.get());
         } catch (GeneralSecurityException e) {
             throw new KeyException("cannot create a keyset: " + e.getClass().getSimpleName());

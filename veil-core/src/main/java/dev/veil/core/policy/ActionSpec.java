@@ -33,6 +33,16 @@ public sealed interface ActionSpec {
         } else if (this instanceof Hash h) {
             o.append("key=").append(h.key()).append(", ").append(h.encoding().name().toLowerCase(java.util.Locale.ROOT))
                     .append(", length=").append(h.length());
+        } else if (this instanceof Tokenize t) {
+            o.append("key=").append(t.key()).append(", alphabet=").append(t.alphabet().policyName());
+            if (t.keepLast() > 0) {
+                o.append(", keep_last=").append(t.keepLast());
+            }
+            if (t.luhn()) {
+                o.append(", luhn");
+            }
+        } else if (this instanceof Encrypt e) {
+            o.append("key=").append(e.key()).append(e.deterministic() ? ", deterministic" : ", randomized");
         } else if (this instanceof Generalize g) {
             if (g.to() != null) {
                 o.append("to=").append(g.to().name().toLowerCase(java.util.Locale.ROOT));
@@ -68,6 +78,39 @@ public sealed interface ActionSpec {
 
         /** Text encodings of a digest. */
         public enum Encoding { HEX, BASE64URL }
+    }
+
+    /**
+     * Format-preserving encryption (FF1): the characters of {@code alphabet} are encrypted in place, all others
+     * (separators) kept; the last {@code keepLast} alphabet characters stay clear; with {@code luhn} a number that
+     * passes the Luhn check still does.
+     */
+    record Tokenize(String key, Alphabet alphabet, int keepLast, boolean luhn, Location location) implements ActionSpec {
+        public String name() { return "tokenize"; }
+
+        /** The characters tokenize encrypts. */
+        public enum Alphabet {
+            DIGITS("0123456789"), ALPHANUMERIC("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+            private final String chars;
+
+            Alphabet(String chars) {
+                this.chars = chars;
+            }
+
+            public String chars() {
+                return chars;
+            }
+
+            public String policyName() {
+                return name().toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+    }
+
+    /** Authenticated encryption to text: AES-SIV when {@code deterministic}, else AES-GCM. */
+    record Encrypt(String key, boolean deterministic, Location location) implements ActionSpec {
+        public String name() { return "encrypt"; }
     }
 
     /** A coarser value; exactly one of the options is set. */

@@ -47,7 +47,7 @@ public final class PolicyLoader {
     /** Action names of the policy format. */
     public static final List<String> ACTIONS = List.of("redact", "mask", "hash", "tokenize", "encrypt", "fake",
             "generalize", "nullify", "drop", "drop-record", "keep");
-    private static final Set<String> NOT_YET = Set.of("tokenize", "encrypt", "fake");
+    private static final Set<String> NOT_YET = Set.of("fake");
 
     private static final Set<String> TOP = orderedSet("veil", "name", "keys", "classes", "fields", "scan",
             "segments", "consent", "grants", "streams");
@@ -455,8 +455,8 @@ public final class PolicyLoader {
                 return null;
             }
             if (NOT_YET.contains(name)) {
-                y.error(at, "action '" + name + "' is not available in this version of Veil; use hash for a"
-                        + " deterministic pseudonym, or redact/mask");
+                y.error(at, "action '" + name + "' is not available in this version of Veil; use hash or tokenize"
+                        + " for a deterministic pseudonym, or redact/mask");
                 return null;
             }
             Location loc = y.where(at);
@@ -466,6 +466,8 @@ public final class PolicyLoader {
                     case "redact" -> orderedSet("with");
                     case "mask" -> orderedSet("keep_first", "keep_last", "char", "keep_separators", "keep_domain");
                     case "hash" -> orderedSet("key", "length", "encoding");
+                    case "tokenize" -> orderedSet("key", "alphabet", "keep_last", "luhn");
+                    case "encrypt" -> orderedSet("key", "deterministic");
                     case "generalize" -> orderedSet("to", "prefix", "bits", "bucket");
                     default -> Set.of();
                 };
@@ -497,19 +499,29 @@ public final class PolicyLoader {
                     boolean domain = boolOpt(o.get("keep_domain"), false);
                     return new ActionSpec.Mask(first, last, ch, seps, domain, loc);
                 }
-                case "hash": {
-                    String key = "default";
-                    At keyAt = o.get("key");
-                    if (keyAt != null) {
-                        String k = y.string(keyAt);
-                        if (k != null) {
-                            key = k;
+                case "tokenize": {
+                    String key = keyOpt(at, o, keys, "tokenize");
+                    ActionSpec.Tokenize.Alphabet alphabet = ActionSpec.Tokenize.Alphabet.DIGITS;
+                    if (o.get("alphabet") != null) {
+                        String a = y.choice(o.get("alphabet"), List.of("digits", "alphanumeric"));
+                        if (a != null) {
+                            alphabet = ActionSpec.Tokenize.Alphabet.valueOf(a.toUpperCase(Locale.ROOT));
                         }
                     }
-                    if (!keys.containsKey(key)) {
-                        y.error(keyAt != null ? keyAt : at, "hash needs a key: no key '" + key + "' under keys:"
-                                + (keys.isEmpty() ? " (add keys: {" + key + ": {keyset: FILE}})" : YamlNodes.suggest(key, keys.keySet())));
+                    int last = intOpt(o.get("keep_last"), 0, 0, 64);
+                    boolean luhn = boolOpt(o.get("luhn"), false);
+                    if (luhn && alphabet != ActionSpec.Tokenize.Alphabet.DIGITS) {
+                        y.error(o.get("luhn"), "luhn: true needs alphabet: digits (the Luhn check is over digits)");
                     }
+                    return new ActionSpec.Tokenize(key, alphabet, last, luhn, loc);
+                }
+                case "encrypt": {
+                    String key = keyOpt(at, o, keys, "encrypt");
+                    boolean det = boolOpt(o.get("deterministic"), false);
+                    return new ActionSpec.Encrypt(key, det, loc);
+                }
+                case "hash": {
+                    String key = keyOpt(at, o, keys, "hash");
                     ActionSpec.Hash.Encoding enc = ActionSpec.Hash.Encoding.HEX;
                     if (o.get("encoding") != null) {
                         String e = y.choice(o.get("encoding"), List.of("hex", "base64url"));
@@ -554,6 +566,23 @@ public final class PolicyLoader {
                 default:
                     throw new IllegalStateException("unhandled action " + name);
             }
+        }
+
+        /** The {@code key} option (default {@code default}), reported when the policy has no such key. */
+        private String keyOpt(At at, Map<String, At> o, Map<String, KeySpec> keys, String action) {
+            String key = "default";
+            At keyAt = o.get("key");
+            if (keyAt != null) {
+                String k = y.string(keyAt);
+                if (k != null) {
+                    key = k;
+                }
+            }
+            if (!keys.containsKey(key)) {
+                y.error(keyAt != null ? keyAt : at, action + " needs a key: no key '" + key + "' under keys:"
+                        + (keys.isEmpty() ? " (add keys: {" + key + ": {keyset: FILE}})" : YamlNodes.suggest(key, keys.keySet())));
+            }
+            return key;
         }
 
         private int intOpt(At at, int dflt, int min, int max) {

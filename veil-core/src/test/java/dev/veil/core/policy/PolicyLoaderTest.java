@@ -86,8 +86,8 @@ class PolicyLoaderTest {
     void cryptoActionsNotYetAvailableAreRefusedNotIgnored() {
         assertThat(problems("veil: 1\nname: x\nsegments:\n  a:\n    actions:\n      EMAIL: tokenize\n      PHONE: {fake: {}}\n"))
                 .containsExactly(
-                        "p.yaml:6:14: segments.a.actions.EMAIL: action 'tokenize' is not available in this version of Veil; use hash for a deterministic pseudonym, or redact/mask",
-                        "p.yaml:7:14: segments.a.actions.PHONE: action 'fake' is not available in this version of Veil; use hash for a deterministic pseudonym, or redact/mask");
+                        "p.yaml:6:14: segments.a.actions.EMAIL: tokenize needs a key: no key 'default' under keys: (add keys: {default: {keyset: FILE}})",
+                        "p.yaml:7:14: segments.a.actions.PHONE: action 'fake' is not available in this version of Veil; use hash or tokenize for a deterministic pseudonym, or redact/mask");
     }
 
     @Test

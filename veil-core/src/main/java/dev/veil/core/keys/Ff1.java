@@ -1,0 +1,66 @@
+package dev.veil.core.keys;
+
+import org.bouncycastle.crypto.fpe.FPEFF1Engine;
+import org.bouncycastle.crypto.params.FPEParameters;
+import org.bouncycastle.crypto.params.KeyParameter;
+
+/**
+ * FF1 format-preserving encryption (NIST SP 800-38G) over symbols {@code 0 .. radix-1}, one byte per symbol, with
+ * Bouncy Castle's engine under AES. Thread-safe: each call builds its own engine.
+ */
+public final class Ff1 {
+    /**
+     * The smallest domain SP 800-38G Rev. 1 allows: {@code radix^length >= 1,000,000}. Smaller domains can be
+     * enumerated (and FF1's security proof does not cover them), so Veil refuses to tokenize them.
+     */
+    public static final long MIN_DOMAIN = 1_000_000L;
+
+    private final byte[] key;
+    private final long keyId;
+
+    Ff1(byte[] key, long keyId) {
+        if (key.length != 16 && key.length != 24 && key.length != 32) {
+            throw new IllegalArgumentException("an AES key has 16, 24 or 32 bytes");
+        }
+        this.key = key.clone();
+        this.keyId = keyId;
+    }
+
+    /** The id of the keyset key this cipher was derived from. */
+    public long keyId() {
+        return keyId;
+    }
+
+    /** The fewest symbols of a {@code radix} alphabet FF1 may encrypt ({@link #MIN_DOMAIN}). */
+    public static int minLength(int radix) {
+        int n = 1;
+        long domain = radix;
+        while (domain < MIN_DOMAIN) {
+            domain *= radix;
+            n++;
+        }
+        return n;
+    }
+
+    /** Encrypts {@code symbols} (each below {@code radix}) under {@code tweak}; same length out. */
+    public byte[] encrypt(byte[] symbols, int radix, byte[] tweak) {
+        return run(true, symbols, radix, tweak);
+    }
+
+    /** Inverse of {@link #encrypt}. */
+    public byte[] decrypt(byte[] symbols, int radix, byte[] tweak) {
+        return run(false, symbols, radix, tweak);
+    }
+
+    private byte[] run(boolean encrypt, byte[] symbols, int radix, byte[] tweak) {
+        if (symbols.length < minLength(radix)) {
+            throw new IllegalArgumentException(symbols.length + " symbols of radix " + radix
+                    + " are below FF1's minimum domain of " + MIN_DOMAIN);
+        }
+        FPEFF1Engine e = new FPEFF1Engine();
+        e.init(encrypt, new FPEParameters(new KeyParameter(key), radix, tweak));
+        byte[] out = new byte[symbols.length];
+        e.processBlock(symbols, 0, symbols.length, out, 0);
+        return out;
+    }
+}
