@@ -14,6 +14,8 @@ public final class ExitCodes {
     public static final int QUARANTINED = 4;
     /** Kafka is unreachable, a port is taken, or the service stopped on an error ({@code run}, {@code up}, ...). */
     public static final int SERVICE = 5;
+    /** {@code veil reveal}: one or more values could not be revealed (wrong key, tampered, not a token). */
+    public static final int NOT_REVEALED = 6;
     /** A bug in Veil; nothing unmasked was written. */
     public static final int INTERNAL = 70;
 
