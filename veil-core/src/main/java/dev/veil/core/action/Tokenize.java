@@ -13,14 +13,15 @@ import java.nio.charset.StandardCharsets;
  * <p>A value with too few alphabet characters for FF1's minimum domain, or more than {@link #MAX_SYMBOLS}, is
  * redacted instead: Veil emits no weak tokens and spends no quadratic time on hostile values.
  *
- * <p>With {@code luhn}, cycle-walking keeps the Luhn status: FF1 is a permutation of the digit strings, so
- * re-encrypting until the result has the input's Luhn status is a permutation of the Luhn-valid strings (and of
- * the invalid ones), reversible by walking back with decryption.
+ * <p>With {@code luhn}, the Luhn sum modulo 10 of the whole value is kept, so a valid card number stays valid and
+ * an invalid one stays invalid: FF1 encrypts all tokenized digits but the last, and the last is then the one
+ * digit that restores the input's residue. Decryption reverses FF1 and solves for the last digit the same way.
+ * The last digit carries no information beyond the residue, which is kept anyway; FF1's domain is one digit
+ * shorter, so {@code luhn} needs one tokenized digit more than the minimum.
  */
 final class Tokenize implements Action, Reversible {
     /** Longest run of alphabet characters tokenized; FF1's cost grows with the square of the length. */
     static final int MAX_SYMBOLS = 256;
-    private static final int MAX_WALK = 10_000;
 
     private final Ff1 ff1;
     private final ActionSpec.Tokenize spec;
@@ -30,6 +31,8 @@ final class Tokenize implements Action, Reversible {
     private final byte[] tweak;
     private final int minSymbols;
     private final String fallback;
+    private final ThreadLocal<Ff1.Cipher> encryptor;
+    private final ThreadLocal<Ff1.Cipher> decryptor;
 
     Tokenize(ActionSpec.Tokenize spec, Ff1 ff1, String className, String fallback) {
         this.spec = spec;
@@ -41,8 +44,10 @@ final class Tokenize implements Action, Reversible {
             symbolOf[charOf[i]] = (byte) i;
         }
         this.tweak = ("veil-tokenize:" + className).getBytes(StandardCharsets.UTF_8);
-        this.minSymbols = Ff1.minLength(radix);
+        this.minSymbols = Ff1.minLength(radix) + (spec.luhn() ? 1 : 0);
         this.fallback = fallback;
+        this.encryptor = ThreadLocal.withInitial(() -> ff1.cipher(true, radix, tweak));
+        this.decryptor = ThreadLocal.withInitial(() -> ff1.cipher(false, radix, tweak));
     }
 
     @Override
@@ -98,21 +103,26 @@ final class Tokenize implements Action, Reversible {
                 sym[k++] = symbolOf[c[i]];
             }
         }
-        boolean walk = spec.luhn();
-        boolean wanted = walk && luhnValid(c);
-        for (int round = 0; ; round++) {
-            sym = encrypt ? ff1.encrypt(sym, radix, tweak) : ff1.decrypt(sym, radix, tweak);
+        if (!spec.luhn()) {
+            sym = (encrypt ? encryptor : decryptor).get().apply(sym);
             for (int k = 0; k < m; k++) {
                 c[pos[k]] = charOf[sym[k]];
             }
-            if (!walk || luhnValid(c) == wanted) {
+            return new String(c);
+        }
+        int residue = luhnSum(c) % 10;
+        byte[] head = (encrypt ? encryptor : decryptor).get().apply(java.util.Arrays.copyOf(sym, m - 1));
+        for (int k = 0; k < m - 1; k++) {
+            c[pos[k]] = charOf[head[k]];
+        }
+        int last = pos[m - 1];
+        for (int d = 0; d <= 9; d++) {
+            c[last] = (char) ('0' + d);
+            if (luhnSum(c) % 10 == residue) {
                 return new String(c);
             }
-            if (round == MAX_WALK) {
-                // Unreachable in practice (a cycle holds the input itself); bounded all the same.
-                return null;
-            }
         }
+        throw new IllegalStateException("no digit restores the Luhn residue"); // each digit shifts it by a distinct amount
     }
 
     /** Whether {@code t} (a tokenized number) starts with a zero JSON does not allow, like {@code 042} or {@code -07}. */
@@ -121,17 +131,26 @@ final class Tokenize implements Action, Reversible {
         return t.length() > i + 1 && t.charAt(i) == '0' && Character.isDigit(t.charAt(i + 1));
     }
 
-    /** The Luhn check over the digits of {@code c}, right to left. */
+    /** The Luhn check over the digits of {@code c}. */
     static boolean luhnValid(char[] c) {
+        int digits = 0;
+        for (char ch : c) {
+            if (ch >= '0' && ch <= '9') {
+                digits++;
+            }
+        }
+        return digits > 1 && luhnSum(c) % 10 == 0;
+    }
+
+    /** The Luhn sum of the digits of {@code c}, right to left, every second digit doubled. */
+    private static int luhnSum(char[] c) {
         int sum = 0;
         boolean dbl = false;
-        int digits = 0;
         for (int i = c.length - 1; i >= 0; i--) {
             int d = c[i] - '0';
             if (d < 0 || d > 9) {
                 continue;
             }
-            digits++;
             if (dbl) {
                 d *= 2;
                 if (d > 9) {
@@ -141,6 +160,6 @@ final class Tokenize implements Action, Reversible {
             sum += d;
             dbl = !dbl;
         }
-        return digits > 1 && sum % 10 == 0;
+        return sum;
     }
 }

@@ -6,7 +6,8 @@ import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
  * FF1 format-preserving encryption (NIST SP 800-38G) over symbols {@code 0 .. radix-1}, one byte per symbol, with
- * Bouncy Castle's engine under AES. Thread-safe: each call builds its own engine.
+ * Bouncy Castle's engine under AES. {@link #encrypt} and {@link #decrypt} are thread-safe (each builds its own
+ * engine); {@link #cipher} gives a reusable, single-threaded one for hot paths.
  */
 public final class Ff1 {
     /**
@@ -53,14 +54,38 @@ public final class Ff1 {
     }
 
     private byte[] run(boolean encrypt, byte[] symbols, int radix, byte[] tweak) {
-        if (symbols.length < minLength(radix)) {
-            throw new IllegalArgumentException(symbols.length + " symbols of radix " + radix
-                    + " are below FF1's minimum domain of " + MIN_DOMAIN);
-        }
+        return cipher(encrypt, radix, tweak).apply(symbols);
+    }
+
+    /**
+     * A reusable FF1 direction for one radix and tweak, initialized once (saves the key schedule per value). Not
+     * thread-safe: keep one per thread.
+     */
+    public Cipher cipher(boolean encrypt, int radix, byte[] tweak) {
         FPEFF1Engine e = new FPEFF1Engine();
         e.init(encrypt, new FPEParameters(new KeyParameter(key), radix, tweak));
-        byte[] out = new byte[symbols.length];
-        e.processBlock(symbols, 0, symbols.length, out, 0);
-        return out;
+        return new Cipher(e, radix);
+    }
+
+    /** One initialized FF1 direction; see {@link #cipher}. */
+    public static final class Cipher {
+        private final FPEFF1Engine engine;
+        private final int minLength;
+
+        private Cipher(FPEFF1Engine engine, int radix) {
+            this.engine = engine;
+            this.minLength = minLength(radix);
+        }
+
+        /** Encrypts (or decrypts) {@code symbols} into a new array of the same length. */
+        public byte[] apply(byte[] symbols) {
+            if (symbols.length < minLength) {
+                throw new IllegalArgumentException(symbols.length + " symbols are below FF1's minimum domain of "
+                        + MIN_DOMAIN);
+            }
+            byte[] out = new byte[symbols.length];
+            engine.processBlock(symbols, 0, symbols.length, out, 0);
+            return out;
+        }
     }
 }

@@ -109,7 +109,7 @@ class ReversibleActionsTest {
 
     @Property(tries = 300)
     void luhnStatusIsKept(@ForAll("digitValues") String v) throws Exception {
-        Assume.that(digits(v) >= 10);
+        Assume.that(digits(v) >= 11); // 4 kept, and luhn needs one digit beyond FF1's 6
         Action t = tokenize(PRF_1, ActionSpec.Tokenize.Alphabet.DIGITS, 4, true, DataClass.CREDIT_CARD);
         String out = apply(t, v);
         assertThat(Tokenize.luhnValid(out.toCharArray())).isEqualTo(Tokenize.luhnValid(v.toCharArray()));
@@ -148,6 +148,13 @@ class ReversibleActionsTest {
         // The wrong key reveals something else, never the value.
         assertThat(((Reversible) tokenize(PRF_2, ActionSpec.Tokenize.Alphabet.DIGITS, 0, false, DataClass.CREDIT_CARD))
                 .reveal(a)).isNotEqualTo(v);
+    }
+
+    @Test
+    void luhnNeedsOneDigitMoreThanFf1sMinimum() throws Exception {
+        Action t = tokenize(PRF_1, ActionSpec.Tokenize.Alphabet.DIGITS, 4, true, DataClass.CREDIT_CARD);
+        assertThat(apply(t, "1234 5678 90")).isEqualTo("[CREDIT_CARD]"); // 10 digits, 4 kept: 6 left, luhn needs 7
+        assertThat(apply(t, "1234 5678 901")).matches("\\d{4} \\d{3}8 901");
     }
 
     @Test
