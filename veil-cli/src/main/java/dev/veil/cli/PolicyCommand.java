@@ -199,22 +199,30 @@ final class PolicyCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            Policy p = load(file, err);
-            if (p == null) {
-                return ExitCodes.INVALID_POLICY;
-            }
-            try {
-                dev.veil.kafka.Deployment.compile(p, Limits.DEFAULT);
-            } catch (PlanException e) {
-                err.println(e.getMessage());
-                return ExitCodes.INVALID_POLICY;
-            }
+            // Read once: the text checked here is the text published.
             String text;
             try {
                 text = java.nio.file.Files.readString(file);
+            } catch (NoSuchFileException e) {
+                err.println("veil: policy file " + file + " does not exist");
+                return ExitCodes.INVALID_POLICY;
             } catch (IOException e) {
                 err.println("veil: cannot read " + file + ": " + e.getClass().getSimpleName());
                 return ExitCodes.IO;
+            }
+            Policy p;
+            try {
+                p = PolicyLoader.parse(text, file.toString(), file.toAbsolutePath().getParent());
+                dev.veil.kafka.Deployment.compile(p, Limits.DEFAULT);
+            } catch (PolicyException e) {
+                for (PolicyProblem problem : e.problems()) {
+                    err.println(problem);
+                }
+                err.println(e.problems().size() + " problem" + (e.problems().size() == 1 ? "" : "s") + " in " + file);
+                return ExitCodes.INVALID_POLICY;
+            } catch (PlanException e) {
+                err.println(e.getMessage());
+                return ExitCodes.INVALID_POLICY;
             }
             Map<String, String> client;
             try {

@@ -70,7 +70,11 @@ final class RunCommand implements Callable<Integer> {
             }
             out.println("Ctrl-C stops the service.");
             out.flush();
-            session.awaitStop(options.duration(), out, null, null);
+            if (session.awaitStop(options.duration(), out, null, null)) {
+                err.println("veil: the service failed (Kafka Streams in ERROR, or the control topic reader stopped);"
+                        + " see the log above, then restart it");
+                return ExitCodes.SERVICE;
+            }
         }
         return ExitCodes.OK;
     }
@@ -111,6 +115,11 @@ final class RunCommand implements Callable<Integer> {
                         + " 0: any free port; -1: off).")
         int metricsPort;
 
+        @Option(names = "--replication-factor", paramLabel = "N", defaultValue = "1",
+                description = "Replication factor of the topics Veil creates: control, quarantine, alert and"
+                        + " segment topics (default: ${DEFAULT-VALUE}, right for one broker; use 3 on a real cluster).")
+        short replication;
+
         @Option(names = "--for", paramLabel = "SECONDS",
                 description = "Stop after this many seconds (default: run until Ctrl-C or SIGTERM).")
         Long seconds;
@@ -122,8 +131,8 @@ final class RunCommand implements Callable<Integer> {
         /** Starts broker (when needed), service and metrics into {@code session}; returns an exit code. */
         int start(ServiceSession session, KafkaOptions kafka, Path policy, boolean activate, Integer createInputs,
                   PrintWriter out, PrintWriter err) {
-            if (threads < 1) {
-                err.println("veil: --threads must be at least 1");
+            if (threads < 1 || replication < 1) {
+                err.println("veil: --threads and --replication-factor must be at least 1");
                 return ExitCodes.USAGE;
             }
             Map<String, String> clientConfig;
@@ -149,7 +158,7 @@ final class RunCommand implements Callable<Integer> {
                     .guarantee(atLeastOnce ? VeilService.Guarantee.AT_LEAST_ONCE : VeilService.Guarantee.EXACTLY_ONCE)
                     .threads(threads).stateDir(dataDir.resolve("state")).controlTopic(kafka.controlTopic)
                     .quarantineTopic(quarantineTopic).alertTopic(alertTopic).registry(session.registry)
-                    .activateFile(activate).clientConfig(clientConfig);
+                    .activateFile(activate).clientConfig(clientConfig).replication(replication);
             if (applicationId != null) {
                 b.applicationId(applicationId);
             }

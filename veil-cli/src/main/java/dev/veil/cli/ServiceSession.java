@@ -58,10 +58,13 @@ final class ServiceSession implements AutoCloseable {
     }
 
     /**
-     * Blocks until Ctrl-C or SIGTERM, or for {@code limit} when given. A signal makes the JVM wait in the hook
-     * until this session has closed, so an open transaction is aborted and the broker flushes before exit.
+     * Blocks until Ctrl-C or SIGTERM, for {@code limit} when given, or until the service fails. A signal makes
+     * the JVM wait in the hook until this session has closed, so an open transaction is aborted and the broker
+     * flushes before exit.
+     *
+     * @return true when the service failed (the caller exits non-zero)
      */
-    void awaitStop(Duration limit, PrintWriter out, Duration statusEvery, Runnable status) throws InterruptedException {
+    boolean awaitStop(Duration limit, PrintWriter out, Duration statusEvery, Runnable status) throws InterruptedException {
         hook = new Thread(() -> {
             stop.countDown();
             try {
@@ -72,22 +75,25 @@ final class ServiceSession implements AutoCloseable {
         }, "veil-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
-        long step = statusEvery == null ? Long.MAX_VALUE : statusEvery.toNanos();
-        while (true) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break;
-            }
-            if (stop.await(Math.min(left, step), TimeUnit.NANOSECONDS)) {
+        long every = statusEvery == null ? Long.MAX_VALUE : statusEvery.toNanos();
+        long nextStatus = statusEvery == null ? Long.MAX_VALUE : System.nanoTime() + every;
+        while (System.nanoTime() < deadline) {
+            if (stop.await(Math.min(TimeUnit.SECONDS.toNanos(1), Math.max(0, deadline - System.nanoTime())),
+                    TimeUnit.NANOSECONDS)) {
                 out.println("veil: stopping");
                 out.flush();
-                break;
+                return false;
             }
-            if (status != null && deadline - System.nanoTime() > 0) {
+            if (service != null && service.failed()) {
+                return true;
+            }
+            if (status != null && System.nanoTime() >= nextStatus && System.nanoTime() < deadline) {
                 status.run();
                 out.flush();
+                nextStatus += every;
             }
         }
+        return false;
     }
 
     /** Sum of a counter over all its tags (0 when absent). */

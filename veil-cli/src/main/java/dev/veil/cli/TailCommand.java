@@ -109,6 +109,10 @@ final class TailCommand implements Callable<Integer> {
             err.println("veil: Kafka at " + bootstrap + " did not answer; is it running? (veil up starts one;"
                     + " --bootstrap points elsewhere)");
             return ExitCodes.SERVICE;
+        } catch (org.apache.kafka.common.KafkaException e) {
+            err.println("veil: cannot read " + topic + " from " + bootstrap + ": " + e.getClass().getSimpleName()
+                    + " (check --bootstrap and --kafka-config)");
+            return ExitCodes.SERVICE;
         }
     }
 

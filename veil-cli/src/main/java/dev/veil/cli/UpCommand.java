@@ -99,13 +99,18 @@ final class UpCommand implements Callable<Integer> {
             out.println("Change      edit the policy, then ./veil policy activate" + at + " " + policy);
             out.println("Ctrl-C stops everything.");
             out.flush();
-            session.awaitStop(options.duration(), out, Duration.ofSeconds(10), () -> out.printf(Locale.ROOT,
+            boolean failed = session.awaitStop(options.duration(), out, Duration.ofSeconds(10), () -> out.printf(Locale.ROOT,
                     "status: %d produced, %d read, %d written to views, %d quarantined%n", demo.sent.get(),
                     ServiceSession.total(session.registry, "veil.records.in"),
                     ServiceSession.total(session.registry, "veil.records.out"),
                     ServiceSession.total(session.registry, "veil.records.quarantined")));
             if (demo.failure != null) {
                 err.println("veil: the demo producer stopped: " + demo.failure);
+            }
+            if (failed) {
+                err.println("veil: the service failed (Kafka Streams in ERROR, or the control topic reader stopped);"
+                        + " see the log above");
+                return ExitCodes.SERVICE;
             }
         }
         return ExitCodes.OK;

@@ -60,6 +60,8 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
+    private volatile boolean following;
+
     ControlPlane(Map<String, String> client, String topic, Path baseDir, Limits limits) {
         Properties p = new Properties();
         p.putAll(client);
@@ -100,6 +102,7 @@ public final class ControlPlane implements AutoCloseable {
         this.current = initial;
         this.shape = initial.shape();
         this.alerts = alerts;
+        following = true;
         thread = new Thread(this::loop, "veil-control");
         thread.setDaemon(true);
         thread.start();
@@ -120,7 +123,17 @@ public final class ControlPlane implements AutoCloseable {
             while (running.get()) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
                 for (ConsumerRecord<byte[], byte[]> r : records) {
-                    handle(r);
+                    try {
+                        handle(r);
+                    } catch (RuntimeException | StackOverflowError e) {
+                        // One bad record or listener must not end the following: later activations (a fix, a
+                        // tightening) have to arrive all the same.
+                        LOG.error("control record at offset {} could not be handled ({})", r.offset(),
+                                e.getClass().getName());
+                        raiseQuietly("control-record-failed", "control record at offset " + r.offset()
+                                + " could not be handled: " + e.getClass().getName() + " — policy "
+                                + current.policy().shortVersion() + " stays active");
+                    }
                 }
             }
         } catch (WakeupException e) {
@@ -128,18 +141,33 @@ public final class ControlPlane implements AutoCloseable {
                 throw e;
             }
         } catch (RuntimeException e) {
-            LOG.error("the control topic reader stopped; policy activations are not followed any more", e);
-            alerts.raise("control-plane-stopped", "the control topic reader stopped: " + e.getClass().getName()
+            LOG.error("the control topic reader stopped ({}); policy activations are not followed any more",
+                    e.getClass().getName());
+            raiseQuietly("control-plane-stopped", "the control topic reader stopped: " + e.getClass().getName()
                     + "; restart the instance to follow activations again");
         } finally {
+            following = false;
             consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    /** Whether the follower thread is still reading the control topic (false before {@link #follow}). */
+    boolean following() {
+        return following;
+    }
+
+    private void raiseQuietly(String kind, String message) {
+        try {
+            alerts.raise(kind, message);
+        } catch (RuntimeException e) {
+            LOG.error("alert {} could not be raised ({})", kind, e.getClass().getName());
         }
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> r) {
         if (!isPolicy(r)) {
-            LOG.info("control record at offset {} of kind '{}' is not handled by this version; skipped", r.offset(),
-                    r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8));
+            // The key is not logged: future keys (consent fingerprints) are not for logs.
+            LOG.info("control record at offset {} is not a policy activation; this version skips it", r.offset());
             return;
         }
         if (r.value() == null) {
@@ -175,7 +203,7 @@ public final class ControlPlane implements AutoCloseable {
                     + e.getMessage());
         }
         if (!a.accepted()) {
-            alerts.raise("policy-rejected", a.refusal() + " — policy " + current.policy().shortVersion() + " stays active");
+            raiseQuietly("policy-rejected", a.refusal() + " — policy " + current.policy().shortVersion() + " stays active");
         }
         for (Consumer<Activation> l : listeners) {
             l.accept(a);

@@ -25,6 +25,14 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * policy activation takes effect on the next record.
  */
 final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+    /**
+     * Largest value written to a view or the quarantine topic: under Kafka's default 1 MiB request and message
+     * limits with room for key and headers. A larger one would fail the producer, abort the transaction and, with
+     * the thread replaced, fail again on the same record forever; instead the record is quarantined (a view) or
+     * kept unsealed-payload-free (quarantine).
+     */
+    static final int DEFAULT_MAX_OUTPUT_BYTES = 1_000_000;
+
     private final String input;
     private final List<String> segmentSinks;
     private final String quarantineSink;
@@ -42,8 +50,11 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private long[] lastCounts = new long[0];
     private byte[][] lastSummaries = new byte[0][];
 
+    private final int maxOutputBytes;
+
     MaskProcessor(String input, List<String> segmentSinks, String quarantineSink, Supplier<Deployment> deployments,
-                  StreamMetrics metrics) {
+                  StreamMetrics metrics, int maxOutputBytes) {
+        this.maxOutputBytes = maxOutputBytes;
         this.input = input;
         this.segmentSinks = segmentSinks;
         this.quarantineSink = quarantineSink;
@@ -85,6 +96,13 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             quarantine(record, RecordException.Reason.INTERNAL.name(), "masking failed: " + e.getClass().getName());
             return;
         }
+        for (int s = 0; s < segmentSinks.size(); s++) {
+            if (!v.dropped(s) && v.length(s) > maxOutputBytes) {
+                quarantine(record, RecordException.Reason.TOO_LARGE.name(), "the view for segment " + s + " would be "
+                        + v.length(s) + " bytes, over the output limit of " + maxOutputBytes);
+                return;
+            }
+        }
         long[] counts = masker.recordClassCounts();
         if (!java.util.Arrays.equals(counts, lastCounts)) {
             lastCounts = counts.clone();
@@ -124,7 +142,11 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         h.add(VeilHeaders.POLICY, policyHeader);
         byte[] key = null;
         byte[] value = null;
-        if (sealer != null) {
+        int size = record.value().length + (record.key() == null ? 0 : record.key().length);
+        if (sealer != null && size + 64 > maxOutputBytes) {
+            // Too large to keep even sealed: coordinates and error only, so the quarantine write cannot fail.
+            h.add(VeilHeaders.SEALED, bytes("none:too-large"));
+        } else if (sealer != null) {
             h.add(VeilHeaders.SEALED, bytes("aes-gcm:quarantine"));
             if (record.key() != null) {
                 key = sealer.seal(record.key(), Quarantines.context(source, "key"));

@@ -24,6 +24,15 @@ public final class MaskTopology {
      */
     public static Topology build(Deployment initial, Supplier<Deployment> current, String quarantineTopic,
                                  MeterRegistry registry) {
+        return build(initial, current, quarantineTopic, registry, MaskProcessor.DEFAULT_MAX_OUTPUT_BYTES);
+    }
+
+    /**
+     * As {@link #build(Deployment, Supplier, String, MeterRegistry)}, with the largest value the processors write;
+     * see {@link MaskProcessor#DEFAULT_MAX_OUTPUT_BYTES}.
+     */
+    public static Topology build(Deployment initial, Supplier<Deployment> current, String quarantineTopic,
+                                 MeterRegistry registry, int maxOutputBytes) {
         Topology t = new Topology();
         ByteArrayDeserializer de = new ByteArrayDeserializer();
         ByteArraySerializer ser = new ByteArraySerializer();
@@ -37,7 +46,7 @@ public final class MaskTopology {
             String q = "quarantine:" + s.input();
             StreamMetrics metrics = new StreamMetrics(registry, s.input(), s.segments());
             t.addSource(src, de, de, s.input());
-            t.addProcessor(proc, () -> new MaskProcessor(s.input(), sinks, q, current, metrics), src);
+            t.addProcessor(proc, () -> new MaskProcessor(s.input(), sinks, q, current, metrics, maxOutputBytes), src);
             for (int i = 0; i < sinks.size(); i++) {
                 t.addSink(sinks.get(i), s.outputFor(s.segments().get(i)), ser, ser, proc);
             }

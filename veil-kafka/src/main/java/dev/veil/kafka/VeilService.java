@@ -58,6 +58,7 @@ public final class VeilService implements AutoCloseable {
     private KafkaStreamsMetrics streamsMetrics;
     private Deployment started;
     private String seedNote;
+    private final java.util.concurrent.atomic.AtomicInteger replacedThreads = new java.util.concurrent.atomic.AtomicInteger();
 
     private VeilService(Builder cfg) {
         this.cfg = cfg;
@@ -74,64 +75,80 @@ public final class VeilService implements AutoCloseable {
      *                          the message says what to do
      */
     public synchronized VeilService start() throws ServiceException {
-        Policy seed = loadSeed();
+        // The file is read once: what is checked is what gets published.
+        String seedText;
+        try {
+            seedText = Files.readString(cfg.policyFile);
+        } catch (IOException e) {
+            throw new ServiceException("cannot read policy " + cfg.policyFile + ": " + e.getMessage(), e);
+        }
         Path baseDir = cfg.policyFile.toAbsolutePath().getParent();
+        Policy seed = parseSeed(seedText, baseDir);
+        compile(seed); // a policy this instance cannot run is never published
         try (Admin admin = Admin.create(adminProps())) {
             ensureTopic(admin, cfg.controlTopic, 1, ControlPlane.topicConfig());
             ensureTopic(admin, cfg.quarantineTopic, 1, Map.of());
             ensureTopic(admin, cfg.alertTopic, 1, Map.of());
             control = new ControlPlane(cfg.client(), cfg.controlTopic, baseDir, cfg.limits);
             String active = control.readActivePolicy(Duration.ofSeconds(30));
-            Policy policy = seed;
-            if (active == null) {
-                long offset = ControlPlane.publishPolicy(cfg.client(), cfg.controlTopic, Files.readString(cfg.policyFile),
-                        "veil run " + cfg.policyFile.getFileName());
-                seedNote = "policy " + seed.shortVersion() + " seeded the control topic (offset " + offset + ")";
-                control.readActivePolicy(Duration.ofSeconds(30)); // move past our own activation
-            } else if (cfg.activateFile && !sameVersion(active, baseDir, seed)) {
-                long offset = ControlPlane.publishPolicy(cfg.client(), cfg.controlTopic, Files.readString(cfg.policyFile),
-                        "veil run --activate " + cfg.policyFile.getFileName());
+            if (active == null || (cfg.activateFile && !sameVersion(active, baseDir, seed))) {
+                long offset = ControlPlane.publishPolicy(cfg.client(), cfg.controlTopic, seedText,
+                        (active == null ? "veil run " : "veil run --activate ") + cfg.policyFile.getFileName());
                 seedNote = "policy " + seed.shortVersion() + " from " + cfg.policyFile
-                        + " activated on the control topic (offset " + offset + ")";
-                control.readActivePolicy(Duration.ofSeconds(30));
-            } else {
-                Policy fromTopic = parseActive(active, baseDir);
-                if (!fromTopic.version().equals(seed.version())) {
-                    seedNote = "the control topic's active policy " + fromTopic.shortVersion() + " runs, not "
-                            + cfg.policyFile + " (" + seed.shortVersion() + "); use 'veil policy activate' to change it";
-                } else {
-                    seedNote = "policy " + seed.shortVersion() + " is the active one on the control topic";
-                }
-                policy = fromTopic;
+                        + (active == null ? " seeded the control topic" : " activated on the control topic")
+                        + " (offset " + offset + ")";
+                // Whatever the topic holds now runs: another instance may have published after us.
+                String now = control.readActivePolicy(Duration.ofSeconds(30));
+                active = now != null ? now : seedText;
+            }
+            Policy policy = parseActive(active, baseDir);
+            if (seedNote == null) {
+                seedNote = policy.version().equals(seed.version())
+                        ? "policy " + seed.shortVersion() + " is the active one on the control topic"
+                        : "the control topic's active policy " + policy.shortVersion() + " runs, not " + cfg.policyFile
+                                + " (" + seed.shortVersion() + "); use 'veil policy activate' to change it";
+            } else if (!policy.version().equals(seed.version())) {
+                seedNote += "; policy " + policy.shortVersion() + " was activated right after it and runs";
             }
             started = compile(policy);
             createOutputTopics(admin, policy);
-        } catch (IOException e) {
-            closeQuietly();
-            throw new ServiceException("cannot read " + cfg.policyFile + ": " + e.getMessage(), e);
+            LOG.info(seedNote);
+            alertProducer = new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer());
+            Alerts alerts = new Alerts(alertProducer, cfg.alertTopic, cfg.applicationId);
+            control.follow(started, alerts);
+            streams = new KafkaStreams(MaskTopology.build(started, control::current, cfg.quarantineTopic, cfg.registry),
+                    streamsProps());
+            // A stream thread that dies (a broker gone for longer than the task timeout, a bug) is replaced, so the
+            // instance keeps serving its partitions instead of silently shrinking. Only the type is logged: the
+            // message of an exception from deep inside processing could quote data.
+            streams.setUncaughtExceptionHandler(e -> {
+                LOG.error("stream thread failed ({}); replacing it", e.getClass().getName());
+                replacedThreads.incrementAndGet();
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            });
+            streamsMetrics = new KafkaStreamsMetrics(streams);
+            streamsMetrics.bindTo(cfg.registry);
+            streams.start();
         } catch (ServiceException e) {
-            closeQuietly();
+            close();
             throw e;
         } catch (RuntimeException e) {
-            closeQuietly();
-            throw new ServiceException("cannot start on " + cfg.bootstrap + ": " + e, e);
+            close();
+            throw new ServiceException("cannot start on " + cfg.bootstrap + ": " + e.getClass().getSimpleName() + ": "
+                    + e.getMessage(), e);
         }
-        LOG.info(seedNote);
-        alertProducer = new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer());
-        Alerts alerts = new Alerts(alertProducer, cfg.alertTopic, cfg.applicationId);
-        control.follow(started, alerts);
-        streams = new KafkaStreams(MaskTopology.build(started, control::current, cfg.quarantineTopic, cfg.registry),
-                streamsProps());
-        // A stream thread that dies (a broker gone for longer than the task timeout, a bug) is replaced, so the
-        // instance keeps serving its partitions instead of silently shrinking.
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("stream thread failed; replacing it", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
-        streamsMetrics = new KafkaStreamsMetrics(streams);
-        streamsMetrics.bindTo(cfg.registry);
-        streams.start();
         return this;
+    }
+
+    /** Stream threads replaced after an uncaught failure since start. */
+    public int replacedThreads() {
+        return replacedThreads.get();
+    }
+
+    /** Whether the service has stopped working: Kafka Streams in ERROR, or the control plane's reader gone. */
+    public boolean failed() {
+        KafkaStreams s = streams;
+        return (s != null && s.state() == KafkaStreams.State.ERROR) || (control != null && !control.following());
     }
 
     /** What happened to the policy file at start: seeded, active already, or superseded by the control topic. */
@@ -200,11 +217,9 @@ public final class VeilService implements AutoCloseable {
         }
     }
 
-    private Policy loadSeed() throws ServiceException {
+    private Policy parseSeed(String text, Path baseDir) throws ServiceException {
         try {
-            return PolicyLoader.load(cfg.policyFile);
-        } catch (IOException e) {
-            throw new ServiceException("cannot read policy " + cfg.policyFile + ": " + e.getMessage(), e);
+            return PolicyLoader.parse(text, cfg.policyFile.toString(), baseDir);
         } catch (PolicyException e) {
             throw ServiceException.policy(problems(cfg.policyFile.toString(), e), e);
         }
@@ -313,6 +328,8 @@ public final class VeilService implements AutoCloseable {
         p.putAll(cfg.client());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, cfg.applicationId + "-alerts");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "50");
+        // An alert must never hold up the control thread for a minute: give up sending after 5 s (it is logged).
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
         return p;
     }
 

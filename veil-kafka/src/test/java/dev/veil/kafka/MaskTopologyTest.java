@@ -48,13 +48,17 @@ class MaskTopologyTest {
     }
 
     private void start(Path policyFile) throws Exception {
+        start(policyFile, MaskProcessor.DEFAULT_MAX_OUTPUT_BYTES);
+    }
+
+    private void start(Path policyFile, int maxOutputBytes) throws Exception {
         policy = PolicyLoader.load(policyFile);
         Deployment d = Deployment.compile(policy, Limits.DEFAULT);
         current.set(d);
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "veil-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(MaskTopology.build(d, current::get, "veil.quarantine", registry), p);
+        driver = new TopologyTestDriver(MaskTopology.build(d, current::get, "veil.quarantine", registry, maxOutputBytes), p);
         ByteArraySerializer ser = new ByteArraySerializer();
         ByteArrayDeserializer de = new ByteArrayDeserializer();
         orders = driver.createInputTopic("orders", ser, ser);
@@ -113,6 +117,21 @@ class MaskTopologyTest {
         assertThat(header(a, "veil-mask") + header(s, "veil-mask")).doesNotContain("lukas").doesNotContain("4111");
         assertThat(quarantine.isEmpty()).isTrue();
         assertThat(registry.get("veil.records.out").tag("stream", "orders").tag("segment", "analytics").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aViewOverTheOutputLimitQuarantinesTheRecordInsteadOfFailingTheProducer() throws Exception {
+        driver.close();
+        start(Fixtures.policy(dir.resolve("small")), 400);
+        String big = "{\"order_id\":\"ord-1\",\"note\":\"" + "x".repeat(600) + "\",\"customer\":{\"email\":\"big.one@example.com\"}}";
+        orders.pipeInput(utf8("k"), utf8(big));
+        orders.pipeInput(utf8("k"), utf8("{\"order_id\":\"ord-2\"}"));
+        assertThat(analytics.readValuesToList()).hasSize(1); // the next record flows
+        TestRecord<byte[], byte[]> q = quarantine.readRecord();
+        assertThat(header(q, "veil-reason")).isEqualTo("TOO_LARGE");
+        assertThat(header(q, "veil-sealed")).isEqualTo("none:too-large");
+        assertThat(q.value()).isNull();
+        assertThat(header(q, "veil-error")).doesNotContain("big.one");
     }
 
     @Test
