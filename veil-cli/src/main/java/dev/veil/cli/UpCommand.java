@@ -63,6 +63,10 @@ final class UpCommand implements Callable<Integer> {
             return ExitCodes.INVALID_POLICY;
         }
         out.println("veil up: dev mode (the example keys are public demo keys; never use them for real data)");
+        if (kafka.bootstrap != null) {
+            err.println("veil up: warning: this activates " + policy + " on " + kafka.controlTopic + " at "
+                    + kafka.bootstrap + " and writes demo events; use a dev cluster, or --control-topic of your own");
+        }
         out.flush();
         try (ServiceSession session = new ServiceSession()) {
             int rc = options.start(session, kafka, policy, true, 2, out, err);

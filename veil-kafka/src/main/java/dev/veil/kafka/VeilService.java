@@ -87,6 +87,7 @@ public final class VeilService implements AutoCloseable {
         compile(seed); // a policy this instance cannot run is never published
         try (Admin admin = Admin.create(adminProps())) {
             ensureTopic(admin, cfg.controlTopic, 1, ControlPlane.topicConfig());
+            checkControlTopic(admin);
             ensureTopic(admin, cfg.quarantineTopic, 1, Map.of());
             ensureTopic(admin, cfg.alertTopic, 1, Map.of());
             control = new ControlPlane(cfg.client(), cfg.controlTopic, baseDir, cfg.limits);
@@ -265,6 +266,7 @@ public final class VeilService implements AutoCloseable {
             inputs.add(s.input());
         }
         Map<String, TopicDescription> described;
+        Map<String, Map<String, String>> inherited;
         try {
             described = new HashMap<>();
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
@@ -284,6 +286,7 @@ public final class VeilService implements AutoCloseable {
                 }
             }
             described.putAll(admin.describeTopics(inputs).allTopicNames().get(30, TimeUnit.SECONDS));
+            inherited = inheritedConfigs(admin, inputs);
         } catch (ExecutionException | TimeoutException e) {
             throw new ServiceException("cannot list topics on " + cfg.bootstrap + ": " + e, e);
         } catch (InterruptedException e) {
@@ -293,8 +296,55 @@ public final class VeilService implements AutoCloseable {
         for (StreamSpec s : policy.streams()) {
             int partitions = described.get(s.input()).partitions().size();
             for (String seg : s.segments()) {
-                ensureTopic(admin, s.outputFor(seg), partitions, Map.of());
+                ensureTopic(admin, s.outputFor(seg), partitions, inherited.getOrDefault(s.input(), Map.of()));
             }
+        }
+    }
+
+    /** Settings a view takes from its input: a compacted input gives compacted views, retention carries over. */
+    private static final List<String> INHERITED = List.of("cleanup.policy", "retention.ms", "retention.bytes");
+
+    private static Map<String, Map<String, String>> inheritedConfigs(Admin admin, Set<String> topics)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        List<org.apache.kafka.common.config.ConfigResource> res = new ArrayList<>();
+        for (String t : topics) {
+            res.add(new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t));
+        }
+        Map<String, Map<String, String>> out = new HashMap<>();
+        admin.describeConfigs(res).all().get(30, TimeUnit.SECONDS).forEach((r, config) -> {
+            Map<String, String> m = new HashMap<>();
+            for (String k : INHERITED) {
+                org.apache.kafka.clients.admin.ConfigEntry e = config.get(k);
+                if (e != null && !e.isDefault() && e.value() != null) {
+                    m.put(k, e.value());
+                }
+            }
+            out.put(r.name(), m);
+        });
+        return out;
+    }
+
+    /**
+     * Refuses a control topic that can lose activations: it must be compacted, so the last activation of each kind
+     * is kept for ever, and never deleted by retention (an instance starting later would then seed its own file).
+     */
+    private void checkControlTopic(Admin admin) throws ServiceException {
+        org.apache.kafka.common.config.ConfigResource r = new org.apache.kafka.common.config.ConfigResource(
+                org.apache.kafka.common.config.ConfigResource.Type.TOPIC, cfg.controlTopic);
+        try {
+            org.apache.kafka.clients.admin.Config c = admin.describeConfigs(List.of(r)).all().get(30, TimeUnit.SECONDS).get(r);
+            org.apache.kafka.clients.admin.ConfigEntry e = c.get("cleanup.policy");
+            if (e == null || !"compact".equals(e.value())) {
+                throw new ServiceException("control topic " + cfg.controlTopic + " has cleanup.policy="
+                        + (e == null ? "?" : e.value()) + "; it must be compact (only), or activations expire. Fix it with"
+                        + " kafka-configs --alter --entity-type topics --entity-name " + cfg.controlTopic
+                        + " --add-config cleanup.policy=compact");
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new ServiceException("cannot read the settings of " + cfg.controlTopic + ": " + e.getClass().getSimpleName(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceException("interrupted");
         }
     }
 

@@ -259,6 +259,28 @@ class KafkaServiceTest {
     }
 
     @Test
+    void viewsInheritCompactionAndAControlTopicThatForgetsIsRefused() throws Exception {
+        String px = "cfg-";
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                java.util.Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(
+                    new org.apache.kafka.clients.admin.NewTopic(px + "orders", 2, (short) 1)
+                            .configs(java.util.Map.of("cleanup.policy", "compact")),
+                    new org.apache.kafka.clients.admin.NewTopic(px + "forgetful.control", 1, (short) 1)
+                            .configs(java.util.Map.of("cleanup.policy", "delete")))).all().get();
+            Path p = policy(px, t -> t);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> service(px, p).controlTopic(px + "forgetful.control")
+                    .build().start()).isInstanceOf(ServiceException.class).hasMessageContaining("must be compact");
+            try (VeilService s = service(px, p).build().start()) {
+                org.apache.kafka.common.config.ConfigResource r = new org.apache.kafka.common.config.ConfigResource(
+                        org.apache.kafka.common.config.ConfigResource.Type.TOPIC, px + "orders.analytics");
+                assertThat(admin.describeConfigs(List.of(r)).all().get().get(r).get("cleanup.policy").value())
+                        .isEqualTo("compact");
+            }
+        }
+    }
+
+    @Test
     void atLeastOnceIsAnOptionAndMasksTheSame() throws Exception {
         String px = "alos-";
         List<DemoEvents.Event> events = events(px, 300, true, 51);
