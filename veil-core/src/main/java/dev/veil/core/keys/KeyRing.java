@@ -208,13 +208,87 @@ public final class KeyRing {
                         + " is not set (it must hold a Tink JSON keyset)");
             }
         }
-        try {
-            h = TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
-        } catch (GeneralSecurityException | RuntimeException e) {
-            throw new KeyException(where + "not a valid Tink JSON keyset");
+        if (isEncrypted(json)) {
+            Aead master = MasterKeys.fromEnvironment(env);
+            if (master == null) {
+                throw new KeyException(where + "the keyset is encrypted; set " + MasterKeys.ENV
+                        + " to its master key (file:PATH, env:VARIABLE or a KMS plugin's URI)");
+            }
+            try {
+                h = TinkJsonProtoKeysetFormat.parseEncryptedKeyset(json, master, MasterKeys.KEYSET_CONTEXT);
+            } catch (GeneralSecurityException | RuntimeException e) {
+                throw new KeyException(where + "cannot decrypt the keyset: wrong master key (" + MasterKeys.ENV
+                        + ") or a damaged file");
+            }
+        } else {
+            try {
+                h = TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
+            } catch (GeneralSecurityException | RuntimeException e) {
+                throw new KeyException(where + "not a valid Tink JSON keyset");
+            }
         }
         loaded.put(name, h);
         return h;
+    }
+
+    /** Whether a keyset file's JSON is an encrypted keyset (Tink's envelope format). */
+    static boolean isEncrypted(String json) {
+        return json.contains("\"encryptedKeyset\"");
+    }
+
+    /** A keyset's JSON, encrypted under {@code master} when it is given, cleartext otherwise. */
+    private static String serialize(KeysetHandle h, Aead master) throws GeneralSecurityException {
+        return master == null ? TinkJsonProtoKeysetFormat.serializeKeyset(h, InsecureSecretKeyAccess.get())
+                : TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(h, master, MasterKeys.KEYSET_CONTEXT);
+    }
+
+    private static KeysetHandle parse(String json, Aead master) throws KeyException {
+        try {
+            if (isEncrypted(json)) {
+                if (master == null) {
+                    throw new KeyException("the keyset is encrypted; set " + MasterKeys.ENV + " to its master key");
+                }
+                return TinkJsonProtoKeysetFormat.parseEncryptedKeyset(json, master, MasterKeys.KEYSET_CONTEXT);
+            }
+            return TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new KeyException("cannot read the keyset: not a Tink JSON keyset, or the wrong master key");
+        }
+    }
+
+    /**
+     * The keyset with a new key of its own type added as primary; the old keys stay for decryption and reveal. The
+     * result is encrypted exactly when the input was (under {@code master}).
+     */
+    public static String rotate(String json, Aead master) throws KeyException {
+        KeysetHandle h = parse(json, master);
+        try {
+            com.google.crypto.tink.Parameters params = h.getPrimary().getKey().getParameters();
+            KeysetHandle rotated = KeysetHandle.newBuilder(h)
+                    .addEntry(KeysetHandle.generateEntryFromParameters(params).withRandomId().makePrimary())
+                    .build();
+            return serialize(rotated, isEncrypted(json) ? master : null);
+        } catch (GeneralSecurityException e) {
+            throw new KeyException("cannot rotate the keyset: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /** One line per key: id, status, primary or not, type. Never key material. */
+    public static java.util.List<String> describe(String json, Aead master) throws KeyException {
+        KeysetHandle h = parse(json, master);
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (com.google.crypto.tink.proto.KeysetInfo.KeyInfo k : h.getKeysetInfo().getKeyInfoList()) {
+            String type = k.getTypeUrl().substring(k.getTypeUrl().lastIndexOf('.') + 1);
+            out.add(String.format(java.util.Locale.ROOT, "%10d  %-8s %-8s %s", k.getKeyId() & 0xffffffffL,
+                    k.getStatus().name().toLowerCase(java.util.Locale.ROOT),
+                    k.getKeyId() == h.getKeysetInfo().getPrimaryKeyId() ? "primary" : "", type));
+        }
+        return out;
+    }
+
+    /** A new master key: a cleartext AES-256-GCM keyset, to be kept outside the repository (or in a KMS). */
+    public static String newMasterKeyJson() throws KeyException {
+        return newKeysetJson(KeyType.AEAD, null);
     }
 
     /** Kinds of keyset {@link #newKeysetJson} creates. */
@@ -222,13 +296,18 @@ public final class KeyRing {
 
     /** A new cleartext Tink JSON keyset. Keep it out of version control and protect the file. */
     public static String newKeysetJson(KeyType type) throws KeyException {
+        return newKeysetJson(type, null);
+    }
+
+    /** A new keyset, encrypted under {@code master} (envelope encryption) unless it is null. */
+    public static String newKeysetJson(KeyType type, Aead master) throws KeyException {
         try {
             KeysetHandle h = KeysetHandle.generateNew(KeyTemplates.get(switch (type) {
                 case HMAC_PRF -> "HMAC_SHA256_PRF";
                 case AEAD -> "AES256_GCM";
                 case AES_SIV -> "AES256_SIV";
             }));
-            return TinkJsonProtoKeysetFormat.serializeKeyset(h, InsecureSecretKeyAccess.get());
+            return serialize(h, master);
         } catch (GeneralSecurityException e) {
             throw new KeyException("cannot create a keyset: " + e.getClass().getSimpleName());
         }
