@@ -38,6 +38,9 @@ public final class Actions {
         if (spec instanceof ActionSpec.Tokenize t) {
             return new Tokenize(t, keys.formatPreserving(t.key()), c.name(), placeholder(c));
         }
+        if (spec instanceof ActionSpec.Fake f) {
+            return new Fake(c, f.deterministic() ? keys.keyedHash(f.key()) : null, f.locale());
+        }
         if (spec instanceof ActionSpec.Encrypt e) {
             return new Encrypt(e.deterministic() ? keys.deterministicSealer(e.key()) : keys.sealer(e.key()), e.deterministic(),
                     c.name());

@@ -41,6 +41,8 @@ public sealed interface ActionSpec {
             if (t.luhn()) {
                 o.append(", luhn");
             }
+        } else if (this instanceof Fake f) {
+            o.append("locale=").append(f.locale()).append(f.deterministic() ? ", key=" + f.key() : ", random");
         } else if (this instanceof Encrypt e) {
             o.append("key=").append(e.key()).append(e.deterministic() ? ", deterministic" : ", randomized");
         } else if (this instanceof Generalize g) {
@@ -106,6 +108,11 @@ public sealed interface ActionSpec {
                 return name().toLowerCase(java.util.Locale.ROOT);
             }
         }
+    }
+
+    /** A realistic substitute of the same class, deterministic per key unless {@code deterministic} is false. */
+    record Fake(String key, String locale, boolean deterministic, Location location) implements ActionSpec {
+        public String name() { return "fake"; }
     }
 
     /** Authenticated encryption to text: AES-SIV when {@code deterministic}, else AES-GCM. */

@@ -47,7 +47,9 @@ public final class PolicyLoader {
     /** Action names of the policy format. */
     public static final List<String> ACTIONS = List.of("redact", "mask", "hash", "tokenize", "encrypt", "fake",
             "generalize", "nullify", "drop", "drop-record", "keep");
-    private static final Set<String> NOT_YET = Set.of("fake");
+    /** Locales {@code fake} has word lists for (veil-core resources dev/veil/core/action/fake). */
+    public static final List<String> FAKE_LOCALES = List.of("en", "de", "fr", "es", "it", "pt", "nl", "sv", "pl", "ru",
+            "tr", "ar", "hi", "ja", "zh", "ko", "yo", "vi");
 
     private static final Set<String> TOP = orderedSet("veil", "name", "keys", "classes", "fields", "scan",
             "segments", "consent", "grants", "streams");
@@ -454,11 +456,6 @@ public final class PolicyLoader {
                         + "; expected one of " + String.join(", ", ACTIONS));
                 return null;
             }
-            if (NOT_YET.contains(name)) {
-                y.error(at, "action '" + name + "' is not available in this version of Veil; use hash or tokenize"
-                        + " for a deterministic pseudonym, or redact/mask");
-                return null;
-            }
             Location loc = y.where(at);
             Map<String, At> o = Map.of();
             if (opts != null && !y.isNull(opts)) {
@@ -468,6 +465,7 @@ public final class PolicyLoader {
                     case "hash" -> orderedSet("key", "length", "encoding");
                     case "tokenize" -> orderedSet("key", "alphabet", "keep_last", "luhn");
                     case "encrypt" -> orderedSet("key", "deterministic");
+                    case "fake" -> orderedSet("key", "locale", "deterministic");
                     case "generalize" -> orderedSet("to", "prefix", "bits", "bucket");
                     default -> Set.of();
                 };
@@ -514,6 +512,18 @@ public final class PolicyLoader {
                         y.error(o.get("luhn"), "luhn: true needs alphabet: digits (the Luhn check is over digits)");
                     }
                     return new ActionSpec.Tokenize(key, alphabet, last, luhn, loc);
+                }
+                case "fake": {
+                    boolean det = boolOpt(o.get("deterministic"), true);
+                    String key = det ? keyOpt(at, o, keys, "fake") : null;
+                    String locale = "en";
+                    if (o.get("locale") != null) {
+                        String l = y.choice(o.get("locale"), FAKE_LOCALES);
+                        if (l != null) {
+                            locale = l;
+                        }
+                    }
+                    return new ActionSpec.Fake(key, locale, det, loc);
                 }
                 case "encrypt": {
                     String key = keyOpt(at, o, keys, "encrypt");

@@ -83,11 +83,12 @@ class PolicyLoaderTest {
     }
 
     @Test
-    void cryptoActionsNotYetAvailableAreRefusedNotIgnored() {
-        assertThat(problems("veil: 1\nname: x\nsegments:\n  a:\n    actions:\n      EMAIL: tokenize\n      PHONE: {fake: {}}\n"))
+    void cryptoActionsNeedTheirKeysAndValidOptions() {
+        assertThat(problems("veil: 1\nname: x\nsegments:\n  a:\n    actions:\n      EMAIL: tokenize\n      PHONE: {fake: {locale: xx}}\n"))
                 .containsExactly(
                         "p.yaml:6:14: segments.a.actions.EMAIL: tokenize needs a key: no key 'default' under keys: (add keys: {default: {keyset: FILE}})",
-                        "p.yaml:7:14: segments.a.actions.PHONE: action 'fake' is not available in this version of Veil; use hash or tokenize for a deterministic pseudonym, or redact/mask");
+                        "p.yaml:7:14: segments.a.actions.PHONE: fake needs a key: no key 'default' under keys: (add keys: {default: {keyset: FILE}})",
+                        "p.yaml:7:30: segments.a.actions.PHONE.fake.locale: 'xx' is not one of en, de, fr, es, it, pt, nl, sv, pl, ru, tr, ar, hi, ja, zh, ko, yo, vi");
     }
 
     @Test
