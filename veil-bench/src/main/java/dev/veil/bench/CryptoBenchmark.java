@@ -55,6 +55,8 @@ public class CryptoBenchmark {
     private Action encryptSiv;
     private Action encryptGcm;
     private Action mask;
+    private Action fakeName;
+    private Action fakeEmail;
     private final Sink sink = new Sink();
 
     /** Counts output characters so the work cannot be optimized away. */
@@ -90,11 +92,14 @@ public class CryptoBenchmark {
         hash = cp.action(0, DataClass.IP_ADDRESS);
         Policy alt = PolicyLoader.parse("veil: 1\nname: alt\nkeys:\n  default: {keyset: ../../examples/keys/demo.keyset.json}\n"
                 + "segments:\n  a:\n    actions:\n      CREDIT_CARD: {tokenize: {keep_last: 4}}\n"
-                + "      EMAIL: {mask: {keep_first: 1, keep_domain: true}}\n      default: redact\n",
+                + "      EMAIL: {mask: {keep_first: 1, keep_domain: true}}\n      default: redact\n"
+                + "  f:\n    actions:\n      PERSON_NAME: {fake: {locale: de}}\n      EMAIL: fake\n      default: redact\n",
                 "alt", Corpus.root().resolve("veil-bench/peers"));
         Plan ap = Plan.compile(alt, List.of(), KeyRing.of(alt.keys()), Limits.DEFAULT);
         tokenizeCard = ap.action(0, DataClass.CREDIT_CARD);
         mask = ap.action(0, DataClass.EMAIL);
+        fakeName = ap.action(1, DataClass.PERSON_NAME);
+        fakeEmail = ap.action(1, DataClass.EMAIL);
         if (p.segments().isEmpty()) {
             throw new IllegalStateException("no segment");
         }
@@ -148,6 +153,18 @@ public class CryptoBenchmark {
     @Benchmark
     public long encryptGcmEmail() {
         encryptGcm.replace(email(), false, sink);
+        return sink.chars;
+    }
+
+    @Benchmark
+    public long fakeNameDe() {
+        fakeName.replace(email(), false, sink);
+        return sink.chars;
+    }
+
+    @Benchmark
+    public long fakeEmail() {
+        fakeEmail.replace(email(), false, sink);
         return sink.chars;
     }
 
