@@ -1,5 +1,6 @@
 package dev.veil.core.action;
 
+import dev.veil.core.detect.Validators;
 import dev.veil.core.keys.KeyedHash;
 import dev.veil.core.policy.DataClass;
 import java.nio.charset.StandardCharsets;
@@ -193,28 +194,17 @@ final class Fake implements Action {
         if (n < 2) {
             return shape(text, r);
         }
-        int[] d = new int[n];
-        d[0] = 4;
-        for (int i = 1; i < n - 1; i++) {
-            d[i] = r.nextInt(10);
-        }
-        int sum = 0;
-        for (int i = n - 2, k = 0; i >= 0; i--, k++) {
-            int x = d[i];
-            if (k % 2 == 0) {
-                x *= 2;
-                if (x > 9) {
-                    x -= 9;
-                }
-            }
-            sum += x;
-        }
-        d[n - 1] = (10 - sum % 10) % 10;
-        for (int i = 0, k = 0; i < c.length; i++) {
+        boolean first = true;
+        int last = -1;
+        for (int i = 0; i < c.length; i++) {
             if (c[i] >= '0' && c[i] <= '9') {
-                c[i] = (char) ('0' + d[k++]);
+                c[i] = first ? '4' : (char) ('0' + r.nextInt(10));
+                first = false;
+                last = i;
             }
         }
+        c[last] = '0';
+        c[last] = (char) ('0' + (10 - Validators.luhnSum(java.nio.CharBuffer.wrap(c)) % 10) % 10);
         return new String(c);
     }
 

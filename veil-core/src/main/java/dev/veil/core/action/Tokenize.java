@@ -1,5 +1,6 @@
 package dev.veil.core.action;
 
+import dev.veil.core.detect.Validators;
 import dev.veil.core.keys.Ff1;
 import dev.veil.core.keys.KeyException;
 import dev.veil.core.policy.ActionSpec;
@@ -110,7 +111,7 @@ final class Tokenize implements Action, Reversible {
             }
             return new String(c);
         }
-        int residue = luhnSum(c) % 10;
+        int residue = Validators.luhnSum(java.nio.CharBuffer.wrap(c)) % 10;
         byte[] head = (encrypt ? encryptor : decryptor).get().apply(java.util.Arrays.copyOf(sym, m - 1));
         for (int k = 0; k < m - 1; k++) {
             c[pos[k]] = charOf[head[k]];
@@ -118,7 +119,7 @@ final class Tokenize implements Action, Reversible {
         int last = pos[m - 1];
         for (int d = 0; d <= 9; d++) {
             c[last] = (char) ('0' + d);
-            if (luhnSum(c) % 10 == residue) {
+            if (Validators.luhnSum(java.nio.CharBuffer.wrap(c)) % 10 == residue) {
                 return new String(c);
             }
         }
@@ -129,37 +130,5 @@ final class Tokenize implements Action, Reversible {
     private static boolean leadingZero(String t) {
         int i = t.startsWith("-") ? 1 : 0;
         return t.length() > i + 1 && t.charAt(i) == '0' && Character.isDigit(t.charAt(i + 1));
-    }
-
-    /** The Luhn check over the digits of {@code c}. */
-    static boolean luhnValid(char[] c) {
-        int digits = 0;
-        for (char ch : c) {
-            if (ch >= '0' && ch <= '9') {
-                digits++;
-            }
-        }
-        return digits > 1 && luhnSum(c) % 10 == 0;
-    }
-
-    /** The Luhn sum of the digits of {@code c}, right to left, every second digit doubled. */
-    private static int luhnSum(char[] c) {
-        int sum = 0;
-        boolean dbl = false;
-        for (int i = c.length - 1; i >= 0; i--) {
-            int d = c[i] - '0';
-            if (d < 0 || d > 9) {
-                continue;
-            }
-            if (dbl) {
-                d *= 2;
-                if (d > 9) {
-                    d -= 9;
-                }
-            }
-            sum += d;
-            dbl = !dbl;
-        }
-        return sum;
     }
 }

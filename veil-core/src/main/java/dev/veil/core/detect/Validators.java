@@ -7,8 +7,22 @@ public final class Validators {
 
     /** Luhn (mod 10) over the digits of {@code s}, ignoring every other character; needs at least 2 digits. */
     public static boolean luhn(CharSequence s) {
-        int sum = 0;
         int count = 0;
+        for (int i = 0; i < s.length() && count < 2; i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                count++;
+            }
+        }
+        return count >= 2 && luhnSum(s) % 10 == 0;
+    }
+
+    /**
+     * The Luhn sum of the digits of {@code s}, right to left, every second digit doubled (less 9 above 9), other
+     * characters ignored. Valid numbers have a sum divisible by 10; tokenize and fake use the sum itself.
+     */
+    public static int luhnSum(CharSequence s) {
+        int sum = 0;
         boolean dbl = false;
         for (int i = s.length() - 1; i >= 0; i--) {
             char c = s.charAt(i);
@@ -24,9 +38,8 @@ public final class Validators {
             }
             sum += d;
             dbl = !dbl;
-            count++;
         }
-        return count >= 2 && sum % 10 == 0;
+        return sum;
     }
 
     /**
