@@ -29,7 +29,23 @@ final class ServiceSession implements AutoCloseable {
     EmbeddedKafka broker;
     VeilService service;
     MetricsEndpoint metrics;
-    private Thread hook;
+    private final Thread hook;
+
+    /**
+     * Registers the shutdown hook at once, so Ctrl-C during start-up (creating topics, joining the group) still
+     * closes whatever has opened: the hook releases {@link #awaitStop} and waits for {@link #close}.
+     */
+    ServiceSession() {
+        hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                closed.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "veil-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
 
     /** Starts the embedded broker with its data under {@code dataDir/kafka}. */
     String startBroker(Path dataDir, int port) throws IOException {
@@ -65,15 +81,6 @@ final class ServiceSession implements AutoCloseable {
      * @return true when the service failed (the caller exits non-zero)
      */
     boolean awaitStop(Duration limit, PrintWriter out, Duration statusEvery, Runnable status) throws InterruptedException {
-        hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                closed.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "veil-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
         long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
         long every = statusEvery == null ? Long.MAX_VALUE : statusEvery.toNanos();
         long nextStatus = statusEvery == null ? Long.MAX_VALUE : System.nanoTime() + every;
@@ -119,12 +126,10 @@ final class ServiceSession implements AutoCloseable {
             registry.close();
         } finally {
             closed.countDown();
-            if (hook != null) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook is what is running us
-                }
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is what is running us
             }
         }
     }

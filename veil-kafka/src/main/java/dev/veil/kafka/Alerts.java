@@ -24,6 +24,7 @@ final class Alerts {
         this.instance = instance;
     }
 
+    /** Logs the alert and sends it to the alert topic; never throws. */
     void raise(String kind, String message) {
         LOG.warn("alert {}: {}", kind, message);
         StringBuilder sb = new StringBuilder(128);
@@ -34,11 +35,16 @@ final class Alerts {
         sb.append(",\"message\":");
         JsonText.quote(message, sb);
         sb.append('}');
-        producer.send(new ProducerRecord<>(topic, kind.getBytes(StandardCharsets.UTF_8),
-                sb.toString().getBytes(StandardCharsets.UTF_8)), (md, e) -> {
-                    if (e != null) {
-                        LOG.warn("alert {} could not be written to {}: {}", kind, topic, e.toString());
-                    }
-                });
+        try {
+            producer.send(new ProducerRecord<>(topic, kind.getBytes(StandardCharsets.UTF_8),
+                    sb.toString().getBytes(StandardCharsets.UTF_8)), (md, e) -> {
+                        if (e != null) {
+                            LOG.warn("alert {} could not be written to {}: {}", kind, topic, e.getClass().getName());
+                        }
+                    });
+        } catch (RuntimeException e) {
+            // Raising an alert never fails its caller (the control thread, a stream thread's failure handler).
+            LOG.error("alert {} could not be sent to {} ({})", kind, topic, e.getClass().getName());
+        }
     }
 }

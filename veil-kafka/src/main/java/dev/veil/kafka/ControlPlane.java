@@ -130,7 +130,7 @@ public final class ControlPlane implements AutoCloseable {
                         // tightening) have to arrive all the same.
                         LOG.error("control record at offset {} could not be handled ({})", r.offset(),
                                 e.getClass().getName());
-                        raiseQuietly("control-record-failed", "control record at offset " + r.offset()
+                        alerts.raise("control-record-failed", "control record at offset " + r.offset()
                                 + " could not be handled: " + e.getClass().getName() + " — policy "
                                 + current.policy().shortVersion() + " stays active");
                     }
@@ -143,7 +143,7 @@ public final class ControlPlane implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("the control topic reader stopped ({}); policy activations are not followed any more",
                     e.getClass().getName());
-            raiseQuietly("control-plane-stopped", "the control topic reader stopped: " + e.getClass().getName()
+            alerts.raise("control-plane-stopped", "the control topic reader stopped: " + e.getClass().getName()
                     + "; restart the instance to follow activations again");
         } finally {
             following = false;
@@ -154,14 +154,6 @@ public final class ControlPlane implements AutoCloseable {
     /** Whether the follower thread is still reading the control topic (false before {@link #follow}). */
     boolean following() {
         return following;
-    }
-
-    private void raiseQuietly(String kind, String message) {
-        try {
-            alerts.raise(kind, message);
-        } catch (RuntimeException e) {
-            LOG.error("alert {} could not be raised ({})", kind, e.getClass().getName());
-        }
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> r) {
@@ -203,7 +195,7 @@ public final class ControlPlane implements AutoCloseable {
                     + e.getMessage());
         }
         if (!a.accepted()) {
-            raiseQuietly("policy-rejected", a.refusal() + " — policy " + current.policy().shortVersion() + " stays active");
+            alerts.raise("policy-rejected", a.refusal() + " — policy " + current.policy().shortVersion() + " stays active");
         }
         for (Consumer<Activation> l : listeners) {
             l.accept(a);

@@ -59,6 +59,9 @@ public final class VeilService implements AutoCloseable {
     private Deployment started;
     private String seedNote;
     private final java.util.concurrent.atomic.AtomicInteger replacedThreads = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.ArrayDeque<Long> replacementTimes = new java.util.ArrayDeque<>();
+    /** Stream-thread replacements tolerated within a minute before the instance stops itself. */
+    static final int MAX_REPLACEMENTS = 5;
 
     private VeilService(Builder cfg) {
         this.cfg = cfg;
@@ -123,8 +126,24 @@ public final class VeilService implements AutoCloseable {
             // instance keeps serving its partitions instead of silently shrinking. Only the type is logged: the
             // message of an exception from deep inside processing could quote data.
             streams.setUncaughtExceptionHandler(e -> {
+                int n = replacedThreads.incrementAndGet();
+                long now = System.nanoTime();
+                // A failure that repeats (the same record failing again after each replacement) must not spin for
+                // ever: more than MAX_REPLACEMENTS within a minute stops this instance, loudly.
+                synchronized (replacementTimes) {
+                    replacementTimes.addLast(now);
+                    while (now - replacementTimes.peekFirst() > TimeUnit.MINUTES.toNanos(1)) {
+                        replacementTimes.removeFirst();
+                    }
+                    if (replacementTimes.size() > MAX_REPLACEMENTS) {
+                        LOG.error("stream thread failed ({}) for the {}th time, {} times within a minute; stopping this"
+                                + " instance", e.getClass().getName(), n, replacementTimes.size());
+                        alerts.raise("service-stopped", "stream threads failed " + replacementTimes.size()
+                                + " times within a minute (last: " + e.getClass().getName() + "); the instance stopped");
+                        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+                    }
+                }
                 LOG.error("stream thread failed ({}); replacing it", e.getClass().getName());
-                replacedThreads.incrementAndGet();
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
             });
             streamsMetrics = new KafkaStreamsMetrics(streams);
@@ -146,10 +165,17 @@ public final class VeilService implements AutoCloseable {
         return replacedThreads.get();
     }
 
-    /** Whether the service has stopped working: Kafka Streams in ERROR, or the control plane's reader gone. */
+    /**
+     * Whether the service has stopped working: Kafka Streams in ERROR or shut down by the failure handler (without
+     * {@link #close}), or the control plane's reader gone.
+     */
     public boolean failed() {
         KafkaStreams s = streams;
-        return (s != null && s.state() == KafkaStreams.State.ERROR) || (control != null && !control.following());
+        if (s != null && (s.state() == KafkaStreams.State.ERROR || s.state() == KafkaStreams.State.NOT_RUNNING
+                || s.state() == KafkaStreams.State.PENDING_ERROR)) {
+            return true;
+        }
+        return control != null && !control.following();
     }
 
     /** What happened to the policy file at start: seeded, active already, or superseded by the control topic. */
@@ -311,7 +337,7 @@ public final class VeilService implements AutoCloseable {
             res.add(new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t));
         }
         Map<String, Map<String, String>> out = new HashMap<>();
-        admin.describeConfigs(res).all().get(30, TimeUnit.SECONDS).forEach((r, config) -> {
+        describeConfigs(admin, res).forEach((r, config) -> {
             Map<String, String> m = new HashMap<>();
             for (String k : INHERITED) {
                 org.apache.kafka.clients.admin.ConfigEntry e = config.get(k);
@@ -324,6 +350,23 @@ public final class VeilService implements AutoCloseable {
         return out;
     }
 
+    /** Topic settings; a topic created a moment ago may not be known to the whole broker yet, so retry briefly. */
+    private static Map<org.apache.kafka.common.config.ConfigResource, org.apache.kafka.clients.admin.Config> describeConfigs(
+            Admin admin, List<org.apache.kafka.common.config.ConfigResource> res)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return admin.describeConfigs(res).all().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || attempt >= 50) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
     /**
      * Refuses a control topic that can lose activations: it must be compacted, so the last activation of each kind
      * is kept for ever, and never deleted by retention (an instance starting later would then seed its own file).
@@ -332,7 +375,7 @@ public final class VeilService implements AutoCloseable {
         org.apache.kafka.common.config.ConfigResource r = new org.apache.kafka.common.config.ConfigResource(
                 org.apache.kafka.common.config.ConfigResource.Type.TOPIC, cfg.controlTopic);
         try {
-            org.apache.kafka.clients.admin.Config c = admin.describeConfigs(List.of(r)).all().get(30, TimeUnit.SECONDS).get(r);
+            org.apache.kafka.clients.admin.Config c = describeConfigs(admin, List.of(r)).get(r);
             org.apache.kafka.clients.admin.ConfigEntry e = c.get("cleanup.policy");
             if (e == null || !"compact".equals(e.value())) {
                 throw new ServiceException("control topic " + cfg.controlTopic + " has cleanup.policy="

@@ -281,6 +281,27 @@ class KafkaServiceTest {
     }
 
     @Test
+    void aFailureThatRepeatsStopsTheInstanceLoudlyInsteadOfSpinning() throws Exception {
+        String px = "spin-";
+        // Every output record is over the producer's request limit: each attempt kills the stream thread.
+        try (VeilService s = service(px, policy(px, t -> t)).streamsProperty("producer.max.request.size", "300")
+                .build().start()) {
+            Topics.produce(kafka.bootstrapServers(), events(px, 1, true, 61));
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!s.failed() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(s.failed()).isTrue();
+            assertThat(s.replacedThreads()).isGreaterThan(VeilService.MAX_REPLACEMENTS);
+            List<ConsumerRecord<byte[], byte[]>> alerts = Topics.read(kafka.bootstrapServers(), px + "veil.alerts", WAIT,
+                    l -> !l.isEmpty());
+            assertThat(alerts).anySatisfy(r -> assertThat(Topics.text(r.value())).contains("service-stopped"));
+            assertThat(Topics.read(kafka.bootstrapServers(), px + "orders.analytics", Duration.ofSeconds(2), l -> false))
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void atLeastOnceIsAnOptionAndMasksTheSame() throws Exception {
         String px = "alos-";
         List<DemoEvents.Event> events = events(px, 300, true, 51);
