@@ -45,6 +45,11 @@ final class RevealCommand implements Callable<Integer> {
             description = "The class of the values, e.g. CREDIT_CARD.")
     String className;
 
+    @Option(names = "--key-id", paramLabel = "ID",
+            description = "For tokenize: the keyset key the tokens were made with, when it is no longer the primary"
+                    + " (after 'veil keys rotate'; ids from 'veil keys list').")
+    Long keyId;
+
     @Parameters(paramLabel = "VALUE", arity = "0..*", description = "Values to reveal (default: lines of stdin).")
     List<String> values = new ArrayList<>();
 
@@ -67,7 +72,8 @@ final class RevealCommand implements Callable<Integer> {
         }
         Action a;
         try {
-            a = Plan.compile(p, List.of(segment), KeyRing.of(p.keys()), Limits.DEFAULT).action(0, c);
+            KeyRing keys = KeyRing.of(p.keys());
+            a = Plan.compile(p, List.of(segment), keyId == null ? keys : keys.pinnedTo(keyId), Limits.DEFAULT).action(0, c);
         } catch (PlanException e) {
             err.println(e.getMessage());
             return ExitCodes.INVALID_POLICY;

@@ -40,19 +40,31 @@ public final class KeyRing {
     private final Function<String, String> env;
     private final Map<String, KeysetHandle> loaded = new HashMap<>();
 
-    private KeyRing(Map<String, KeySpec> specs, Function<String, String> env) {
+    /** The key id tokenize uses instead of each keyset's primary key, or null (reveal after a rotation). */
+    private final Long pinnedKeyId;
+
+    private KeyRing(Map<String, KeySpec> specs, Function<String, String> env, Long pinnedKeyId) {
         this.specs = specs;
         this.env = env;
+        this.pinnedKeyId = pinnedKeyId;
+    }
+
+    /**
+     * The same keys, with {@code tokenize} deriving its FF1 key from the keyset key {@code keyId} instead of the
+     * primary: how tokens made before a rotation are revealed ({@code veil reveal --key-id}).
+     */
+    public KeyRing pinnedTo(long keyId) {
+        return new KeyRing(specs, env, keyId);
     }
 
     /** A key ring over the policy's {@code keys:}, reading environment variables from the process. */
     public static KeyRing of(Map<String, KeySpec> specs) {
-        return new KeyRing(specs, System::getenv);
+        return new KeyRing(specs, System::getenv, null);
     }
 
     /** As {@link #of(Map)}, with an explicit environment (tests, embedding). */
     public static KeyRing of(Map<String, KeySpec> specs, Function<String, String> env) {
-        return new KeyRing(specs, env);
+        return new KeyRing(specs, env, null);
     }
 
     /** The HMAC-SHA256 PRF of the named keyset. */
@@ -129,7 +141,16 @@ public final class KeyRing {
                     + " its FF1 key from one (create it with 'veil keys create --type hmac-prf')");
         }
         try {
-            byte[] k = prf.computePrimary("veil-ff1-aes256-key:v1".getBytes(StandardCharsets.US_ASCII), 32);
+            byte[] label = "veil-ff1-aes256-key:v1".getBytes(StandardCharsets.US_ASCII);
+            if (pinnedKeyId != null) {
+                com.google.crypto.tink.prf.Prf one = prf.getPrfs().get((int) pinnedKeyId.longValue());
+                if (one == null) {
+                    throw new KeyException(where(name) + "keyset '" + name + "' has no key " + pinnedKeyId
+                            + " (see 'veil keys list')");
+                }
+                return new Ff1(one.compute(label, 32), pinnedKeyId);
+            }
+            byte[] k = prf.computePrimary(label, 32);
             return new Ff1(k, h.getKeysetInfo().getPrimaryKeyId() & 0xffffffffL);
         } catch (GeneralSecurityException e) {
             throw new KeyException(where(name) + "cannot derive the FF1 key: " + e.getClass().getSimpleName());

@@ -82,6 +82,12 @@ class KeyManagementTest {
         Action t2 = Actions.compile(spec, DataClass.CREDIT_CARD, ring(v2, null));
         String card = "4111 1111 1111 1111";
         assertThat(ReversibleActionsTest.apply(t2, card)).isNotEqualTo(ReversibleActionsTest.apply(t1, card));
+        // Tokens made before the rotation still reveal, with the old key pinned.
+        long oldId = Long.parseLong(KeyRing.describe(v1, null).get(0).trim().split("\\s+")[0]);
+        Action pinned = Actions.compile(spec, DataClass.CREDIT_CARD, ring(v2, null).pinnedTo(oldId));
+        assertThat(((Reversible) pinned).reveal(ReversibleActionsTest.apply(t1, card))).isEqualTo(card);
+        assertThatThrownBy(() -> Actions.compile(spec, DataClass.CREDIT_CARD, ring(v2, null).pinnedTo(7)))
+                .isInstanceOf(KeyException.class).hasMessageContaining("has no key 7");
         // The migration: reveal with the old keyset, tokenize with the new one.
         String old = ReversibleActionsTest.apply(t1, card);
         assertThat(ReversibleActionsTest.apply(t2, ((Reversible) t1).reveal(old))).isEqualTo(ReversibleActionsTest.apply(t2, card));
