@@ -350,21 +350,10 @@ public final class VeilService implements AutoCloseable {
         return out;
     }
 
-    /** Topic settings; a topic created a moment ago may not be known to the whole broker yet, so retry briefly. */
     private static Map<org.apache.kafka.common.config.ConfigResource, org.apache.kafka.clients.admin.Config> describeConfigs(
             Admin admin, List<org.apache.kafka.common.config.ConfigResource> res)
             throws ExecutionException, TimeoutException, InterruptedException {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                return admin.describeConfigs(res).all().get(30, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
-                        || attempt >= 50) {
-                    throw e;
-                }
-                Thread.sleep(200);
-            }
-        }
+        return admin.describeConfigs(res).all().get(30, TimeUnit.SECONDS);
     }
 
     /**
@@ -394,12 +383,29 @@ public final class VeilService implements AutoCloseable {
     private void ensureTopic(Admin admin, String name, int partitions, Map<String, String> config)
             throws ServiceException {
         try {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) cfg.replication).configs(config)))
-                    .all().get(30, TimeUnit.SECONDS);
-            LOG.info("created topic {} ({} partitions)", name, partitions);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new ServiceException("cannot create topic " + name + " on " + cfg.bootstrap + ": " + e.getCause(), e);
+            try {
+                admin.createTopics(List.of(new NewTopic(name, partitions, (short) cfg.replication).configs(config)))
+                        .all().get(30, TimeUnit.SECONDS);
+                LOG.info("created topic {} ({} partitions)", name, partitions);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new ServiceException("cannot create topic " + name + " on " + cfg.bootstrap + ": " + e.getCause(), e);
+                }
+            }
+            // A topic created a moment ago (here or by another instance) is not yet known to every part of the
+            // broker; every later call (describe, configs, streams) may rely on it once this returns.
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS);
+                    return;
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                            || attempt >= 100) {
+                        throw new ServiceException("topic " + name + " is not usable on " + cfg.bootstrap + ": "
+                                + e.getCause(), e);
+                    }
+                    Thread.sleep(100);
+                }
             }
         } catch (TimeoutException e) {
             throw new ServiceException("Kafka at " + cfg.bootstrap + " did not answer within 30 s; is it running?", e);
