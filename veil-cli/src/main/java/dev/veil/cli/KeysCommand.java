@@ -138,30 +138,16 @@ final class KeysCommand implements Runnable {
 
         @Override
         public Integer call() {
-            PrintWriter err = spec.commandLine().getErr();
-            try {
-                String json = Files.readString(file, StandardCharsets.UTF_8);
-                String rotated = KeyRing.rotate(json, MasterKeys.fromEnvironment(System::getenv));
+            return onKeyset(spec, "rotate", file, (json, master, out) -> {
+                String rotated = KeyRing.rotate(json, master);
                 Path tmp = file.resolveSibling(file.getFileName() + ".rotating");
                 Files.deleteIfExists(tmp);
-                writeNew(tmp, rotated, err);
+                writeNew(tmp, rotated, spec.commandLine().getErr());
                 Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                spec.commandLine().getOut().println("rotated " + file + ":");
-                for (String line : KeyRing.describe(rotated, MasterKeys.fromEnvironment(System::getenv))) {
-                    spec.commandLine().getOut().println(line);
-                }
-                return ExitCodes.OK;
-            } catch (java.nio.file.NoSuchFileException e) {
-                err.println("veil keys rotate: " + file + " does not exist");
-                return ExitCodes.IO;
-            } catch (IOException e) {
-                err.println("veil keys rotate: cannot rewrite " + file + ": " + e.getClass().getSimpleName());
-                return ExitCodes.IO;
-            } catch (KeyException e) {
-                err.println("veil keys rotate: " + file + ": " + e.getMessage());
-                return ExitCodes.INVALID_POLICY;
-            }
+                out.println("rotated " + file + ":");
+                KeyRing.describe(rotated, master).forEach(out::println);
+            });
         }
     }
 
@@ -176,24 +162,34 @@ final class KeysCommand implements Runnable {
 
         @Override
         public Integer call() {
-            PrintWriter err = spec.commandLine().getErr();
-            try {
-                String json = Files.readString(file, StandardCharsets.UTF_8);
-                spec.commandLine().getOut().println(file + (json.contains("\"encryptedKeyset\"") ? " (encrypted)" : " (cleartext)"));
-                for (String line : KeyRing.describe(json, MasterKeys.fromEnvironment(System::getenv))) {
-                    spec.commandLine().getOut().println(line);
-                }
-                return ExitCodes.OK;
-            } catch (java.nio.file.NoSuchFileException e) {
-                err.println("veil keys list: " + file + " does not exist");
-                return ExitCodes.IO;
-            } catch (IOException e) {
-                err.println("veil keys list: cannot read " + file + ": " + e.getClass().getSimpleName());
-                return ExitCodes.IO;
-            } catch (KeyException e) {
-                err.println("veil keys list: " + file + ": " + e.getMessage());
-                return ExitCodes.INVALID_POLICY;
-            }
+            return onKeyset(spec, "list", file, (json, master, out) -> {
+                out.println(file + (KeyRing.isEncrypted(json) ? " (encrypted)" : " (cleartext)"));
+                KeyRing.describe(json, master).forEach(out::println);
+            });
+        }
+    }
+
+    /** Work on one keyset file's text with the environment's master key (null when none is set). */
+    interface KeysetWork {
+        void run(String json, com.google.crypto.tink.Aead master, PrintWriter out) throws IOException, KeyException;
+    }
+
+    /** Reads {@code file}, runs {@code work}, and turns failures into messages and exit codes. */
+    static int onKeyset(CommandLine.Model.CommandSpec spec, String verb, Path file, KeysetWork work) {
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            String json = Files.readString(file, StandardCharsets.UTF_8);
+            work.run(json, MasterKeys.fromEnvironment(System::getenv), spec.commandLine().getOut());
+            return ExitCodes.OK;
+        } catch (java.nio.file.NoSuchFileException e) {
+            err.println("veil keys " + verb + ": " + file + " does not exist");
+            return ExitCodes.IO;
+        } catch (IOException e) {
+            err.println("veil keys " + verb + ": cannot read or write " + file + ": " + e.getClass().getSimpleName());
+            return ExitCodes.IO;
+        } catch (KeyException e) {
+            err.println("veil keys " + verb + ": " + file + ": " + e.getMessage());
+            return ExitCodes.INVALID_POLICY;
         }
     }
 }

@@ -40,19 +40,33 @@ final class PolicyCommand implements Runnable {
 
     /** Loads a policy, printing its problems; returns null (after printing) when it cannot be used. */
     static Policy load(Path file, PrintWriter err) {
+        String text = read(file, err);
+        return text == null ? null : parse(text, file, err);
+    }
+
+    /** The policy file's text, or null after saying why it cannot be read. */
+    static String read(Path file, PrintWriter err) {
         try {
-            return PolicyLoader.load(file);
+            return java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             err.println("veil: policy file " + file + " does not exist");
         } catch (IOException e) {
             err.println("veil: cannot read policy file " + file + ": " + e.getClass().getSimpleName());
+        }
+        return null;
+    }
+
+    /** Parses policy text read from {@code file}, or returns null after printing every problem. */
+    static Policy parse(String text, Path file, PrintWriter err) {
+        try {
+            return PolicyLoader.parse(text, file.toString(), file.toAbsolutePath().getParent());
         } catch (PolicyException e) {
             for (PolicyProblem p : e.problems()) {
                 err.println(p);
             }
             err.println(e.problems().size() + " problem" + (e.problems().size() == 1 ? "" : "s") + " in " + file);
+            return null;
         }
-        return null;
     }
 
     @Command(name = "validate", mixinStandardHelpOptions = true,
@@ -200,26 +214,13 @@ final class PolicyCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             // Read once: the text checked here is the text published.
-            String text;
-            try {
-                text = java.nio.file.Files.readString(file);
-            } catch (NoSuchFileException e) {
-                err.println("veil: policy file " + file + " does not exist");
+            String text = read(file, err);
+            Policy p = text == null ? null : parse(text, file, err);
+            if (p == null) {
                 return ExitCodes.INVALID_POLICY;
-            } catch (IOException e) {
-                err.println("veil: cannot read " + file + ": " + e.getClass().getSimpleName());
-                return ExitCodes.IO;
             }
-            Policy p;
             try {
-                p = PolicyLoader.parse(text, file.toString(), file.toAbsolutePath().getParent());
                 dev.veil.kafka.Deployment.compile(p, Limits.DEFAULT);
-            } catch (PolicyException e) {
-                for (PolicyProblem problem : e.problems()) {
-                    err.println(problem);
-                }
-                err.println(e.problems().size() + " problem" + (e.problems().size() == 1 ? "" : "s") + " in " + file);
-                return ExitCodes.INVALID_POLICY;
             } catch (PlanException e) {
                 err.println(e.getMessage());
                 return ExitCodes.INVALID_POLICY;

@@ -71,8 +71,7 @@ final class RunCommand implements Callable<Integer> {
             out.println("Ctrl-C stops the service.");
             out.flush();
             if (session.awaitStop(options.duration(), out, null, null)) {
-                err.println("veil: the service failed (Kafka Streams in ERROR, or the control topic reader stopped);"
-                        + " see the log above, then restart it");
+                err.println(ServiceSession.FAILED);
                 return ExitCodes.SERVICE;
             }
         }

@@ -25,6 +25,9 @@ final class ServiceSession implements AutoCloseable {
     private final Deque<AutoCloseable> open = new ArrayDeque<>();
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
+    /** What run and up print when {@link #awaitStop} reports a failure. */
+    static final String FAILED = "veil: the service failed (Kafka Streams in ERROR, or the control topic reader stopped);"
+            + " see the log above, then restart it";
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     EmbeddedKafka broker;
     VeilService service;

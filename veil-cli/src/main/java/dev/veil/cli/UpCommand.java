@@ -112,8 +112,7 @@ final class UpCommand implements Callable<Integer> {
                 err.println("veil: the demo producer stopped: " + demo.failure);
             }
             if (failed) {
-                err.println("veil: the service failed (Kafka Streams in ERROR, or the control topic reader stopped);"
-                        + " see the log above");
+                err.println(ServiceSession.FAILED);
                 return ExitCodes.SERVICE;
             }
         }

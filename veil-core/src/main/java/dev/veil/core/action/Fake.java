@@ -102,10 +102,22 @@ final class Fake implements Action {
     }
 
     private String email(SplittableRandom r) {
-        String g = pick(ascii.given, r).toLowerCase(Locale.ROOT).replaceAll("[^a-z]", "");
-        String f = pick(ascii.family, r).toLowerCase(Locale.ROOT).replaceAll("[^a-z]", "");
+        String g = asciiLetters(pick(ascii.given, r));
+        String f = asciiLetters(pick(ascii.family, r));
         return (g.isEmpty() ? "user" : g) + "." + (f.isEmpty() ? "name" : f) + r.nextInt(100) + "@"
                 + pick(EMAIL_DOMAINS, r);
+    }
+
+    /** The ASCII letters of {@code s}, lower-cased: name parts usable in an e-mail address. */
+    private static String asciiLetters(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = Character.toLowerCase(s.charAt(i));
+            if (c >= 'a' && c <= 'z') {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     private String address(String text, SplittableRandom r) {

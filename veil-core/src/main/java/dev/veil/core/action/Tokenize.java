@@ -24,7 +24,6 @@ final class Tokenize implements Action, Reversible {
     /** Longest run of alphabet characters tokenized; FF1's cost grows with the square of the length. */
     static final int MAX_SYMBOLS = 256;
 
-    private final Ff1 ff1;
     private final ActionSpec.Tokenize spec;
     private final int radix;
     private final byte[] symbolOf = new byte[128];
@@ -37,7 +36,6 @@ final class Tokenize implements Action, Reversible {
 
     Tokenize(ActionSpec.Tokenize spec, Ff1 ff1, String className, String fallback) {
         this.spec = spec;
-        this.ff1 = ff1;
         this.charOf = spec.alphabet().chars().toCharArray();
         this.radix = charOf.length;
         java.util.Arrays.fill(symbolOf, (byte) -1);
@@ -111,19 +109,26 @@ final class Tokenize implements Action, Reversible {
             }
             return new String(c);
         }
-        int residue = Validators.luhnSum(java.nio.CharBuffer.wrap(c)) % 10;
+        java.nio.CharBuffer view = java.nio.CharBuffer.wrap(c);
+        int residue = Validators.luhnSum(view) % 10;
         byte[] head = (encrypt ? encryptor : decryptor).get().apply(java.util.Arrays.copyOf(sym, m - 1));
         for (int k = 0; k < m - 1; k++) {
             c[pos[k]] = charOf[head[k]];
         }
+        // The last tokenized digit is doubled when an odd number of digits follows it; with it at 0, the digit
+        // that restores the residue is the one whose Luhn contribution closes the gap (each digit gives another).
         int last = pos[m - 1];
+        boolean doubled = (n - m) % 2 == 1;
+        c[last] = '0';
+        int gap = Math.floorMod(residue - Validators.luhnSum(view), 10);
         for (int d = 0; d <= 9; d++) {
-            c[last] = (char) ('0' + d);
-            if (Validators.luhnSum(java.nio.CharBuffer.wrap(c)) % 10 == residue) {
+            int contribution = doubled ? (2 * d > 9 ? 2 * d - 9 : 2 * d) : d;
+            if (contribution % 10 == gap) {
+                c[last] = (char) ('0' + d);
                 return new String(c);
             }
         }
-        throw new IllegalStateException("no digit restores the Luhn residue"); // each digit shifts it by a distinct amount
+        throw new IllegalStateException("no digit restores the Luhn residue"); // the contributions are a permutation
     }
 
     /** Whether {@code t} (a tokenized number) starts with a zero JSON does not allow, like {@code 042} or {@code -07}. */

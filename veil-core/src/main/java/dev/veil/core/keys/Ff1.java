@@ -6,8 +6,8 @@ import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
  * FF1 format-preserving encryption (NIST SP 800-38G) over symbols {@code 0 .. radix-1}, one byte per symbol, with
- * Bouncy Castle's engine under AES. {@link #encrypt} and {@link #decrypt} are thread-safe (each builds its own
- * engine); {@link #cipher} gives a reusable, single-threaded one for hot paths.
+ * Bouncy Castle's engine under AES. This object is thread-safe; each {@link #cipher} it hands out is one
+ * initialized direction for one thread.
  */
 public final class Ff1 {
     /**
@@ -41,20 +41,6 @@ public final class Ff1 {
             n++;
         }
         return n;
-    }
-
-    /** Encrypts {@code symbols} (each below {@code radix}) under {@code tweak}; same length out. */
-    public byte[] encrypt(byte[] symbols, int radix, byte[] tweak) {
-        return run(true, symbols, radix, tweak);
-    }
-
-    /** Inverse of {@link #encrypt}. */
-    public byte[] decrypt(byte[] symbols, int radix, byte[] tweak) {
-        return run(false, symbols, radix, tweak);
-    }
-
-    private byte[] run(boolean encrypt, byte[] symbols, int radix, byte[] tweak) {
-        return cipher(encrypt, radix, tweak).apply(symbols);
     }
 
     /**

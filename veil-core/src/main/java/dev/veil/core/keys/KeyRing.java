@@ -253,7 +253,7 @@ public final class KeyRing {
     }
 
     /** Whether a keyset file's JSON is an encrypted keyset (Tink's envelope format). */
-    static boolean isEncrypted(String json) {
+    public static boolean isEncrypted(String json) {
         return json.contains("\"encryptedKeyset\"");
     }
 

@@ -69,7 +69,7 @@ class FakeTest {
     }
 
     @Property(tries = 200)
-    void deterministicPerKeyAndSeparatedAcrossKeys(@ForAll @AlphaChars @StringLength(min = 3, max = 30) String name)
+    void theSameNameAndKeyAlwaysGiveTheSameFake(@ForAll @AlphaChars @StringLength(min = 3, max = 30) String name)
             throws Exception {
         Action a = fake(K1, DataClass.PERSON_NAME, "en", true);
         assertThat(ReversibleActionsTest.apply(a, name + " X")).isEqualTo(ReversibleActionsTest.apply(a, name + " X"));
