@@ -15,6 +15,11 @@ public final class Actions {
     private Actions() {
     }
 
+    /** The {@code keep} action: the value passes through. */
+    public static Action keep() {
+        return KEEP;
+    }
+
     /** The placeholder {@code redact} writes by default: {@code [CLASS]}. */
     public static String placeholder(DataClass c) {
         return "[" + c.name() + "]";

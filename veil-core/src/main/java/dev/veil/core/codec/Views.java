@@ -44,6 +44,39 @@ public final class Views {
         return lengths[segment];
     }
 
+    /** Replaces the view of {@code segment} with view {@code from} of {@code other} (valid as long as that one is). */
+    public void override(int segment, Views other, int from) {
+        arrays[segment] = other.arrays[from];
+        offsets[segment] = other.offsets[from];
+        lengths[segment] = other.lengths[from];
+        dropped[segment] = other.dropped[from];
+        changed[segment] = other.changed[from];
+    }
+
+    /** Replaces the view of {@code segment} with {@code bytes}. */
+    public void override(int segment, byte[] bytes) {
+        arrays[segment] = bytes;
+        offsets[segment] = 0;
+        lengths[segment] = bytes.length;
+        dropped[segment] = false;
+        changed[segment] = true;
+    }
+
+    /** The segment gets nothing for this record. */
+    public void drop(int segment) {
+        dropped[segment] = true;
+        changed[segment] = true;
+    }
+
+    /** Whether view {@code segment} has the same bytes as view {@code from} of {@code other}. */
+    public boolean sameAs(int segment, Views other, int from) {
+        if (dropped[segment] || other.dropped[from]) {
+            return dropped[segment] == other.dropped[from];
+        }
+        return java.util.Arrays.equals(arrays[segment], offsets[segment], offsets[segment] + lengths[segment],
+                other.arrays[from], other.offsets[from], other.offsets[from] + other.lengths[from]);
+    }
+
     /** A copy of the view's bytes (null when dropped). */
     public byte[] toBytes(int segment) {
         if (dropped[segment]) {

@@ -30,13 +30,19 @@ public final class Plan {
     private final Limits limits;
 
     private Plan(Policy policy, List<String> segments, Action[][] actions, Limits limits) {
+        this(policy, segments, actions, limits, PathAutomaton.compile(policy.fields()),
+                policy.scan().strings() == ScanSpec.Strings.NONE ? null : DetectorSet.forPolicy(policy));
+    }
+
+    private Plan(Policy policy, List<String> segments, Action[][] actions, Limits limits, PathAutomaton paths,
+                 DetectorSet detectors) {
         this.policy = policy;
         this.segments = List.copyOf(segments);
         this.actions = actions;
-        this.paths = PathAutomaton.compile(policy.fields());
+        this.paths = paths;
         this.heuristics = policy.scan().fieldNames() ? new NameHeuristics() : null;
         this.strings = policy.scan().strings();
-        this.detectors = strings == ScanSpec.Strings.NONE ? null : DetectorSet.forPolicy(policy);
+        this.detectors = detectors;
         this.limits = limits;
         int classes = policy.classTable().size();
         this.anyDrop = new boolean[classes];
@@ -75,6 +81,32 @@ public final class Plan {
         } catch (IllegalArgumentException e) {
             throw new PlanException(policy.source() + ": fields: " + e.getMessage());
         }
+    }
+
+    /**
+     * The plan of one segment with masking lifted by grants: values of {@code keepClasses} pass through, and so do
+     * values at {@code keepFields} (those paths become NONE for this plan, which wins over every less specific rule
+     * and skips content detection there). Everything else is masked exactly as in segment {@code s}.
+     */
+    public Plan lifted(int s, java.util.Set<DataClass> keepClasses, List<dev.veil.core.policy.PathPattern> keepFields) {
+        Action[][] one = new Action[1][];
+        one[0] = actions[s].clone();
+        for (DataClass c : keepClasses) {
+            if (c.id() >= 0) {
+                one[0][c.id()] = Actions.keep();
+            }
+        }
+        PathAutomaton p = paths;
+        if (!keepFields.isEmpty()) {
+            List<dev.veil.core.policy.FieldRule> rules = new ArrayList<>();
+            for (dev.veil.core.policy.PathPattern f : keepFields) {
+                // first, so that on equal specificity the grant's rule is the one picked
+                rules.add(new dev.veil.core.policy.FieldRule(f, DataClass.NONE, null));
+            }
+            rules.addAll(policy.fields());
+            p = PathAutomaton.compile(rules);
+        }
+        return new Plan(policy, List.of(segments.get(s)), one, limits, p, detectors);
     }
 
     public Policy policy() {

@@ -151,7 +151,7 @@ public final class PolicyLoader {
             List<FieldRule> fields = readFields(top.get("fields"), table);
             ScanSpec scan = readScan(top.get("scan"), table);
             Map<String, SegmentSpec> segments = readSegments(top.get("segments"), table, keys);
-            ConsentSpec consent = readConsent(top.get("consent"));
+            ConsentSpec consent = readConsent(top.get("consent"), keys);
             GrantsSpec grants = readGrants(top.get("grants"), segments);
             List<StreamSpec> streams = readStreams(top.get("streams"), segments);
             if (!y.problems().isEmpty()) {
@@ -611,11 +611,11 @@ public final class PolicyLoader {
             return v == null ? dflt : v;
         }
 
-        private ConsentSpec readConsent(At at) {
+        private ConsentSpec readConsent(At at, Map<String, KeySpec> keys) {
             if (at == null || y.isNull(at)) {
                 return null;
             }
-            Map<String, At> m = y.mapping(at, orderedSet("subject", "on_opt_out"));
+            Map<String, At> m = y.mapping(at, orderedSet("subject", "on_opt_out", "key"));
             if (m == null) {
                 return null;
             }
@@ -639,7 +639,9 @@ public final class PolicyLoader {
                     on = s.equals("drop-record") ? ConsentSpec.OnOptOut.DROP_RECORD : ConsentSpec.OnOptOut.REDACT_ALL;
                 }
             }
-            return subject == null ? null : new ConsentSpec(subject, on, y.where(at));
+            // subject ids are stored and compared only as keyed fingerprints, so consent needs an HMAC key
+            String key = keyOpt(at, m, keys, "consent");
+            return subject == null ? null : new ConsentSpec(subject, on, key, y.where(at));
         }
 
         private GrantsSpec readGrants(At at, Map<String, SegmentSpec> segments) {
