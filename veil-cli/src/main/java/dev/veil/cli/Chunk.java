@@ -36,6 +36,12 @@ final class Chunk {
     final List<String> quarantine = new ArrayList<>();
     final List<String> reports = new ArrayList<>();
     final List<String> reasons = new ArrayList<>();
+    /** Audit entries of this chunk (type, fields), in line order; filled only when the run keeps an audit log. */
+    final List<Object[]> audit = new ArrayList<>();
+    /** Values found per class id in this chunk's masked records. */
+    long[] classCounts;
+    long firstLine;
+    long lastLine;
 
     Chunk(long seq, String source) {
         this.seq = seq;
@@ -56,6 +62,10 @@ final class Chunk {
         quarantine.clear();
         reports.clear();
         reasons.clear();
+        audit.clear();
+        if (classCounts != null) {
+            java.util.Arrays.fill(classCounts, 0);
+        }
         if (views != null) {
             for (ByteSinkOut v : views) {
                 v.len = 0;

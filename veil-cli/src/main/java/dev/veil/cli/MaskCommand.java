@@ -4,6 +4,9 @@ import dev.veil.core.codec.RecordException;
 import dev.veil.core.engine.Limits;
 import dev.veil.core.engine.Plan;
 import dev.veil.core.engine.PlanException;
+import dev.veil.core.audit.AuditLog;
+import dev.veil.core.governance.Governance;
+import dev.veil.core.keys.KeyedHash;
 import dev.veil.core.keys.KeyException;
 import dev.veil.core.keys.KeyRing;
 import dev.veil.core.keys.Sealer;
@@ -76,6 +79,18 @@ final class MaskCommand implements Callable<Integer> {
             + " terminal and the input is files).")
     Boolean progress;
 
+    @Option(names = "--stream", paramLabel = "NAME", description = "The stream these records belong to: grants scoped to"
+            + " this stream apply (without it, no grant applies; consent always does).")
+    String stream;
+
+    @Option(names = "--audit", paramLabel = "FILE", description = "Append an audit trail of the run to FILE (hash-chained,"
+            + " signed by HOME's audit identity): per-chunk masking summaries, quarantines, grant uses, consent"
+            + " suppressions. Never values.")
+    Path auditFile;
+
+    @picocli.CommandLine.Mixin
+    Home home;
+
     @Parameters(paramLabel = "IN", arity = "0..*", description = "Input files of JSON lines; '-' or none: standard input.")
     List<String> inputs = new ArrayList<>();
 
@@ -128,7 +143,28 @@ final class MaskCommand implements Callable<Integer> {
             err.println("veil mask: " + e.getMessage());
             return ExitCodes.INVALID_POLICY;
         }
-        return run(plan, sealer, err);
+        Governance governance = Governance.NONE;
+        try {
+            if (home.onKafka() || Files.exists(home.storeFile())) {
+                KeyedHash fp = policy.consent() == null ? null : keys.keyedHash(policy.consent().key());
+                governance = home.ledger().evaluate(policy, home.trust(), fp);
+                if (governance.anyGrants() && stream == null) {
+                    err.println("veil mask: note: there are approved grants, but without --stream NAME none applies");
+                }
+            }
+        } catch (KeyException e) {
+            err.println("veil mask: " + e.getMessage());
+            return ExitCodes.INVALID_POLICY;
+        } catch (KafkaOptions.UsageException e) {
+            return usage(err, e.getMessage());
+        } catch (dev.veil.kafka.ServiceException e) {
+            err.println("veil mask: " + e.getMessage());
+            return ExitCodes.SERVICE;
+        } catch (IOException e) {
+            err.println("veil mask: cannot read grants and consent: " + e.getMessage());
+            return ExitCodes.IO;
+        }
+        return run(plan, sealer, governance, err);
     }
 
     private static int usage(PrintWriter err, String msg) {
@@ -137,7 +173,7 @@ final class MaskCommand implements Callable<Integer> {
         return ExitCodes.USAGE;
     }
 
-    private int run(Plan plan, Sealer sealer, PrintWriter err) {
+    private int run(Plan plan, Sealer sealer, Governance governance, PrintWriter err) {
         List<String> ins = inputs.isEmpty() ? List.of("-") : inputs;
         for (String in : ins) {
             if (!in.equals("-") && !Files.isReadable(Path.of(in))) {
@@ -154,6 +190,9 @@ final class MaskCommand implements Callable<Integer> {
         }
         if (quarantineFile != null) {
             targets.add(quarantineFile);
+        }
+        if (auditFile != null) {
+            targets.add(auditFile);
         }
         for (String in : ins) {
             for (Path t : targets) {
@@ -190,11 +229,30 @@ final class MaskCommand implements Callable<Integer> {
                 outs[0] = new BufferedOutputStream(output == null ? new NonClosingOut(new java.io.FileOutputStream(java.io.FileDescriptor.out))
                         : Files.newOutputStream(output), 1 << 18);
             }
-            try (Quarantine q = new Quarantine(quarantineFile, sealer, plan.policy().version())) {
+            AuditLog audit = null;
+            if (auditFile != null) {
+                try {
+                    audit = home.audit(auditFile);
+                } catch (KeyException e) {
+                    err.println("veil mask: audit identity: " + e.getMessage());
+                    return ExitCodes.INVALID_POLICY;
+                }
+                Map<String, Object> f = new java.util.LinkedHashMap<>();
+                f.put("policy", plan.policy().name());
+                f.put("version", plan.policy().version());
+                f.put("segments", plan.segments());
+                f.put("stream", stream == null ? "" : stream);
+                f.put("inputs", ins.size());
+                f.put("grants_effective", governance.statuses().stream().filter(x -> x.state() == Governance.State.APPROVED).count());
+                f.put("opted_out_subjects", governance.optedOutCount());
+                audit.append("mask-run-started", f);
+            }
+            final AuditLog log = audit;
+            try (Quarantine q = new Quarantine(quarantineFile, sealer, plan.policy().version()); AuditLog closing = audit) {
                 int workers = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
                 List<MaskWorker> maskWorkers = java.util.Collections.synchronizedList(new ArrayList<>());
                 Pipeline pipeline = new Pipeline(workers, maxRecordBytes, () -> {
-                    MaskWorker w = new MaskWorker(plan, q, maxRecordBytes);
+                    MaskWorker w = new MaskWorker(plan, q, maxRecordBytes, governance, stream, log != null);
                     maskWorkers.add(w);
                     return w;
                 });
@@ -211,6 +269,9 @@ final class MaskCommand implements Callable<Integer> {
                     for (int i = 0; i < chunk.reasons.size(); i++) {
                         stats.refuse(RecordException.Reason.valueOf(chunk.reasons.get(i)));
                         report(err, stats, chunk.reports.get(i));
+                    }
+                    if (log != null) {
+                        auditChunk(log, plan, chunk);
                     }
                     stats.records += chunk.records;
                     stats.blank += chunk.blank;
@@ -231,6 +292,13 @@ final class MaskCommand implements Callable<Integer> {
                 }
                 for (DataClass c : plan.policy().classTable().classes()) {
                     stats.perClass.put(c.name(), counts[c.id()]);
+                }
+                if (log != null) {
+                    Map<String, Object> f = new java.util.LinkedHashMap<>();
+                    f.put("records", stats.records + stats.oversize);
+                    f.put("quarantined", stats.quarantined);
+                    f.put("values_by_class", new java.util.LinkedHashMap<>(stats.perClass));
+                    log.append("mask-run-finished", f);
                 }
             }
         } catch (InterruptedException e) {
@@ -263,6 +331,40 @@ final class MaskCommand implements Callable<Integer> {
             return ExitCodes.IO;
         }
         return stats.quarantined > 0 ? ExitCodes.QUARANTINED : ExitCodes.OK;
+    }
+
+    /** One summary per chunk (lines, counts per segment and class:action), then the chunk's own entries in line order. */
+    private static void auditChunk(AuditLog log, Plan plan, Chunk chunk) throws IOException {
+        if (chunk.count == 0) {
+            return;
+        }
+        Map<String, Object> f = new java.util.LinkedHashMap<>();
+        f.put("source", chunk.source);
+        f.put("lines", List.of(chunk.firstLine, chunk.lastLine));
+        f.put("records", chunk.records);
+        f.put("policy", plan.policy().shortVersion());
+        Map<String, Object> segs = new java.util.LinkedHashMap<>();
+        for (int s = 0; s < plan.segments().size(); s++) {
+            Map<String, Object> seg = new java.util.LinkedHashMap<>();
+            seg.put("written", chunk.written[s]);
+            seg.put("dropped", chunk.dropped[s]);
+            Map<String, Long> actions = new java.util.LinkedHashMap<>();
+            if (chunk.classCounts != null) {
+                for (DataClass c : plan.policy().classTable().classes()) {
+                    if (chunk.classCounts[c.id()] > 0) {
+                        actions.put(c.name() + ":" + plan.action(s, c).name(), chunk.classCounts[c.id()]);
+                    }
+                }
+            }
+            seg.put("actions", actions);
+            segs.put(plan.segments().get(s), seg);
+        }
+        f.put("segments", segs);
+        log.append("summary", f);
+        for (Object[] e : chunk.audit) {
+            @SuppressWarnings("unchecked") Map<String, Object> fields = (Map<String, Object>) e[1];
+            log.append((String) e[0], fields);
+        }
     }
 
     private static boolean sameFile(Path a, Path b) {

@@ -1,27 +1,35 @@
 package dev.veil.cli;
 
-import dev.veil.core.codec.JsonMasker;
 import dev.veil.core.codec.RecordException;
 import dev.veil.core.codec.Views;
 import dev.veil.core.engine.Plan;
+import dev.veil.core.governance.Governance;
+import dev.veil.core.governance.GovernedMasker;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** The masking work of one pipeline thread: its own masker; refused records become quarantine entries. */
 final class MaskWorker implements Pipeline.Worker {
     private final Plan plan;
     private final Quarantine quarantine;
     private final int maxRecordBytes;
-    private final JsonMasker m;
+    private final GovernedMasker m;
+    private final Governance governance;
+    private final boolean audit;
 
-    MaskWorker(Plan plan, Quarantine quarantine, int maxRecordBytes) {
+    MaskWorker(Plan plan, Quarantine quarantine, int maxRecordBytes, Governance governance, String stream, boolean audit) {
         this.plan = plan;
         this.quarantine = quarantine;
         this.maxRecordBytes = maxRecordBytes;
-        this.m = new JsonMasker(plan);
+        this.governance = governance;
+        this.audit = audit;
+        this.m = new GovernedMasker(plan, stream == null ? "" : stream);
     }
 
     /** Values found per class id by this worker. */
     long[] classCounts() {
-        return m.classCounts();
+        return m.base().classCounts();
     }
 
     @Override
@@ -36,6 +44,12 @@ final class MaskWorker implements Pipeline.Worker {
                 c.views[s] = new Chunk.ByteSinkOut();
             }
         }
+        if (c.classCounts == null) {
+            c.classCounts = new long[plan.policy().classTable().size()];
+        }
+        c.firstLine = c.count > 0 ? c.lines[0] : 0;
+        c.lastLine = c.count > 0 ? c.lines[c.count - 1] : 0;
+        long now = System.currentTimeMillis();
         for (int i = 0; i < c.count; i++) {
             switch (c.kinds[i]) {
                 case Chunk.BLANK -> c.blank++;
@@ -47,7 +61,14 @@ final class MaskWorker implements Pipeline.Worker {
                 default -> {
                     c.records++;
                     try {
-                        Views v = m.mask(c.data, c.starts[i], c.lengths[i]);
+                        Views v = m.mask(c.data, c.starts[i], c.lengths[i], null, governance, now);
+                        long[] rc = m.base().recordClassCounts();
+                        for (int k = 0; k < rc.length; k++) {
+                            c.classCounts[k] += rc[k];
+                        }
+                        if (audit) {
+                            auditRecord(c, c.lines[i]);
+                        }
                         for (int s = 0; s < segs; s++) {
                             if (v.dropped(s)) {
                                 c.dropped[s]++;
@@ -67,6 +88,29 @@ final class MaskWorker implements Pipeline.Worker {
         }
     }
 
+    private void auditRecord(Chunk c, long line) {
+        if (m.suppressed()) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("source", c.source);
+            f.put("line", line);
+            f.put("action", plan.policy().consent().onOptOut() == dev.veil.core.policy.ConsentSpec.OnOptOut.DROP_RECORD
+                    ? "drop-record" : "redact-all");
+            f.put("segments", plan.segments());
+            c.audit.add(new Object[] {"consent-suppressed", f});
+        }
+        List<GovernedMasker.Use> uses = m.uses();
+        for (GovernedMasker.Use u : uses) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("grant", u.grantId());
+            f.put("segment", u.segment());
+            f.put("source", c.source);
+            f.put("line", line);
+            f.put("classes", u.classes());
+            f.put("fields", u.fields());
+            c.audit.add(new Object[] {"grant-used", f});
+        }
+    }
+
     private void refuse(Chunk c, long line, RecordException.Reason reason, String message, long bytes, byte[] rec, int off,
                         int len) {
         c.reasons.add(reason.name());
@@ -74,6 +118,13 @@ final class MaskWorker implements Pipeline.Worker {
         if (quarantine.enabled()) {
             String error = reason == RecordException.Reason.TOO_LARGE && rec == null ? "record larger than the limit" : message;
             c.quarantine.add(quarantine.entry(c.source, line, reason.name(), error, bytes, rec, off, len));
+        }
+        if (audit) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("source", c.source);
+            f.put("line", line);
+            f.put("reason", reason.name());
+            c.audit.add(new Object[] {"quarantine", f});
         }
     }
 }

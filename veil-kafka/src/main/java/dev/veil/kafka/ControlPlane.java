@@ -240,6 +240,61 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
+    /**
+     * Publishes a record under {@code key} (a governance record: {@code grant/ID}, {@code revoke/ID},
+     * {@code consent/FINGERPRINT}) and waits for the broker's acknowledgement.
+     *
+     * @return the record's offset
+     */
+    public static long publish(Map<String, String> client, String topic, String key, byte[] value, String actor)
+            throws ServiceException {
+        Properties p = new Properties();
+        p.putAll(client);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            ProducerRecord<byte[], byte[]> rec = new ProducerRecord<>(topic, 0, key.getBytes(StandardCharsets.UTF_8), value);
+            rec.headers().add(VeilHeaders.KIND, key.substring(0, Math.max(0, key.indexOf('/'))).getBytes(StandardCharsets.UTF_8));
+            rec.headers().add(VeilHeaders.ACTOR, actor.getBytes(StandardCharsets.UTF_8));
+            return producer.send(rec).get(30, TimeUnit.SECONDS).offset();
+        } catch (Exception e) {
+            throw new ServiceException("cannot publish to " + topic + " on " + client.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)
+                    + ": " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** Every record now on the control topic with a key under {@code prefix}: values in offset order. */
+    public static List<byte[]> readAll(Map<String, String> client, String topic, String prefix, Duration timeout)
+            throws ServiceException {
+        Properties p = new Properties();
+        p.putAll(client);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<byte[]> out = new java.util.ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            long end = c.endOffsets(List.of(tp), timeout).get(tp);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (c.position(tp, timeout) < end) {
+                if (System.nanoTime() > deadline) {
+                    throw new ServiceException("reading " + topic + " took longer than " + timeout, null);
+                }
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
+                    if (r.key() != null && r.value() != null && new String(r.key(), StandardCharsets.UTF_8).startsWith(prefix)) {
+                        out.add(r.value());
+                    }
+                }
+            }
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new ServiceException("cannot read " + topic + " on " + client.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)
+                    + ": " + e.getClass().getSimpleName(), e);
+        }
+        return out;
+    }
+
     /** Topic settings of the control topic: compacted, one partition, every activation kept until superseded. */
     static Map<String, String> topicConfig() {
         return Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000");

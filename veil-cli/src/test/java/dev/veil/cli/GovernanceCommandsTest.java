@@ -1,0 +1,179 @@
+package dev.veil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The governance commands end to end on the local store: identities, a grant requested, refused when self-approved,
+ * approved by someone else, used by veil mask (and audited), revoked; consent opt-out; the audit log verified,
+ * tampered with, and searched for every planted value.
+ */
+class GovernanceCommandsTest {
+    static final String[] EMAILS = {"ana.silva@example.com", "kwame.mensah@example.org", "li.wei@example.net"};
+    static final String[] PHONES = {"+1 415 555 0134", "+1 212 555 0199", "+1 646 555 0101"};
+    static final String[] SUBJECTS = {"c-100001", "c-100002", "c-100003"};
+    static final String[] NAMES = {"Ana Silva", "Kwame Mensah", "Li Wei"};
+
+    @TempDir
+    Path dir;
+    Path home;
+    Path policy;
+    Path input;
+
+    record Result(int code, String out, String err) {
+    }
+
+    Result veil(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> a = new ArrayList<>(List.of(args));
+        if (!a.isEmpty() && List.of("identity", "grant", "consent", "audit", "mask").contains(a.get(0))) {
+            a.add(a.get(0).equals("identity") || a.get(0).equals("audit") || a.get(0).equals("mask") ? a.size() : 2, "--home");
+            a.add(a.indexOf("--home") + 1, home.toString());
+        }
+        int code = VeilCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), a.toArray(String[]::new));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @BeforeEach
+    void setUp() throws IOException {
+        home = dir.resolve("home");
+        Files.createDirectories(dir.resolve("keys"));
+        Files.copy(Path.of("../examples/keys/demo.keyset.json"), dir.resolve("keys/demo.keyset.json"));
+        Files.copy(Path.of("../examples/keys/demo-quarantine.keyset.json"), dir.resolve("keys/demo-quarantine.keyset.json"));
+        policy = dir.resolve("retail.yaml");
+        Files.copy(Path.of("../examples/retail.yaml"), policy);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            sb.append("{\"order_id\":\"o-").append(i).append("\",\"customer\":{\"id\":\"").append(SUBJECTS[i])
+                    .append("\",\"name\":\"").append(NAMES[i]).append("\",\"email\":\"").append(EMAILS[i])
+                    .append("\",\"phone\":\"").append(PHONES[i]).append("\"},\"note\":\"reach me at ").append(EMAILS[i])
+                    .append("\"}\n");
+        }
+        input = dir.resolve("orders.jsonl");
+        Files.writeString(input, sb.toString());
+    }
+
+    String mask(String segment, Path audit) throws IOException {
+        Path out = dir.resolve(segment + "-" + System.nanoTime() + ".jsonl");
+        Result r = veil("mask", "-p", policy.toString(), "-s", segment, "--stream", "orders", "--audit", audit.toString(),
+                "-o", out.toString(), input.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        return Files.readString(out);
+    }
+
+    @Test
+    void grantLifecycleConsentAndAudit() throws IOException {
+        assertThat(veil("identity", "create", "alice", "--roles", "operator").code()).isZero();
+        assertThat(veil("identity", "create", "bob", "--roles", "approver").code()).isZero();
+        assertThat(veil("identity", "create", "carol", "--roles", "operator,approver").code()).isZero();
+        Path audit = dir.resolve("audit.jsonl");
+
+        Result req = veil("grant", "request", "-p", policy.toString(), "--as", "alice", "--stream", "orders", "--segment",
+                "support", "--class", "EMAIL", "--subject", SUBJECTS[0], "--reason", "chargeback dispute", "--ticket",
+                "SUP-4411", "--duration", "PT30M");
+        assertThat(req.code()).as(req.err()).isZero();
+        String id = req.out().trim();
+        assertThat(id).matches("g-[0-9a-f]{12}");
+        // a grant in a segment the policy does not open, or longer than max_ttl, is refused at once
+        Result wide = veil("grant", "request", "-p", policy.toString(), "--as", "alice", "--stream", "orders", "--segment",
+                "analytics", "--class", "EMAIL", "--reason", "x", "--ticket", "y", "--duration", "PT30M");
+        assertThat(wide.code()).isEqualTo(ExitCodes.INVALID_POLICY);
+        assertThat(wide.err()).contains("only in segments");
+        assertThat(veil("grant", "request", "-p", policy.toString(), "--as", "alice", "--stream", "orders", "--segment",
+                "support", "--class", "EMAIL", "--reason", "x", "--ticket", "y", "--duration", "PT5H").err()).contains("max_ttl");
+
+        // pending: nothing lifted
+        assertThat(mask("support", audit)).doesNotContain(EMAILS[0]);
+
+        // carol may approve, but not her own request (two_person: true)
+        String own = veil("grant", "request", "-p", policy.toString(), "--as", "carol", "--stream", "orders", "--segment",
+                "support", "--class", "PHONE", "--reason", "x", "--ticket", "y", "--duration", "PT10M").out().trim();
+        Result self = veil("grant", "approve", own, "-p", policy.toString(), "--as", "carol");
+        assertThat(self.code()).isEqualTo(ExitCodes.INVALID_POLICY);
+        assertThat(self.err()).contains("two people");
+        // alice is no approver
+        assertThat(veil("grant", "approve", id, "-p", policy.toString(), "--as", "alice").code()).isEqualTo(ExitCodes.INVALID_POLICY);
+
+        Result ok = veil("grant", "approve", id, "-p", policy.toString(), "--as", "bob");
+        assertThat(ok.code()).as(ok.err()).isZero();
+        String lifted = mask("support", audit);
+        // only subject 0's e-mails are lifted, only in support, and nothing else of theirs
+        assertThat(lifted).contains(EMAILS[0]).doesNotContain(EMAILS[1]).doesNotContain(EMAILS[2]).doesNotContain(PHONES[0]);
+        assertThat(mask("analytics", audit)).doesNotContain(EMAILS[0]);
+        Result list = veil("grant", "list", "-p", policy.toString());
+        assertThat(list.out()).contains(id).contains("active").contains(own).contains("pending");
+        assertThat(veil("grant", "show", id, "-p", policy.toString()).out()).contains("SUP-4411").contains("bob");
+
+        // consent: subject 1 opts out and vanishes from every segment
+        Result optOut = veil("consent", "opt-out", SUBJECTS[1], "-p", policy.toString(), "--as", "alice");
+        assertThat(optOut.code()).as(optOut.err()).isZero();
+        String support = mask("support", audit);
+        assertThat(support.lines().count()).isEqualTo(2);
+        assertThat(support).doesNotContain("o-1");
+        assertThat(mask("analytics", audit)).doesNotContain("o-1");
+        assertThat(veil("consent", "status", SUBJECTS[1], "-p", policy.toString()).out()).contains("opted-out");
+        // an identity without the operator role cannot change consent
+        assertThat(veil("consent", "opt-in", SUBJECTS[1], "-p", policy.toString(), "--as", "bob").code())
+                .isEqualTo(ExitCodes.INVALID_POLICY);
+
+        // revocation: masked again at once
+        assertThat(veil("grant", "revoke", id, "-p", policy.toString(), "--as", "bob", "--reason", "case closed").code()).isZero();
+        assertThat(mask("support", audit)).doesNotContain(EMAILS[0]);
+        assertThat(veil("grant", "list", "-p", policy.toString()).out()).contains("revoked");
+
+        // the audit trail: uses, suppressions, summaries; intact; and not one planted value in it
+        String trail = Files.readString(audit);
+        assertThat(trail).contains("\"type\":\"grant-used\"").contains("\"grant\":\"" + id + "\"")
+                .contains("\"type\":\"consent-suppressed\"").contains("\"type\":\"summary\"");
+        String homeTrail = Files.readString(home.resolve("audit.jsonl"));
+        assertThat(homeTrail).contains("grant-requested").contains("grant-approved").contains("grant-revoked")
+                .contains("consent-changed");
+        for (String planted : concat(EMAILS, PHONES, SUBJECTS, NAMES)) {
+            assertThat(trail).doesNotContain(planted);
+            assertThat(homeTrail).doesNotContain(planted);
+            assertThat(Files.readString(home.resolve("governance.jsonl"))).doesNotContain(planted);
+        }
+        Result verified = veil("audit", "verify", audit.toString());
+        assertThat(verified.code()).as(verified.out()).isZero();
+        assertThat(verified.out()).contains("intact").doesNotContain("warning");
+        assertThat(veil("audit", "verify", home.resolve("audit.jsonl").toString()).code()).isZero();
+
+        // one byte changed in the middle
+        List<String> lines = new ArrayList<>(Files.readAllLines(audit));
+        int mid = lines.size() / 2;
+        lines.set(mid, lines.get(mid).replaceFirst("\"seq\":(\\d+)", "\"seq\":$1 "));
+        Files.write(audit, lines);
+        Result broken = veil("audit", "verify", audit.toString());
+        assertThat(broken.code()).isEqualTo(1);
+        assertThat(broken.out()).contains("NOT INTACT at line " + (mid + 1));
+        assertThat(veil("audit", "tail", "-n", "2", home.resolve("audit.jsonl").toString()).out().lines().count()).isEqualTo(2);
+    }
+
+    static List<String> concat(String[]... arrays) {
+        List<String> l = new ArrayList<>();
+        for (String[] a : arrays) {
+            l.addAll(List.of(a));
+        }
+        return l;
+    }
+
+    @Test
+    void commandsSayWhatToDoNext() {
+        Result r = veil("grant", "request", "-p", policy.toString(), "--as", "nobody", "--stream", "orders", "--segment",
+                "support", "--class", "EMAIL", "--reason", "x", "--ticket", "y", "--duration", "PT5M");
+        assertThat(r.code()).isEqualTo(ExitCodes.INVALID_POLICY);
+        assertThat(r.err()).contains("veil identity create nobody");
+        assertThat(veil("audit", "verify", dir.resolve("none.jsonl").toString()).code()).isEqualTo(ExitCodes.IO);
+    }
+}
