@@ -109,6 +109,15 @@ final class RunCommand implements Callable<Integer> {
                 description = "Where the service reports refused activations (default: ${DEFAULT-VALUE}).")
         String alertTopic;
 
+        @Option(names = "--audit-topic", paramLabel = "TOPIC", defaultValue = "veil.audit",
+                description = "Where each instance writes its signed audit chain (default: ${DEFAULT-VALUE}).")
+        String auditTopic;
+
+        @Option(names = "--home", paramLabel = "DIR", description = "Veil's local state: the trust file whose"
+                + " identities may sign grants and consent changes, and the audit identity that signs this instance's"
+                + " audit chain (default: $VEIL_HOME, else .veil).")
+        Path home;
+
         @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9464",
                 description = "Prometheus metrics at http://127.0.0.1:PORT/metrics (default: ${DEFAULT-VALUE};"
                         + " 0: any free port; -1: off).")
@@ -157,7 +166,15 @@ final class RunCommand implements Callable<Integer> {
                     .guarantee(atLeastOnce ? VeilService.Guarantee.AT_LEAST_ONCE : VeilService.Guarantee.EXACTLY_ONCE)
                     .threads(threads).stateDir(dataDir.resolve("state")).controlTopic(kafka.controlTopic)
                     .quarantineTopic(quarantineTopic).alertTopic(alertTopic).registry(session.registry)
-                    .activateFile(activate).clientConfig(clientConfig).replication(replication);
+                    .activateFile(activate).clientConfig(clientConfig).replication(replication).auditTopic(auditTopic);
+            Home h = new Home();
+            h.home = home;
+            try {
+                b.trust(h.trust()).auditIdentity(h.auditIdentity());
+            } catch (dev.veil.core.keys.KeyException e) {
+                err.println("veil: " + e.getMessage());
+                return ExitCodes.INVALID_POLICY;
+            }
             if (applicationId != null) {
                 b.applicationId(applicationId);
             }

@@ -17,6 +17,12 @@ final class Alerts {
     private final Producer<byte[], byte[]> producer;
     private final String topic;
     private final String instance;
+    private volatile ServiceAudit audit = ServiceAudit.NONE;
+
+    /** Every alert also goes to the audit trail. */
+    void audit(ServiceAudit a) {
+        this.audit = a;
+    }
 
     Alerts(Producer<byte[], byte[]> producer, String topic, String instance) {
         this.producer = producer;
@@ -27,6 +33,7 @@ final class Alerts {
     /** Logs the alert and sends it to the alert topic; never throws. */
     void raise(String kind, String message) {
         LOG.warn("alert {}: {}", kind, message);
+        audit.alert(kind, message);
         StringBuilder sb = new StringBuilder(128);
         sb.append("{\"kind\":");
         JsonText.quote(kind, sb);

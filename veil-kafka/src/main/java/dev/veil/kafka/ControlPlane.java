@@ -1,6 +1,10 @@
 package dev.veil.kafka;
 
 import dev.veil.core.engine.Limits;
+import dev.veil.core.governance.Governance;
+import dev.veil.core.governance.GovernanceLedger;
+import dev.veil.core.governance.GovernanceRecord;
+import dev.veil.core.governance.TrustStore;
 import dev.veil.core.engine.PlanException;
 import dev.veil.core.policy.Policy;
 import dev.veil.core.policy.PolicyException;
@@ -33,9 +37,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The control topic: a compacted, single-partition topic every instance reads from the beginning and follows.
  * A record's key says what it sets — {@code policy} for the active policy (the value is the policy's YAML) — and
- * the latest record per key wins. Grants ({@code grant/ID}) and consent ({@code consent/FINGERPRINT}) are meant to
- * travel the same way; records of kinds this version does not know are skipped with a log line, so older
- * instances keep running when newer ones publish more.
+ * the latest record per key wins. Signed grants ({@code grant/ID}), revocations ({@code revoke/ID}) and consent
+ * changes ({@code consent/FINGERPRINT}) travel the same way: each is checked against the local trust store and the
+ * active policy, and the resulting {@link Governance} is published with the deployment, so a grant, revocation or
+ * opt-out takes effect on the next record. Records of kinds this version does not know are skipped with a log
+ * line, so older instances keep running when newer ones publish more.
  */
 public final class ControlPlane implements AutoCloseable {
     /** Key of the active-policy record. */
@@ -61,6 +67,18 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     private volatile boolean following;
+    private final GovernanceLedger ledger = new GovernanceLedger();
+    private TrustStore trust = TrustStore.empty();
+    private ServiceAudit audit = ServiceAudit.NONE;
+
+    /** The identities grants and consent changes must be signed by (local configuration, never from the topic). */
+    void trust(TrustStore t) {
+        this.trust = t;
+    }
+
+    void audit(ServiceAudit a) {
+        this.audit = a;
+    }
 
     ControlPlane(Map<String, String> client, String topic, Path baseDir, Limits limits) {
         Properties p = new Properties();
@@ -91,6 +109,13 @@ public final class ControlPlane implements AutoCloseable {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                 if (isPolicy(r) && r.value() != null) {
                     latest = new String(r.value(), StandardCharsets.UTF_8);
+                } else if (isGovernance(r) && r.value() != null) {
+                    try {
+                        ledger.add(r.value());
+                    } catch (IllegalArgumentException e) {
+                        LOG.warn("control record at offset {} is not a governance record this version reads ({})",
+                                r.offset(), e.getMessage());
+                    }
                 }
             }
         }
@@ -99,7 +124,7 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Starts following the topic: every later activation is compiled and, when valid, made current. */
     void follow(Deployment initial, Alerts alerts) {
-        this.current = initial;
+        this.current = initial.withGovernance(evaluate(initial));
         this.shape = initial.shape();
         this.alerts = alerts;
         following = true;
@@ -156,7 +181,29 @@ public final class ControlPlane implements AutoCloseable {
         return following;
     }
 
+    private Governance evaluate(Deployment d) {
+        return ledger.evaluate(d.policy(), trust, d.fingerprints());
+    }
+
     private void handle(ConsumerRecord<byte[], byte[]> r) {
+        if (isGovernance(r)) {
+            if (r.value() == null) {
+                return; // deleting a record never widens what is lifted: revocations and opt-outs stay in memory
+            }
+            GovernanceRecord g;
+            try {
+                g = ledger.add(r.value());
+            } catch (IllegalArgumentException e) {
+                alerts.raise("governance-record-rejected", "control record at offset " + r.offset()
+                        + " is not a governance record: " + e.getMessage());
+                return;
+            }
+            Deployment d = current;
+            Governance now = evaluate(d);
+            current = d.withGovernance(now);
+            audit.governance(g, now, r.offset());
+            return;
+        }
         if (!isPolicy(r)) {
             // The key is not logged: future keys (consent fingerprints) are not for logs.
             LOG.info("control record at offset {} is not a policy activation; this version skips it", r.offset());
@@ -179,7 +226,9 @@ public final class ControlPlane implements AutoCloseable {
                         + "; restart the instances to run it");
             } else {
                 Deployment d = Deployment.compile(p, limits);
+                d = d.withGovernance(evaluate(d));
                 current = d;
+                audit.policyActivated(p, r.offset());
                 a = new Activation(r.offset(), p.shortVersion(), d, null);
                 LOG.info("policy {} ({}) activated from the control topic at offset {}", p.shortVersion(), p.name(),
                         r.offset());
@@ -200,6 +249,14 @@ public final class ControlPlane implements AutoCloseable {
         for (Consumer<Activation> l : listeners) {
             l.accept(a);
         }
+    }
+
+    private static boolean isGovernance(ConsumerRecord<byte[], byte[]> r) {
+        if (r.key() == null) {
+            return false;
+        }
+        String k = new String(r.key(), StandardCharsets.UTF_8);
+        return k.startsWith("grant/") || k.startsWith("revoke/") || k.startsWith("consent/");
     }
 
     private static boolean isPolicy(ConsumerRecord<byte[], byte[]> r) {

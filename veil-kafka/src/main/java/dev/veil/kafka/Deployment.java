@@ -4,7 +4,9 @@ import dev.veil.core.engine.Limits;
 import dev.veil.core.engine.Plan;
 import dev.veil.core.engine.PlanException;
 import dev.veil.core.keys.KeyException;
+import dev.veil.core.governance.Governance;
 import dev.veil.core.keys.KeyRing;
+import dev.veil.core.keys.KeyedHash;
 import dev.veil.core.keys.Sealer;
 import dev.veil.core.policy.Policy;
 import dev.veil.core.policy.StreamSpec;
@@ -22,11 +24,31 @@ public final class Deployment {
     private final Policy policy;
     private final Map<String, Plan> plans;
     private final Sealer quarantine;
+    private final KeyedHash fingerprints;
+    private final Governance governance;
 
-    private Deployment(Policy policy, Map<String, Plan> plans, Sealer quarantine) {
+    private Deployment(Policy policy, Map<String, Plan> plans, Sealer quarantine, KeyedHash fingerprints,
+                       Governance governance) {
         this.policy = policy;
         this.plans = plans;
         this.quarantine = quarantine;
+        this.fingerprints = fingerprints;
+        this.governance = governance;
+    }
+
+    /** The same plans with other grants and consent in force (plans are shared: maskers need no rebuild). */
+    public Deployment withGovernance(Governance g) {
+        return new Deployment(policy, plans, quarantine, fingerprints, g);
+    }
+
+    /** Grants and consent in force with this deployment. */
+    public Governance governance() {
+        return governance;
+    }
+
+    /** The consent key's HMAC for subject fingerprints, or null when the policy has no consent section. */
+    public KeyedHash fingerprints() {
+        return fingerprints;
     }
 
     /**
@@ -53,14 +75,18 @@ public final class Deployment {
             plans.put(s.input(), Plan.compile(policy, s.segments(), keys, limits));
         }
         Sealer sealer = null;
-        if (keys.has("quarantine")) {
-            try {
+        KeyedHash fp = null;
+        try {
+            if (keys.has("quarantine")) {
                 sealer = keys.sealer("quarantine");
-            } catch (KeyException e) {
-                throw new PlanException(e.getMessage());
             }
+            if (policy.consent() != null) {
+                fp = keys.keyedHash(policy.consent().key());
+            }
+        } catch (KeyException e) {
+            throw new PlanException(e.getMessage());
         }
-        return new Deployment(policy, Map.copyOf(plans), sealer);
+        return new Deployment(policy, Map.copyOf(plans), sealer, fp, Governance.NONE);
     }
 
     public Policy policy() {

@@ -1,7 +1,7 @@
 package dev.veil.kafka;
 
 import dev.veil.core.action.Action;
-import dev.veil.core.codec.JsonMasker;
+import dev.veil.core.governance.GovernedMasker;
 import dev.veil.core.codec.RecordException;
 import dev.veil.core.codec.Views;
 import dev.veil.core.engine.Plan;
@@ -41,7 +41,15 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     private ProcessorContext<byte[], byte[]> context;
     private Deployment deployment;
-    private JsonMasker masker;
+    private GovernedMasker masker;
+    private final ServiceAudit audit;
+    // the masking summary accumulated since the last one was written to the audit log
+    private long sumRecords;
+    private long sumFirst = -1;
+    private long sumLast = -1;
+    private int sumPartition = -1;
+    private long sumSuppressed;
+    private long[] sumCounts = new long[0];
     private byte[] policyHeader;
     /** Per segment and class id: "CLASS:action" as it appears in the summary header. */
     private String[][] summaryParts;
@@ -53,8 +61,9 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private final int maxOutputBytes;
 
     MaskProcessor(String input, List<String> segmentSinks, String quarantineSink, Supplier<Deployment> deployments,
-                  StreamMetrics metrics, int maxOutputBytes) {
+                  StreamMetrics metrics, int maxOutputBytes, ServiceAudit audit) {
         this.maxOutputBytes = maxOutputBytes;
+        this.audit = audit;
         this.input = input;
         this.segmentSinks = segmentSinks;
         this.quarantineSink = quarantineSink;
@@ -65,6 +74,47 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
+        if (audit.enabled()) {
+            context.schedule(ServiceAudit.checkpointInterval(), org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME,
+                    t -> writeSummary());
+        }
+    }
+
+    @Override
+    public void close() {
+        writeSummary();
+    }
+
+    /** One audit entry per task and interval: stream, partition, offset range, counts per segment and class:action. */
+    private void writeSummary() {
+        if (sumRecords == 0 || deployment == null) {
+            return;
+        }
+        java.util.Map<String, Object> f = new java.util.LinkedHashMap<>();
+        f.put("stream", input);
+        f.put("partition", sumPartition);
+        f.put("offsets", List.of(sumFirst, sumLast));
+        f.put("records", sumRecords);
+        f.put("suppressed", sumSuppressed);
+        f.put("policy", deployment.policy().shortVersion());
+        java.util.Map<String, Object> segs = new java.util.LinkedHashMap<>();
+        Plan plan = masker.plan();
+        for (int s = 0; s < segmentSinks.size(); s++) {
+            java.util.Map<String, Long> actions = new java.util.LinkedHashMap<>();
+            for (DataClass c : deployment.policy().classTable().classes()) {
+                if (c.id() < sumCounts.length && sumCounts[c.id()] > 0) {
+                    actions.put(c.name() + ":" + plan.action(s, c).name(), sumCounts[c.id()]);
+                }
+            }
+            segs.put(plan.segments().get(s), actions);
+        }
+        f.put("segments", segs);
+        audit.append("summary", f);
+        sumRecords = 0;
+        sumSuppressed = 0;
+        sumFirst = -1;
+        sumLast = -1;
+        java.util.Arrays.fill(sumCounts, 0);
     }
 
     @Override
@@ -86,7 +136,7 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         long t0 = System.nanoTime();
         Views v;
         try {
-            v = masker.mask(value, 0, value.length);
+            v = masker.mask(value, 0, value.length, record.key(), d.governance(), System.currentTimeMillis());
         } catch (RecordException e) {
             quarantine(record, e.reason().name(), e.getMessage());
             return;
@@ -103,7 +153,10 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                 return;
             }
         }
-        long[] counts = masker.recordClassCounts();
+        long[] counts = masker.base().recordClassCounts();
+        if (audit.enabled()) {
+            account(counts);
+        }
         if (!java.util.Arrays.equals(counts, lastCounts)) {
             lastCounts = counts.clone();
             for (int s = 0; s < segmentSinks.size(); s++) {
@@ -120,6 +173,39 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         metrics.masked(System.nanoTime() - t0);
     }
 
+    private void account(long[] counts) {
+        RecordMetadata m = context.recordMetadata().orElse(null);
+        if (m != null) {
+            if (sumPartition != m.partition() && sumRecords > 0) {
+                writeSummary();
+            }
+            sumPartition = m.partition();
+            if (sumFirst < 0) {
+                sumFirst = m.offset();
+            }
+            sumLast = m.offset();
+        }
+        sumRecords++;
+        if (sumCounts.length != counts.length) {
+            sumCounts = new long[counts.length];
+        }
+        for (int i = 0; i < counts.length; i++) {
+            sumCounts[i] += counts[i];
+        }
+        if (masker.suppressed()) {
+            sumSuppressed++;
+            audit.suppressed(coordinatesNow(), deployment.policy().consent().onOptOut() == dev.veil.core.policy.ConsentSpec.OnOptOut.DROP_RECORD
+                    ? "drop-record" : "redact-all");
+        }
+        for (GovernedMasker.Use u : masker.uses()) {
+            audit.grantUsed(u.grantId(), u.segment(), coordinatesNow(), u.classes(), u.fields());
+        }
+    }
+
+    private String coordinatesNow() {
+        return context.recordMetadata().map(MaskProcessor::coordinates).orElse(input + "/?/?");
+    }
+
     private void forward(Record<byte[], byte[]> record, byte[] value, Headers inHeaders, byte[] policy, byte[] summary,
                          int segment) {
         RecordHeaders h = new RecordHeaders(inHeaders.toArray());
@@ -134,6 +220,7 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private void quarantine(Record<byte[], byte[]> record, String reason, String error) {
         metrics.quarantined(reason);
         String source = context.recordMetadata().map(MaskProcessor::coordinates).orElse(input + "/?/?");
+        audit.quarantined(source, reason);
         Sealer sealer = deployment.quarantineSealer();
         RecordHeaders h = new RecordHeaders();
         h.add(VeilHeaders.REASON, bytes(reason));
@@ -179,6 +266,11 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     private void adopt(Deployment d) {
         Plan plan = d.plan(input);
+        if (deployment != null && deployment.plan(input) == plan) {
+            deployment = d; // only grants or consent changed: same plan, same masker
+            return;
+        }
+        writeSummary(); // the summary so far belongs to the old policy
         if (plan.segments().size() != segmentSinks.size()) {
             // The topology was built for another shape; the control plane refuses such activations, so this is
             // a bug. Failing the task is the closed failure.
@@ -186,7 +278,7 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                     + " segments for " + input + ", the running topology " + segmentSinks.size());
         }
         deployment = d;
-        masker = new JsonMasker(plan);
+        masker = new GovernedMasker(plan, input);
         policyHeader = bytes(d.policy().shortVersion());
         List<DataClass> classes = d.policy().classTable().classes();
         summaryParts = new String[segmentSinks.size()][classes.size()];

@@ -33,6 +33,11 @@ public final class MaskTopology {
      */
     public static Topology build(Deployment initial, Supplier<Deployment> current, String quarantineTopic,
                                  MeterRegistry registry, int maxOutputBytes) {
+        return build(initial, current, quarantineTopic, registry, maxOutputBytes, ServiceAudit.NONE);
+    }
+
+    static Topology build(Deployment initial, Supplier<Deployment> current, String quarantineTopic,
+                          MeterRegistry registry, int maxOutputBytes, ServiceAudit audit) {
         Topology t = new Topology();
         ByteArrayDeserializer de = new ByteArrayDeserializer();
         ByteArraySerializer ser = new ByteArraySerializer();
@@ -46,7 +51,7 @@ public final class MaskTopology {
             String q = "quarantine:" + s.input();
             StreamMetrics metrics = new StreamMetrics(registry, s.input(), s.segments());
             t.addSource(src, de, de, s.input());
-            t.addProcessor(proc, () -> new MaskProcessor(s.input(), sinks, q, current, metrics, maxOutputBytes), src);
+            t.addProcessor(proc, () -> new MaskProcessor(s.input(), sinks, q, current, metrics, maxOutputBytes, audit), src);
             for (int i = 0; i < sinks.size(); i++) {
                 t.addSink(sinks.get(i), s.outputFor(s.segments().get(i)), ser, ser, proc);
             }

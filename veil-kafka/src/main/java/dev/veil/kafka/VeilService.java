@@ -52,6 +52,8 @@ public final class VeilService implements AutoCloseable {
     public enum Guarantee { EXACTLY_ONCE, AT_LEAST_ONCE }
 
     private final Builder cfg;
+    private ServiceAudit audit = ServiceAudit.NONE;
+    private java.util.concurrent.ScheduledExecutorService checkpoints;
     private KafkaStreams streams;
     private ControlPlane control;
     private KafkaProducer<byte[], byte[]> alertProducer;
@@ -93,7 +95,11 @@ public final class VeilService implements AutoCloseable {
             checkControlTopic(admin);
             ensureTopic(admin, cfg.quarantineTopic, 1, Map.of());
             ensureTopic(admin, cfg.alertTopic, 1, Map.of());
+            if (cfg.audit) {
+                ensureTopic(admin, cfg.auditTopic, 1, Map.of());
+            }
             control = new ControlPlane(cfg.client(), cfg.controlTopic, baseDir, cfg.limits);
+            control.trust(cfg.trust);
             String active = control.readActivePolicy(Duration.ofSeconds(30));
             if (active == null || (cfg.activateFile && !sameVersion(active, baseDir, seed))) {
                 long offset = ControlPlane.publishPolicy(cfg.client(), cfg.controlTopic, seedText,
@@ -119,9 +125,34 @@ public final class VeilService implements AutoCloseable {
             LOG.info(seedNote);
             alertProducer = new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer());
             Alerts alerts = new Alerts(alertProducer, cfg.alertTopic, cfg.applicationId);
+            if (cfg.audit) {
+                dev.veil.core.keys.Identity signer = cfg.auditIdentity != null ? cfg.auditIdentity
+                        : dev.veil.core.keys.Identity.generate("veil-service");
+                String writer = cfg.applicationId + "/" + java.time.Instant.now().toEpochMilli() + "-"
+                        + java.util.HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(4)
+                                .putInt(new java.security.SecureRandom().nextInt()).array());
+                try {
+                    audit = new ServiceAudit(dev.veil.core.audit.AuditLog.start(
+                            ServiceAudit.topicSink(alertProducer, cfg.auditTopic, writer), signer, writer,
+                            java.time.Clock.systemUTC(), dev.veil.core.audit.AuditLog.DEFAULT_CHECKPOINT_EVERY));
+                } catch (IOException e) {
+                    throw new ServiceException("cannot start the audit trail on " + cfg.auditTopic + ": " + e.getMessage(), e);
+                }
+                audit.append("service-started", Map.of("policy", policy.name(), "version", policy.version(),
+                        "application", cfg.applicationId, "trusted_identities", cfg.trust.members().size()));
+                alerts.audit(audit);
+                control.audit(audit);
+                checkpoints = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "veil-audit-checkpoint");
+                    t.setDaemon(true);
+                    return t;
+                });
+                long every = ServiceAudit.checkpointInterval().toMillis();
+                checkpoints.scheduleAtFixedRate(audit::checkpoint, every, every, TimeUnit.MILLISECONDS);
+            }
             control.follow(started, alerts);
-            streams = new KafkaStreams(MaskTopology.build(started, control::current, cfg.quarantineTopic, cfg.registry),
-                    streamsProps());
+            streams = new KafkaStreams(MaskTopology.build(started, control::current, cfg.quarantineTopic, cfg.registry,
+                    MaskProcessor.DEFAULT_MAX_OUTPUT_BYTES, audit), streamsProps());
             // A stream thread that dies (a broker gone for longer than the task timeout, a bug) is replaced, so the
             // instance keeps serving its partitions instead of silently shrinking. Only the type is logged: the
             // message of an exception from deep inside processing could quote data.
@@ -238,6 +269,12 @@ public final class VeilService implements AutoCloseable {
             control.close();
             control = null;
         }
+        if (checkpoints != null) {
+            checkpoints.shutdownNow();
+            checkpoints = null;
+        }
+        audit.close(); // the final checkpoint, before the producer that carries it goes
+        audit = ServiceAudit.NONE;
         if (alertProducer != null) {
             alertProducer.close(Duration.ofSeconds(5));
             alertProducer = null;
@@ -469,6 +506,10 @@ public final class VeilService implements AutoCloseable {
         private String controlTopic = "veil.control";
         private String quarantineTopic = "veil.quarantine";
         private String alertTopic = "veil.alerts";
+        private String auditTopic = "veil.audit";
+        private boolean audit = true;
+        private dev.veil.core.governance.TrustStore trust = dev.veil.core.governance.TrustStore.empty();
+        private dev.veil.core.keys.Identity auditIdentity;
         private int replication = 1;
         private boolean createInputs;
         private boolean activateFile;
@@ -528,6 +569,33 @@ public final class VeilService implements AutoCloseable {
 
         public Builder alertTopic(String t) {
             this.alertTopic = t;
+            return this;
+        }
+
+        /** The topic each instance writes its signed audit chain to (default veil.audit). */
+        public Builder auditTopic(String t) {
+            this.auditTopic = t;
+            return this;
+        }
+
+        /** Whether to write the audit trail at all (default true). */
+        public Builder audit(boolean on) {
+            this.audit = on;
+            return this;
+        }
+
+        /**
+         * The identities whose signatures on grants and consent changes count, with their roles. Default: none, so no
+         * grant and no consent change from the control topic has any effect.
+         */
+        public Builder trust(dev.veil.core.governance.TrustStore t) {
+            this.trust = t;
+            return this;
+        }
+
+        /** The identity that signs this instance's audit checkpoints (default: a fresh key per run, named in the chain). */
+        public Builder auditIdentity(dev.veil.core.keys.Identity id) {
+            this.auditIdentity = id;
             return this;
         }
 

@@ -220,6 +220,113 @@ class KafkaServiceTest {
         }
     }
 
+    private static String order(String id, String subject, String email) {
+        return "{\"order_id\":\"" + id + "\",\"customer\":{\"id\":\"" + subject + "\",\"email\":\"" + email
+                + "\"},\"note\":\"\"}";
+    }
+
+    private static long awaitMs(java.util.function.BooleanSupplier cond) throws InterruptedException {
+        long t0 = System.nanoTime();
+        while (!cond.getAsBoolean() && System.nanoTime() - t0 < WAIT.toNanos()) {
+            Thread.sleep(2);
+        }
+        assertThat(cond.getAsBoolean()).isTrue();
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    @Test
+    void grantsConsentAndRevocationsFromTheControlTopicTakeEffectWithinASecondAndAreAudited() throws Exception {
+        String px = "gov-";
+        dev.veil.core.keys.Identity alice = dev.veil.core.keys.Identity.generate("alice");
+        dev.veil.core.keys.Identity bob = dev.veil.core.keys.Identity.generate("bob");
+        dev.veil.core.keys.Identity auditor = dev.veil.core.keys.Identity.generate("veil-audit");
+        dev.veil.core.governance.TrustStore trust = dev.veil.core.governance.TrustStore.empty()
+                .with("alice", alice.publicKeyText(), Set.of("operator"))
+                .with("bob", bob.publicKeyText(), Set.of("approver"));
+        String control = px + "veil.control";
+        String bootstrap = kafka.bootstrapServers();
+        java.util.Map<String, String> client = java.util.Map.of("bootstrap.servers", bootstrap);
+        String orders = px + "orders";
+        List<String> planted = List.of("ana.silva@example.com", "kwame.mensah@example.org", "li.wei@example.net",
+                "c-700001", "c-700002");
+        java.time.Instant now = java.time.Instant.now();
+        try (VeilService s = service(px, policy(px, t -> t)).trust(trust).auditTopic(px + "veil.audit")
+                .auditIdentity(auditor).build().start()) {
+            assertThat(s.awaitRunning(WAIT)).isTrue();
+            dev.veil.core.keys.KeyedHash fp = s.current().fingerprints();
+            dev.veil.core.governance.Grant g = new dev.veil.core.governance.Grant("g-kafka1", "retail", orders, "support",
+                    List.of("EMAIL"), List.of(), List.of(), null, "alice", "dispute", "SUP-1", now.minusSeconds(1),
+                    Duration.ofMinutes(10), now.minusSeconds(2));
+            var approved = dev.veil.core.governance.GovernanceRecord.GrantRecord.request(g, alice).approve(bob, now);
+            ControlPlane.publish(client, control, approved.storeKey(), approved.toJson(), "test");
+            long grantMs = awaitMs(() -> s.current().governance().anyGrants());
+            produce(orders, "k1", order("ord-1", planted.get(3), planted.get(0)));
+            String v = Topics.text(Topics.readAtLeast(bootstrap, orders + ".support", 1, WAIT).get(0).value());
+            assertThat(v).contains(planted.get(0));
+            assertThat(Topics.text(Topics.readAtLeast(bootstrap, orders + ".analytics", 1, WAIT).get(0).value()))
+                    .doesNotContain(planted.get(0));
+
+            var optOut = dev.veil.core.governance.GovernanceRecord.ConsentChange.sign(
+                    dev.veil.core.governance.Governance.fingerprint(fp, planted.get(4)), true, alice, now);
+            ControlPlane.publish(client, control, optOut.storeKey(), optOut.toJson(), "test");
+            long consentMs = awaitMs(() -> s.current().governance().anyOptOut());
+            produce(orders, "k2", order("ord-2", planted.get(4), planted.get(1)));
+            produce(orders, "k3", order("ord-3", "c-700003", planted.get(2)));
+            // ord-3 is masked under the grant before the revocation goes out
+            assertThat(byOrder(Topics.readAtLeast(bootstrap, orders + ".support", 2, WAIT), "ord-3")).contains(planted.get(2));
+
+            var revoke = dev.veil.core.governance.GovernanceRecord.Revocation.sign("g-kafka1", bob, now, "done");
+            ControlPlane.publish(client, control, revoke.storeKey(), revoke.toJson(), "test");
+            long revokeMs = awaitMs(() -> !s.current().governance().anyGrants());
+            produce(orders, "k4", order("ord-4", "c-700004", planted.get(0)));
+            System.out.println("grant effective after " + grantMs + " ms, opt-out after " + consentMs
+                    + " ms, revocation after " + revokeMs + " ms");
+            assertThat(grantMs).isLessThan(1000);
+            assertThat(consentMs).isLessThan(1000);
+            assertThat(revokeMs).isLessThan(1000);
+
+            List<String> support = Topics.readAtLeast(bootstrap, orders + ".support", 3, WAIT).stream()
+                    .map(r -> Topics.text(r.value())).toList();
+            assertThat(support).hasSize(3);
+            assertThat(String.join("\n", support)).doesNotContain("ord-2"); // the opted-out subject, in no segment
+            assertThat(support.stream().filter(x -> x.contains("ord-4")).findFirst().orElseThrow())
+                    .doesNotContain(planted.get(0)); // revoked
+            List<String> analytics = Topics.readAtLeast(bootstrap, orders + ".analytics", 3, WAIT).stream()
+                    .map(r -> Topics.text(r.value())).toList();
+            assertThat(String.join("\n", analytics)).doesNotContain("ord-2");
+        }
+        // the instance's audit chain: intact, signed by its identity, every event there, no planted value
+        List<ConsumerRecord<byte[], byte[]>> entries = Topics.read(bootstrap, px + "veil.audit", Duration.ofSeconds(20),
+                l -> l.stream().anyMatch(r -> Topics.text(r.value()).contains("\"final\":true")));
+        StringBuilder file = new StringBuilder();
+        for (ConsumerRecord<byte[], byte[]> r : entries) {
+            file.append(Topics.text(r.value())).append('\n');
+        }
+        String trail = file.toString();
+        var report = new dev.veil.core.audit.AuditVerifier(Set.of(auditor.publicKeyText()), false)
+                .verify(trail.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(report.intact()).as(report.problem()).isTrue();
+        assertThat(trail).contains("\"type\":\"service-started\"").contains("\"type\":\"grant-approved\"")
+                .contains("\"type\":\"grant-used\"").contains("\"type\":\"consent-changed\"")
+                .contains("\"type\":\"consent-suppressed\"").contains("\"type\":\"grant-revoked\"")
+                .contains("\"type\":\"summary\"");
+        for (String p : planted) {
+            assertThat(trail).doesNotContain(p);
+        }
+    }
+
+    private static String byOrder(List<ConsumerRecord<byte[], byte[]>> records, String id) {
+        return records.stream().map(r -> Topics.text(r.value())).filter(x -> x.contains(id)).findFirst().orElseThrow();
+    }
+
+    private static void produce(String topic, String key, String json) throws Exception {
+        try (var prod = Topics.producer(kafka.bootstrapServers())) {
+            prod.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic,
+                    key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    json.getBytes(java.nio.charset.StandardCharsets.UTF_8))).get();
+        }
+    }
+
     @Test
     void twoInstancesShareThePartitionsAndBothWork() throws Exception {
         String px = "two-";
