@@ -69,25 +69,10 @@ final class ConsentCommand implements Runnable {
                         + " consent: {subject: PATH} to say where the subject id is)");
                 return ExitCodes.INVALID_POLICY;
             }
-            try {
+            return Home.guarded("veil consent " + name(), err, () -> {
                 key = KeyRing.of(policy.keys()).keyedHash(policy.consent().key());
                 return run(spec.commandLine().getOut(), err);
-            } catch (KeyException e) {
-                err.println("veil consent " + name() + ": " + e.getMessage());
-                return ExitCodes.INVALID_POLICY;
-            } catch (KafkaOptions.UsageException e) {
-                err.println("veil consent " + name() + ": " + e.getMessage());
-                return ExitCodes.USAGE;
-            } catch (ServiceException e) {
-                err.println("veil consent " + name() + ": " + e.getMessage());
-                return ExitCodes.SERVICE;
-            } catch (IOException e) {
-                err.println("veil consent " + name() + ": " + e.getMessage());
-                return ExitCodes.IO;
-            } catch (Exception e) {
-                err.println("veil consent " + name() + ": failed (" + e.getClass().getSimpleName() + ")");
-                return ExitCodes.INTERNAL;
-            }
+            });
         }
 
         /** Signs and stores one change per subject; subject ids never leave this method. */

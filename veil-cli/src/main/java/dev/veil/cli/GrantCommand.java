@@ -74,28 +74,13 @@ final class GrantCommand implements Runnable {
             if (policy == null) {
                 return ExitCodes.INVALID_POLICY;
             }
-            try {
+            return Home.guarded("veil grant " + name(), err, () -> {
                 trust = home.trust();
                 if (policy.consent() != null) {
                     fingerprints = KeyRing.of(policy.keys()).keyedHash(policy.consent().key());
                 }
                 return run(spec.commandLine().getOut(), err);
-            } catch (KeyException e) {
-                err.println("veil grant " + name() + ": " + e.getMessage());
-                return ExitCodes.INVALID_POLICY;
-            } catch (KafkaOptions.UsageException e) {
-                err.println("veil grant " + name() + ": " + e.getMessage());
-                return ExitCodes.USAGE;
-            } catch (ServiceException e) {
-                err.println("veil grant " + name() + ": " + e.getMessage());
-                return ExitCodes.SERVICE;
-            } catch (IOException e) {
-                err.println("veil grant " + name() + ": " + e.getMessage());
-                return ExitCodes.IO;
-            } catch (Exception e) {
-                err.println("veil grant " + name() + ": failed (" + e.getClass().getSimpleName() + ")");
-                return ExitCodes.INTERNAL;
-            }
+            });
         }
 
         Governance evaluate(GovernanceLedger l) {

@@ -55,6 +55,36 @@ final class Home {
         }
     }
 
+    /** Work of a governance command that may fail in the ways these commands share. */
+    interface Work {
+        int run() throws Exception;
+    }
+
+    /**
+     * Runs {@code work} and turns each kind of failure into its exit code and a one-line message prefixed with
+     * {@code command}: keys and trust 1, usage 2, I/O 3, Kafka 5, anything else 70 (by type only, no message).
+     */
+    static int guarded(String command, java.io.PrintWriter err, Work work) {
+        try {
+            return work.run();
+        } catch (KeyException e) {
+            err.println(command + ": " + e.getMessage());
+            return ExitCodes.INVALID_POLICY;
+        } catch (KafkaOptions.UsageException e) {
+            err.println(command + ": " + e.getMessage());
+            return ExitCodes.USAGE;
+        } catch (ServiceException e) {
+            err.println(command + ": " + e.getMessage());
+            return ExitCodes.SERVICE;
+        } catch (IOException e) {
+            err.println(command + ": " + e.getMessage());
+            return ExitCodes.IO;
+        } catch (Exception e) {
+            err.println(command + ": failed (" + e.getClass().getSimpleName() + ")");
+            return ExitCodes.INTERNAL;
+        }
+    }
+
     Path dir() {
         if (home != null) {
             return home;
