@@ -38,10 +38,8 @@ final class Chunk {
     final List<String> reasons = new ArrayList<>();
     /** Audit entries of this chunk (type, fields), in line order; filled only when the run keeps an audit log. */
     final List<Object[]> audit = new ArrayList<>();
-    /** Values found per class id in this chunk's masked records. */
+    /** Values found per class id in this chunk's masked records (counted only for an audit log). */
     long[] classCounts;
-    long firstLine;
-    long lastLine;
 
     Chunk(long seq, String source) {
         this.seq = seq;

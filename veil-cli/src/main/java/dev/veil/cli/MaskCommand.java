@@ -340,7 +340,7 @@ final class MaskCommand implements Callable<Integer> {
         }
         Map<String, Object> f = new java.util.LinkedHashMap<>();
         f.put("source", chunk.source);
-        f.put("lines", List.of(chunk.firstLine, chunk.lastLine));
+        f.put("lines", List.of(chunk.lines[0], chunk.lines[chunk.count - 1]));
         f.put("records", chunk.records);
         f.put("policy", plan.policy().shortVersion());
         Map<String, Object> segs = new java.util.LinkedHashMap<>();

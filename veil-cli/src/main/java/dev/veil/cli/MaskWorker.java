@@ -44,11 +44,9 @@ final class MaskWorker implements Pipeline.Worker {
                 c.views[s] = new Chunk.ByteSinkOut();
             }
         }
-        if (c.classCounts == null) {
+        if (audit && c.classCounts == null) {
             c.classCounts = new long[plan.policy().classTable().size()];
         }
-        c.firstLine = c.count > 0 ? c.lines[0] : 0;
-        c.lastLine = c.count > 0 ? c.lines[c.count - 1] : 0;
         long now = System.currentTimeMillis();
         for (int i = 0; i < c.count; i++) {
             switch (c.kinds[i]) {
@@ -62,10 +60,6 @@ final class MaskWorker implements Pipeline.Worker {
                     c.records++;
                     try {
                         Views v = m.mask(c.data, c.starts[i], c.lengths[i], null, governance, now);
-                        long[] rc = m.base().recordClassCounts();
-                        for (int k = 0; k < rc.length; k++) {
-                            c.classCounts[k] += rc[k];
-                        }
                         if (audit) {
                             auditRecord(c, c.lines[i]);
                         }
@@ -88,7 +82,12 @@ final class MaskWorker implements Pipeline.Worker {
         }
     }
 
+    /** Counts for the chunk's summary, and the record's own entries: consent suppression, grant uses. */
     private void auditRecord(Chunk c, long line) {
+        long[] rc = m.base().recordClassCounts();
+        for (int k = 0; k < rc.length; k++) {
+            c.classCounts[k] += rc[k];
+        }
         if (m.suppressed()) {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("source", c.source);

@@ -54,9 +54,14 @@ public final class GovernedMasker {
     private final Map<String, JsonMasker> lifted = new HashMap<>();
     private final List<Use> uses = new ArrayList<>();
     private boolean suppressed;
-    private String subject;
-    private boolean subjectRead;
+    /** Per segment: the grants of the current governance for this stream and segment; null when none anywhere. */
+    private List<List<Governance.Effective>> candidates;
+    private final List<Governance.Effective> hits = new ArrayList<>(2);
+    // per record, read at most once and only when needed
+    private String fingerprint;
+    private boolean fingerprintRead;
     private boolean subjectFailed;
+    private String keyText;
 
     /** @param stream the stream name grants are scoped to (the input topic; for files, the name given to the run) */
     public GovernedMasker(Plan plan, String stream) {
@@ -88,19 +93,19 @@ public final class GovernedMasker {
     public Views mask(byte[] buf, int off, int len, byte[] key, Governance g, long now) throws RecordException {
         uses.clear();
         suppressed = false;
-        subjectRead = false;
+        fingerprintRead = false;
         subjectFailed = false;
-        subject = null;
+        fingerprint = null;
+        keyText = null;
         if (g != governance) {
-            governance = g;
-            lifted.clear();
+            adopt(g);
         }
         Views v = base.mask(buf, off, len);
-        if (g == Governance.NONE || (!g.anyOptOut() && !g.anyGrants())) {
+        boolean consent = g.anyOptOut() && subjectStart != null;
+        if (!consent && candidates == null) {
             return v;
         }
-        if (g.anyOptOut() && subjectStart != null
-                && (g.optedOut(g.fingerprint(subject(buf, off, len))) || subjectFailed)) {
+        if (consent && (g.optedOut(fingerprint(buf, off, len, g)) || subjectFailed)) {
             // a subject that cannot be read might be one who opted out: fail closed
             suppressed = true;
             byte[] redacted = onOptOut == ConsentSpec.OnOptOut.REDACT_ALL ? redactAll(buf, off, len) : null;
@@ -113,25 +118,18 @@ public final class GovernedMasker {
             }
             return v;
         }
-        if (!g.anyGrants()) {
+        if (candidates == null) {
             return v;
         }
         List<String> segments = plan.segments();
         for (int s = 0; s < segments.size(); s++) {
-            List<Governance.Effective> candidates = g.grants(stream, segments.get(s));
-            if (candidates.isEmpty()) {
-                continue;
-            }
-            List<Governance.Effective> hits = null;
-            for (Governance.Effective e : candidates) {
+            hits.clear();
+            for (Governance.Effective e : candidates.get(s)) {
                 if (e.grant().activeAt(now) && covers(e, buf, off, len, key, g)) {
-                    if (hits == null) {
-                        hits = new ArrayList<>(1);
-                    }
                     hits.add(e);
                 }
             }
-            if (hits == null) {
+            if (hits.isEmpty()) {
                 continue;
             }
             JsonMasker m = liftedMasker(s, hits);
@@ -164,21 +162,53 @@ public final class GovernedMasker {
         return suppressed;
     }
 
-    private boolean covers(Governance.Effective e, byte[] buf, int off, int len, byte[] key, Governance g) {
-        if (e.keyPattern() != null && (key == null || !e.keyPattern().matches(new String(key, StandardCharsets.UTF_8)))) {
-            return false;
+    /** Takes on new grants and consent: the grants of this stream per segment, and no lifted plan of the old ones. */
+    private void adopt(Governance g) {
+        governance = g;
+        lifted.clear();
+        candidates = null;
+        List<List<Governance.Effective>> per = new ArrayList<>();
+        boolean any = false;
+        for (String segment : plan.segments()) {
+            List<Governance.Effective> l = g.grants(stream, segment);
+            any |= !l.isEmpty();
+            per.add(l);
         }
-        if (e.needsSubject()) {
-            if (subjectStart == null) {
+        if (any) {
+            candidates = per;
+        }
+    }
+
+    private boolean covers(Governance.Effective e, byte[] buf, int off, int len, byte[] key, Governance g) {
+        if (e.keyPattern() != null) {
+            if (key == null) {
                 return false;
             }
-            String fp = g.fingerprint(subject(buf, off, len));
+            if (keyText == null) {
+                keyText = new String(key, StandardCharsets.UTF_8);
+            }
+            if (!e.keyPattern().matches(keyText)) {
+                return false;
+            }
+        }
+        if (e.needsSubject()) {
+            String fp = subjectStart == null ? null : fingerprint(buf, off, len, g);
             return fp != null && e.subjects().contains(fp);
         }
         return true;
     }
 
+    /** The keyed fingerprint of the record's subject id (null without one), computed once per record. */
+    private String fingerprint(byte[] buf, int off, int len, Governance g) {
+        if (!fingerprintRead) {
+            fingerprintRead = true;
+            fingerprint = g.fingerprint(subject(buf, off, len));
+        }
+        return fingerprint;
+    }
+
     private JsonMasker liftedMasker(int s, List<Governance.Effective> hits) {
+        // keyed by segment and grant ids: each combination of grants is compiled once per governance
         StringBuilder k = new StringBuilder().append(s);
         for (Governance.Effective e : hits) {
             k.append('\u0000').append(e.grant().id());
@@ -186,7 +216,7 @@ public final class GovernedMasker {
         return lifted.computeIfAbsent(k.toString(), x -> {
             Set<DataClass> classes = new LinkedHashSet<>();
             List<PathPattern> fields = new ArrayList<>();
-            for (Governance.Effective e : hits) {
+            for (Governance.Effective e : hits) { // read now, before the reused list changes
                 classes.addAll(e.classes());
                 fields.addAll(e.fields());
             }
@@ -196,10 +226,6 @@ public final class GovernedMasker {
 
     /** The subject id of the record (string or number as written), or null when the record has none. */
     private String subject(byte[] buf, int off, int len) {
-        if (subjectRead) {
-            return subject;
-        }
-        subjectRead = true;
         try (JsonParser p = JSON.createParser(buf, off, len)) {
             // per open container: the automaton state of its path, and whether it is an array
             ArrayList<PathAutomaton.State> states = new ArrayList<>();
@@ -220,8 +246,7 @@ public final class GovernedMasker {
                     }
                     case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
                         if (pending != null && pending.rule() != null) {
-                            subject = p.getText();
-                            return subject;
+                            return p.getText();
                         }
                     }
                     default -> {
