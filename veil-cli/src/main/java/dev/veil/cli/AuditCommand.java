@@ -129,7 +129,10 @@ final class AuditCommand implements Runnable {
                             raf.seek(pos);
                             byte[] b = new byte[(int) (size - pos)];
                             raf.readFully(b);
-                            int lastNl = new String(b, StandardCharsets.UTF_8).lastIndexOf('\n');
+                            int lastNl = b.length - 1;
+                            while (lastNl >= 0 && b[lastNl] != '\n') {
+                                lastNl--; // print whole entries only; a line being written waits for the next round
+                            }
                             if (lastNl >= 0) {
                                 out.print(new String(b, 0, lastNl + 1, StandardCharsets.UTF_8));
                                 out.flush();

@@ -4,12 +4,9 @@ import dev.veil.core.audit.AuditLog;
 import dev.veil.core.governance.Governance;
 import dev.veil.core.governance.GovernanceRecord.ConsentChange;
 import dev.veil.core.keys.Identity;
-import dev.veil.core.keys.KeyException;
 import dev.veil.core.keys.KeyRing;
 import dev.veil.core.keys.KeyedHash;
 import dev.veil.core.policy.Policy;
-import dev.veil.kafka.ServiceException;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -51,119 +47,120 @@ final class ConsentCommand implements Runnable {
                 description = "The policy whose consent key fingerprints subject ids.")
         Path policyFile;
 
+        Policy policy;
         KeyedHash key;
 
-        abstract String name();
-
         abstract int run(PrintWriter out, PrintWriter err) throws Exception;
+
+        String command() {
+            return "veil consent " + spec.name();
+        }
 
         @Override
         public final Integer call() {
             PrintWriter err = spec.commandLine().getErr();
-            Policy policy = PolicyCommand.load(policyFile, err);
+            policy = PolicyCommand.load(policyFile, err);
             if (policy == null) {
                 return ExitCodes.INVALID_POLICY;
             }
             if (policy.consent() == null) {
-                err.println("veil consent " + name() + ": policy " + policy.name() + " has no consent: section (add"
+                err.println(command() + ": policy " + policy.name() + " has no consent: section (add"
                         + " consent: {subject: PATH} to say where the subject id is)");
                 return ExitCodes.INVALID_POLICY;
             }
-            return Home.guarded("veil consent " + name(), err, () -> {
+            return Home.guarded(command(), err, () -> {
                 key = KeyRing.of(policy.keys()).keyedHash(policy.consent().key());
                 return run(spec.commandLine().getOut(), err);
             });
         }
+    }
 
-        /** Signs and stores one change per subject; subject ids never leave this method. */
-        int change(List<String> subjects, boolean out, String as, PrintWriter stdout)
-                throws KeyException, IOException, ServiceException, KafkaOptions.UsageException {
-            Identity me = home.identity(as);
-            dev.veil.core.governance.TrustStore.Member m = home.trust().member(me.name());
-            if (m == null || !m.key().equals(me.publicKeyText()) || !m.roles().contains("operator")) {
-                spec.commandLine().getErr().println("veil consent " + name() + ": " + me.name()
-                        + " is not trusted as operator; instances would ignore the change");
+    /** Signs and stores one change per subject; subject ids never leave {@link #change}. */
+    abstract static class Change extends Base {
+        @Mixin
+        Actor as;
+
+        /** The subjects this command changes. */
+        abstract List<String> subjects() throws java.io.IOException;
+
+        /** Whether they opt out (or back in). */
+        abstract boolean optOut();
+
+        @Override
+        int run(PrintWriter out, PrintWriter err) throws Exception {
+            Identity me = home.identity(as.name);
+            if (!home.trust().holds(me, "operator")) {
+                err.println(command() + ": " + me.name() + " is not trusted as operator; instances would ignore the change");
                 return ExitCodes.INVALID_POLICY;
             }
-            AuditLog log = home.onKafka() ? null : home.audit(null);
-            try {
-                int n = 0;
+            List<String> subjects = subjects();
+            try (AuditLog log = home.onKafka() ? null : home.audit(null)) {
                 for (String s : subjects) {
-                    String fp = Governance.fingerprint(key, s);
-                    home.publish(ConsentChange.sign(fp, out, me, Instant.now()), me.name());
+                    ConsentChange c = ConsentChange.sign(Governance.fingerprint(key, s), optOut(), me, Instant.now());
+                    home.publish(c, me.name());
                     if (log != null) {
-                        log.append("consent-changed", Map.of("subject", fp, "state", out ? "opted-out" : "opted-in", "by", me.name()));
+                        log.append(c.auditType(), c.auditFields());
                     }
-                    n++;
-                }
-                stdout.println(n + (n == 1 ? " subject " : " subjects ") + (out ? "opted out" : "opted in") + " in the "
-                        + home.storeName());
-            } finally {
-                if (log != null) {
-                    log.close();
                 }
             }
+            int n = subjects.size();
+            out.println(n + (n == 1 ? " subject " : " subjects ") + (optOut() ? "opted out" : "opted in") + " in the "
+                    + home.storeName());
             return ExitCodes.OK;
         }
     }
 
     @Command(name = "opt-out", mixinStandardHelpOptions = true, description = "Subjects opt out: suppressed in every segment.")
-    static final class OptOut extends Base {
+    static final class OptOut extends Change {
         @Parameters(paramLabel = "SUBJECT", arity = "1..*")
         List<String> subjects;
-        @Option(names = "--as", required = true, paramLabel = "IDENTITY", description = "Your identity (role operator).")
-        String as;
 
         @Override
-        String name() {
-            return "opt-out";
+        List<String> subjects() {
+            return subjects;
         }
 
         @Override
-        int run(PrintWriter out, PrintWriter err) throws Exception {
-            return change(subjects, true, as, out);
+        boolean optOut() {
+            return true;
         }
     }
 
     @Command(name = "opt-in", mixinStandardHelpOptions = true, description = "Subjects opt back in.")
-    static final class OptIn extends Base {
+    static final class OptIn extends Change {
         @Parameters(paramLabel = "SUBJECT", arity = "1..*")
         List<String> subjects;
-        @Option(names = "--as", required = true, paramLabel = "IDENTITY")
-        String as;
 
         @Override
-        String name() {
-            return "opt-in";
+        List<String> subjects() {
+            return subjects;
         }
 
         @Override
-        int run(PrintWriter out, PrintWriter err) throws Exception {
-            return change(subjects, false, as, out);
+        boolean optOut() {
+            return false;
         }
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true, description = "Opt out every subject id in FILE (one per line).")
-    static final class Import extends Base {
+    static final class Import extends Change {
         @Parameters(paramLabel = "FILE")
         Path file;
-        @Option(names = "--as", required = true, paramLabel = "IDENTITY")
-        String as;
 
         @Override
-        String name() {
-            return "import";
-        }
-
-        @Override
-        int run(PrintWriter out, PrintWriter err) throws Exception {
+        List<String> subjects() throws java.io.IOException {
             List<String> ids = new ArrayList<>();
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 if (!line.isBlank()) {
                     ids.add(line.strip());
                 }
             }
-            return change(ids, true, as, out);
+            return ids;
+        }
+
+        @Override
+        boolean optOut() {
+            return true;
         }
     }
 
@@ -173,13 +170,7 @@ final class ConsentCommand implements Runnable {
         String subject;
 
         @Override
-        String name() {
-            return "status";
-        }
-
-        @Override
         int run(PrintWriter out, PrintWriter err) throws Exception {
-            Policy policy = PolicyCommand.load(policyFile, err);
             Governance g = home.ledger().evaluate(policy, home.trust(), key);
             out.println(g.optedOut(Governance.fingerprint(key, subject)) ? "opted-out" : "not opted out");
             return ExitCodes.OK;

@@ -3,6 +3,7 @@ package dev.veil.cli;
 import dev.veil.core.audit.AuditLog;
 import dev.veil.core.governance.Governance;
 import dev.veil.core.governance.GovernanceLedger;
+import dev.veil.core.governance.GovernanceRecord;
 import dev.veil.core.governance.GovernanceRecord.GrantRecord;
 import dev.veil.core.governance.GovernanceRecord.Revocation;
 import dev.veil.core.governance.Grant;
@@ -12,7 +13,6 @@ import dev.veil.core.keys.KeyException;
 import dev.veil.core.keys.KeyRing;
 import dev.veil.core.keys.KeyedHash;
 import dev.veil.core.policy.Policy;
-import dev.veil.kafka.ServiceException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -23,9 +23,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -63,9 +61,12 @@ final class GrantCommand implements Runnable {
         TrustStore trust;
         KeyedHash fingerprints;
 
-        abstract String name();
-
         abstract int run(PrintWriter out, PrintWriter err) throws Exception;
+
+        /** "veil grant SUBCOMMAND", for messages. */
+        String command() {
+            return "veil grant " + spec.name();
+        }
 
         @Override
         public final Integer call() {
@@ -74,7 +75,7 @@ final class GrantCommand implements Runnable {
             if (policy == null) {
                 return ExitCodes.INVALID_POLICY;
             }
-            return Home.guarded("veil grant " + name(), err, () -> {
+            return Home.guarded(command(), err, () -> {
                 trust = home.trust();
                 if (policy.consent() != null) {
                     fingerprints = KeyRing.of(policy.keys()).keyedHash(policy.consent().key());
@@ -87,38 +88,29 @@ final class GrantCommand implements Runnable {
             return l.evaluate(policy, trust, fingerprints);
         }
 
-        void audit(String type, Map<String, ?> fields) throws IOException, KeyException {
-            if (home.onKafka()) {
-                return; // the service instances audit what arrives on the control topic
-            }
-            try (AuditLog log = home.audit(null)) {
-                log.append(type, fields);
-            }
+        /** What this policy and trust file make of one record on its own. */
+        Governance.Status status(GrantRecord r) {
+            GovernanceLedger l = new GovernanceLedger();
+            l.add(r);
+            return evaluate(l).statuses().get(0);
         }
 
-        static Map<String, Object> describe(Grant g) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("grant", g.id());
-            m.put("policy", g.policy());
-            m.put("stream", g.stream());
-            m.put("segment", g.segment());
-            m.put("classes", g.classes());
-            m.put("fields", g.fields());
-            m.put("subjects", g.subjects().size());
-            m.put("key_pattern", g.keyPattern() != null);
-            m.put("requester", g.requester());
-            m.put("ticket", g.ticket());
-            m.put("start", g.start().toString());
-            m.put("end", g.end().toString());
-            return m;
+        /** Records the change in the local audit log; on Kafka the service instances audit what arrives. */
+        void audit(GovernanceRecord r) throws IOException, KeyException {
+            if (home.onKafka()) {
+                return;
+            }
+            try (AuditLog log = home.audit(null)) {
+                log.append(r.auditType(), r.auditFields());
+            }
         }
     }
 
     @Command(name = "request", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Ask for masking to be lifted; prints the grant id for the approver.")
     static final class Request extends Base {
-        @Option(names = "--as", required = true, paramLabel = "IDENTITY", description = "Your identity (role operator).")
-        String as;
+        @Mixin
+        Actor as;
         @Option(names = "--stream", required = true, paramLabel = "NAME", description = "The input stream (topic) it applies to.")
         String stream;
         @Option(names = "--segment", required = true, paramLabel = "NAME", description = "The segment whose view it lifts.")
@@ -142,27 +134,22 @@ final class GrantCommand implements Runnable {
         String duration;
 
         @Override
-        String name() {
-            return "request";
-        }
-
-        @Override
         int run(PrintWriter out, PrintWriter err) throws Exception {
-            Identity me = home.identity(as);
+            Identity me = home.identity(as.name);
             Instant from;
             Duration d;
             try {
                 from = (start == null ? Instant.now() : Instant.parse(start)).truncatedTo(ChronoUnit.MILLIS);
                 d = Duration.parse(duration);
             } catch (DateTimeParseException e) {
-                err.println("veil grant request: --start takes an instant such as 2026-11-24T10:00:00Z and --duration a"
+                err.println(command() + ": --start takes an instant such as 2026-11-24T10:00:00Z and --duration a"
                         + " duration such as PT30M");
                 return ExitCodes.USAGE;
             }
             List<String> fps = new ArrayList<>();
             if (!subjects.isEmpty()) {
                 if (fingerprints == null) {
-                    err.println("veil grant request: --subject needs the policy's consent.subject path (to find subjects in records)");
+                    err.println(command() + ": --subject needs the policy's consent.subject path (to find subjects in records)");
                     return ExitCodes.USAGE;
                 }
                 for (String s : subjects) {
@@ -175,43 +162,32 @@ final class GrantCommand implements Runnable {
             Grant g = new Grant(id, policy.name(), stream, segment, classes, fields, fps, keyPattern, me.name(), reason,
                     ticket, from, d, Instant.now().truncatedTo(ChronoUnit.MILLIS));
             GrantRecord r = GrantRecord.request(g, me);
-            String problem = problemIgnoringApproval(r);
-            if (problem != null) {
-                err.println("veil grant request: refused: " + problem);
+            Governance.Status st = status(r);
+            if (st.state() == Governance.State.INVALID) {
+                err.println(command() + ": refused: " + st.problem());
                 return ExitCodes.INVALID_POLICY;
             }
             home.publish(r, me.name());
-            audit("grant-requested", describe(g));
+            audit(r);
             out.println(id);
-            err.println("veil grant request: " + id + " (" + g.scopeText() + " in " + segment + " of " + stream + ", "
+            err.println(command() + ": " + id + " (" + g.scopeText() + " in " + segment + " of " + stream + ", "
                     + d + " from " + from + ") stored in the " + home.storeName() + "; it needs approval: veil grant approve "
                     + id + " --as APPROVER -p " + policyFile);
             return ExitCodes.OK;
         }
 
-        private String problemIgnoringApproval(GrantRecord r) {
-            GovernanceLedger l = new GovernanceLedger();
-            l.add(r);
-            Governance.Status st = evaluate(l).statuses().get(0);
-            return st.state() == Governance.State.INVALID ? st.problem() : null;
-        }
     }
 
     @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve a pending grant (role approver).")
     static final class Approve extends Base {
         @Parameters(paramLabel = "GRANT")
         String id;
-        @Option(names = "--as", required = true, paramLabel = "IDENTITY")
-        String as;
-
-        @Override
-        String name() {
-            return "approve";
-        }
+        @Mixin
+        Actor as;
 
         @Override
         int run(PrintWriter out, PrintWriter err) throws Exception {
-            Identity me = home.identity(as);
+            Identity me = home.identity(as.name);
             GovernanceLedger l = home.ledger();
             GrantRecord pending = null;
             for (GrantRecord r : l.grant(id)) {
@@ -220,21 +196,17 @@ final class GrantCommand implements Runnable {
                 }
             }
             if (pending == null) {
-                err.println("veil grant approve: no pending grant " + id + " in the " + home.storeName());
+                err.println(command() + ": no pending grant " + id + " in the " + home.storeName());
                 return ExitCodes.USAGE;
             }
             GrantRecord approved = pending.approve(me, Instant.now());
-            GovernanceLedger check = new GovernanceLedger();
-            check.add(approved);
-            Governance.Status st = evaluate(check).statuses().get(0);
+            Governance.Status st = status(approved);
             if (st.state() != Governance.State.APPROVED) {
-                err.println("veil grant approve: refused: " + st.problem());
+                err.println(command() + ": refused: " + st.problem());
                 return ExitCodes.INVALID_POLICY;
             }
             home.publish(approved, me.name());
-            Map<String, Object> a = describe(approved.grant());
-            a.put("approver", me.name());
-            audit("grant-approved", a);
+            audit(approved);
             out.println(id + " approved by " + me.name() + ": " + approved.grant().scopeText() + " in "
                     + approved.grant().segment() + " of " + approved.grant().stream() + " until " + approved.grant().end());
             return ExitCodes.OK;
@@ -245,27 +217,21 @@ final class GrantCommand implements Runnable {
     static final class Revoke extends Base {
         @Parameters(paramLabel = "GRANT")
         String id;
-        @Option(names = "--as", required = true, paramLabel = "IDENTITY")
-        String as;
+        @Mixin
+        Actor as;
         @Option(names = "--reason", required = true, paramLabel = "TEXT")
         String reason;
 
         @Override
-        String name() {
-            return "revoke";
-        }
-
-        @Override
         int run(PrintWriter out, PrintWriter err) throws Exception {
-            Identity me = home.identity(as);
-            TrustStore.Member m = trust.member(me.name());
-            if (m == null || (!m.roles().contains("operator") && !m.roles().contains("approver"))) {
-                err.println("veil grant revoke: " + me.name() + " is not trusted as operator or approver; instances would ignore it");
+            Identity me = home.identity(as.name);
+            if (!trust.holds(me, "operator", "approver")) {
+                err.println(command() + ": " + me.name() + " is not trusted as operator or approver; instances would ignore it");
                 return ExitCodes.INVALID_POLICY;
             }
             Revocation r = Revocation.sign(id, me, Instant.now(), reason);
             home.publish(r, me.name());
-            audit("grant-revoked", Map.of("grant", id, "by", me.name()));
+            audit(r);
             out.println(id + " revoked by " + me.name());
             return ExitCodes.OK;
         }
@@ -274,11 +240,6 @@ final class GrantCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Every grant with its state: pending,"
             + " scheduled, active, expired, revoked or invalid (with why).")
     static final class ListGrants extends Base {
-        @Override
-        String name() {
-            return "list";
-        }
-
         @Override
         int run(PrintWriter out, PrintWriter err) throws Exception {
             Governance g = evaluate(home.ledger());
@@ -301,11 +262,6 @@ final class GrantCommand implements Runnable {
         String id;
 
         @Override
-        String name() {
-            return "show";
-        }
-
-        @Override
         int run(PrintWriter out, PrintWriter err) throws Exception {
             Governance g = evaluate(home.ledger());
             long now = System.currentTimeMillis();
@@ -325,7 +281,7 @@ final class GrantCommand implements Runnable {
                     return ExitCodes.OK;
                 }
             }
-            err.println("veil grant show: no grant " + id + " in the " + home.storeName());
+            err.println(command() + ": no grant " + id + " in the " + home.storeName());
             return ExitCodes.USAGE;
         }
     }

@@ -138,13 +138,12 @@ final class Home {
         }
         GovernanceLedger l = new GovernanceLedger();
         KafkaOptions k = kafka.options();
-        for (String prefix : new String[] {"grant/", "revoke/", "consent/"}) {
-            for (byte[] v : ControlPlane.readAll(k.client(), k.controlTopic, prefix, Duration.ofSeconds(30))) {
-                try {
-                    l.add(v);
-                } catch (IllegalArgumentException e) {
-                    // a record this version cannot read has no effect here either
-                }
+        for (byte[] v : ControlPlane.readAll(k.client(), k.controlTopic, GovernanceRecord.STORE_KEY_PREFIXES,
+                Duration.ofSeconds(30))) {
+            try {
+                l.add(v);
+            } catch (IllegalArgumentException e) {
+                // a record this version cannot read has no effect here either
             }
         }
         return l;

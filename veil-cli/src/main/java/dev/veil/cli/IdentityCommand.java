@@ -29,16 +29,21 @@ final class IdentityCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: create, trust or list");
     }
 
+    /** The roles as given to {@code --roles} (picocli splits at commas), trimmed. */
     static Set<String> roles(List<String> given) {
         Set<String> r = new LinkedHashSet<>();
         for (String g : given) {
-            for (String s : g.split(",")) {
-                if (!s.isBlank()) {
-                    r.add(s.trim());
-                }
+            if (!g.isBlank()) {
+                r.add(g.trim());
             }
         }
         return r;
+    }
+
+    /** Adds (or updates) a trusted identity in HOME's trust file and says so. */
+    static void trust(Home home, String name, String key, Set<String> roles, PrintWriter out) throws KeyException {
+        home.trust().with(name, key, roles).save(home.trustFile());
+        out.println(name + " trusted in " + home.trustFile() + " as " + String.join(", ", roles));
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
@@ -62,21 +67,17 @@ final class IdentityCommand implements Runnable {
                 err.println("veil identity create: names use letters, digits and . _ @ - (at most 64)");
                 return ExitCodes.USAGE;
             }
-            try {
+            return Home.guarded("veil identity create", err, () -> {
                 Identity id = Identity.generate(name);
-                TrustStore t = home.trust().with(name, id.publicKeyText(), roles(roles));
+                home.trust().with(name, id.publicKeyText(), roles(roles)); // roles checked before anything is written
                 id.save(home.identityFile(name));
-                t.save(home.trustFile());
                 out.println("identity " + name + " created: " + home.identityFile(name));
                 out.println("public key: " + id.publicKeyText());
-                out.println("trusted in " + home.trustFile() + " as " + String.join(", ", roles(roles)));
+                trust(home, name, id.publicKeyText(), roles(roles), out);
                 out.println("Other instances trust it with: veil identity trust " + name + " --key " + id.publicKeyText()
                         + " --roles " + String.join(",", roles(roles)));
                 return ExitCodes.OK;
-            } catch (KeyException e) {
-                err.println("veil identity create: " + e.getMessage());
-                return ExitCodes.INVALID_POLICY;
-            }
+            });
         }
     }
 
@@ -96,14 +97,10 @@ final class IdentityCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try {
-                home.trust().with(name, key, roles(roles)).save(home.trustFile());
-                spec.commandLine().getOut().println(name + " trusted in " + home.trustFile() + " as " + String.join(", ", roles(roles)));
+            return Home.guarded("veil identity trust", spec.commandLine().getErr(), () -> {
+                trust(home, name, key, roles(roles), spec.commandLine().getOut());
                 return ExitCodes.OK;
-            } catch (KeyException e) {
-                spec.commandLine().getErr().println("veil identity trust: " + e.getMessage());
-                return ExitCodes.INVALID_POLICY;
-            }
+            });
         }
     }
 

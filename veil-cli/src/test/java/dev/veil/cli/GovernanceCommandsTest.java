@@ -37,10 +37,8 @@ class GovernanceCommandsTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         List<String> a = new ArrayList<>(List.of(args));
-        if (!a.isEmpty() && List.of("identity", "grant", "consent", "audit", "mask").contains(a.get(0))) {
-            a.add(a.get(0).equals("identity") || a.get(0).equals("audit") || a.get(0).equals("mask") ? a.size() : 2, "--home");
-            a.add(a.indexOf("--home") + 1, home.toString());
-        }
+        a.add("--home"); // every command here takes it; options may follow the positional parameters
+        a.add(home.toString());
         int code = VeilCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), a.toArray(String[]::new));
         return new Result(code, out.toString(), err.toString());
     }

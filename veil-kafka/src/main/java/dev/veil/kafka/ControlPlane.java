@@ -96,30 +96,24 @@ public final class ControlPlane implements AutoCloseable {
 
     /**
      * Reads the control topic to its current end and returns the YAML of the last policy activation, or null when
-     * none was ever published. Called once, before the service starts.
+     * none was ever published; the governance records on the way go into the ledger. Called before the service
+     * starts (again after seeding the topic).
      */
     String readActivePolicy(Duration timeout) {
-        long end = consumer.endOffsets(List.of(partition), timeout).get(partition);
-        String latest = null;
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (consumer.position(partition, timeout) < end) {
-            if (System.nanoTime() > deadline) {
-                throw new org.apache.kafka.common.errors.TimeoutException("reading the control topic took longer than " + timeout);
-            }
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                if (isPolicy(r) && r.value() != null) {
-                    latest = new String(r.value(), StandardCharsets.UTF_8);
-                } else if (isGovernance(r) && r.value() != null) {
-                    try {
-                        ledger.add(r.value());
-                    } catch (IllegalArgumentException e) {
-                        LOG.warn("control record at offset {} is not a governance record this version reads ({})",
-                                r.offset(), e.getMessage());
-                    }
+        String[] latest = new String[1];
+        readToEnd(consumer, partition, timeout, r -> {
+            if (isPolicy(r) && r.value() != null) {
+                latest[0] = new String(r.value(), StandardCharsets.UTF_8);
+            } else if (isGovernance(r) && r.value() != null) {
+                try {
+                    ledger.add(r.value());
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("control record at offset {} is not a governance record this version reads ({})",
+                            r.offset(), e.getMessage());
                 }
             }
-        }
-        return latest;
+        });
+        return latest[0];
     }
 
     /** Starts following the topic: every later activation is compiled and, when valid, made current. */
@@ -255,8 +249,7 @@ public final class ControlPlane implements AutoCloseable {
         if (r.key() == null) {
             return false;
         }
-        String k = new String(r.key(), StandardCharsets.UTF_8);
-        return k.startsWith("grant/") || k.startsWith("revoke/") || k.startsWith("consent/");
+        return GovernanceRecord.isStoreKey(new String(r.key(), StandardCharsets.UTF_8));
     }
 
     private static boolean isPolicy(ConsumerRecord<byte[], byte[]> r) {
@@ -280,26 +273,13 @@ public final class ControlPlane implements AutoCloseable {
      */
     public static long publishPolicy(Map<String, String> client, String topic, String policyYaml, String actor)
             throws ServiceException {
-        Properties p = new Properties();
-        p.putAll(client);
-        String bootstrap = client.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
-            ProducerRecord<byte[], byte[]> rec = new ProducerRecord<>(topic, 0, POLICY_KEY.getBytes(StandardCharsets.UTF_8),
-                    policyYaml.getBytes(StandardCharsets.UTF_8));
-            rec.headers().add(VeilHeaders.KIND, POLICY_KEY.getBytes(StandardCharsets.UTF_8));
-            rec.headers().add(VeilHeaders.ACTOR, actor.getBytes(StandardCharsets.UTF_8));
-            return producer.send(rec).get(30, TimeUnit.SECONDS).offset();
-        } catch (Exception e) {
-            throw new ServiceException("cannot publish the activation to " + topic + " on " + bootstrap + ": " + e, e);
-        }
+        return publish(client, topic, POLICY_KEY, policyYaml.getBytes(StandardCharsets.UTF_8), actor);
     }
 
     /**
-     * Publishes a record under {@code key} (a governance record: {@code grant/ID}, {@code revoke/ID},
-     * {@code consent/FINGERPRINT}) and waits for the broker's acknowledgement.
+     * Publishes a record under {@code key} — {@code policy}, or a governance record's {@code grant/ID},
+     * {@code revoke/ID}, {@code consent/FINGERPRINT} — with kind and actor headers, and waits for the broker's
+     * acknowledgement.
      *
      * @return the record's offset
      */
@@ -309,20 +289,24 @@ public final class ControlPlane implements AutoCloseable {
         p.putAll(client);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
+        String kind = key.indexOf('/') < 0 ? key : key.substring(0, key.indexOf('/'));
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             ProducerRecord<byte[], byte[]> rec = new ProducerRecord<>(topic, 0, key.getBytes(StandardCharsets.UTF_8), value);
-            rec.headers().add(VeilHeaders.KIND, key.substring(0, Math.max(0, key.indexOf('/'))).getBytes(StandardCharsets.UTF_8));
+            rec.headers().add(VeilHeaders.KIND, kind.getBytes(StandardCharsets.UTF_8));
             rec.headers().add(VeilHeaders.ACTOR, actor.getBytes(StandardCharsets.UTF_8));
             return producer.send(rec).get(30, TimeUnit.SECONDS).offset();
         } catch (Exception e) {
-            throw new ServiceException("cannot publish to " + topic + " on " + client.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)
-                    + ": " + e.getClass().getSimpleName(), e);
+            throw new ServiceException("cannot publish the " + (key.equals(POLICY_KEY) ? "activation" : kind + " record")
+                    + " to " + topic + " on " + client.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG) + ": " + e, e);
         }
     }
 
-    /** Every record now on the control topic with a key under {@code prefix}: values in offset order. */
-    public static List<byte[]> readAll(Map<String, String> client, String topic, String prefix, Duration timeout)
+    /**
+     * Every record now on the control topic whose key starts with one of {@code prefixes}: values in offset order,
+     * read in one pass.
+     */
+    public static List<byte[]> readAll(Map<String, String> client, String topic, List<String> prefixes, Duration timeout)
             throws ServiceException {
         Properties p = new Properties();
         p.putAll(client);
@@ -333,23 +317,34 @@ public final class ControlPlane implements AutoCloseable {
             TopicPartition tp = new TopicPartition(topic, 0);
             c.assign(List.of(tp));
             c.seekToBeginning(List.of(tp));
-            long end = c.endOffsets(List.of(tp), timeout).get(tp);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (c.position(tp, timeout) < end) {
-                if (System.nanoTime() > deadline) {
-                    throw new ServiceException("reading " + topic + " took longer than " + timeout, null);
-                }
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
-                    if (r.key() != null && r.value() != null && new String(r.key(), StandardCharsets.UTF_8).startsWith(prefix)) {
+            readToEnd(c, tp, timeout, r -> {
+                if (r.key() != null && r.value() != null) {
+                    String k = new String(r.key(), StandardCharsets.UTF_8);
+                    if (prefixes.stream().anyMatch(k::startsWith)) {
                         out.add(r.value());
                     }
                 }
-            }
+            });
         } catch (org.apache.kafka.common.KafkaException e) {
             throw new ServiceException("cannot read " + topic + " on " + client.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)
                     + ": " + e.getClass().getSimpleName(), e);
         }
         return out;
+    }
+
+    /** Hands every record up to the partition's current end to {@code each}; the consumer is positioned already. */
+    private static void readToEnd(KafkaConsumer<byte[], byte[]> consumer, TopicPartition tp, Duration timeout,
+                                  Consumer<ConsumerRecord<byte[], byte[]>> each) {
+        long end = consumer.endOffsets(List.of(tp), timeout).get(tp);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (consumer.position(tp, timeout) < end) {
+            if (System.nanoTime() > deadline) {
+                throw new org.apache.kafka.common.errors.TimeoutException("reading " + tp.topic() + " took longer than " + timeout);
+            }
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                each.accept(r);
+            }
+        }
     }
 
     /** Topic settings of the control topic: compacted, one partition, every activation kept until superseded. */

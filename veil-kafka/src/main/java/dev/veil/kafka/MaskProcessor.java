@@ -75,7 +75,7 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
         if (audit.enabled()) {
-            context.schedule(ServiceAudit.checkpointInterval(), org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME,
+            context.schedule(ServiceAudit.INTERVAL, org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME,
                     t -> writeSummary());
         }
     }

@@ -4,14 +4,21 @@ import dev.veil.core.audit.AuditLog;
 import dev.veil.core.audit.AuditSink;
 import dev.veil.core.governance.Governance;
 import dev.veil.core.governance.GovernanceRecord;
+import dev.veil.core.keys.Identity;
 import dev.veil.core.policy.Policy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -20,17 +27,47 @@ import org.slf4j.LoggerFactory;
 /**
  * The service's audit trail: one hash-chained, signed chain per instance run on the audit topic. Entries name
  * coordinates, identities, classes and counts, never values. Writing never throws into the masking path: a failed
- * write is logged and counted ({@link #failures()}), and the gap shows as a broken chain when the topic is verified.
+ * write is logged, and the gap shows as a broken chain when the topic is verified.
  */
 class ServiceAudit implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceAudit.class);
     static final ServiceAudit NONE = new ServiceAudit(null);
+    /** How often entries are signed, and how often each task writes its masking summary. */
+    static final Duration INTERVAL = Duration.ofSeconds(5);
 
     private final AuditLog log;
-    private final AtomicLong failures = new AtomicLong();
+    private ScheduledExecutorService checkpoints;
 
     ServiceAudit(AuditLog log) {
         this.log = log;
+    }
+
+    /**
+     * Starts this instance's chain on {@code topic}, named after the application and the start (so every run is
+     * its own chain), signed by {@code signer} (null: a fresh key, named in the chain's opening entry), with a
+     * signed checkpoint every {@link #INTERVAL}.
+     */
+    static ServiceAudit start(Producer<byte[], byte[]> producer, String topic, String application, Identity signer)
+            throws ServiceException {
+        Identity id = signer != null ? signer : Identity.generate("veil-service");
+        byte[] rnd = new byte[4];
+        new SecureRandom().nextBytes(rnd);
+        String writer = application + "/" + Instant.now().toEpochMilli() + "-" + HexFormat.of().formatHex(rnd);
+        ServiceAudit a;
+        try {
+            a = new ServiceAudit(AuditLog.start(topicSink(producer, topic, writer), id, writer, Clock.systemUTC(),
+                    AuditLog.DEFAULT_CHECKPOINT_EVERY));
+        } catch (IOException e) {
+            throw new ServiceException("cannot start the audit trail on " + topic + ": " + e.getMessage(), e);
+        }
+        a.checkpoints = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "veil-audit-checkpoint");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = INTERVAL.toMillis();
+        a.checkpoints.scheduleAtFixedRate(a::checkpoint, every, every, TimeUnit.MILLISECONDS);
+        return a;
     }
 
     /** A sink writing each entry as one record to partition 0 of {@code topic}, keyed by the chain's writer. */
@@ -59,10 +96,6 @@ class ServiceAudit implements AutoCloseable {
         return log != null;
     }
 
-    long failures() {
-        return failures.get();
-    }
-
     void append(String type, Map<String, ?> fields) {
         if (log == null) {
             return;
@@ -70,7 +103,6 @@ class ServiceAudit implements AutoCloseable {
         try {
             log.append(type, fields);
         } catch (IOException | RuntimeException e) {
-            failures.incrementAndGet();
             LOG.error("audit entry '{}' could not be written ({})", type, e.getClass().getName());
         }
     }
@@ -79,44 +111,18 @@ class ServiceAudit implements AutoCloseable {
         append("policy-activated", Map.of("policy", p.name(), "version", p.version(), "control_offset", offset));
     }
 
+    /** A governance record as it arrived: its own fields, the control offset and, for grants, what it means now. */
     void governance(GovernanceRecord g, Governance now, long offset) {
-        Map<String, Object> f = new LinkedHashMap<>();
+        Map<String, Object> f = g.auditFields();
         f.put("control_offset", offset);
-        String type;
         if (g instanceof GovernanceRecord.GrantRecord gr) {
-            type = gr.approved() ? "grant-approved" : "grant-requested";
-            f.put("grant", gr.grant().id());
-            f.put("stream", gr.grant().stream());
-            f.put("segment", gr.grant().segment());
-            f.put("classes", gr.grant().classes());
-            f.put("fields", gr.grant().fields());
-            f.put("subjects", gr.grant().subjects().size());
-            f.put("requester", gr.grant().requester());
-            if (gr.approved()) {
-                f.put("approver", gr.approver());
-            }
-            f.put("ticket", gr.grant().ticket());
-            f.put("start", gr.grant().start().toString());
-            f.put("end", gr.grant().end().toString());
-            String state = "unknown";
             for (Governance.Status s : now.statuses()) {
                 if (s.grant().id().equals(gr.grant().id())) {
-                    state = s.describe(System.currentTimeMillis()) + (s.problem() == null ? "" : ": " + s.problem());
+                    f.put("state", s.describe(System.currentTimeMillis()) + (s.problem() == null ? "" : ": " + s.problem()));
                 }
             }
-            f.put("state", state);
-        } else if (g instanceof GovernanceRecord.Revocation r) {
-            type = "grant-revoked";
-            f.put("grant", r.grantId());
-            f.put("by", r.by());
-        } else {
-            GovernanceRecord.ConsentChange c = (GovernanceRecord.ConsentChange) g;
-            type = "consent-changed";
-            f.put("subject", c.subject());
-            f.put("state", c.optedOut() ? "opted-out" : "opted-in");
-            f.put("by", c.by());
         }
-        append(type, f);
+        append(g.auditType(), f);
     }
 
     void grantUsed(String grant, String segment, String coordinates, Map<String, Long> classes, List<String> fields) {
@@ -149,24 +155,23 @@ class ServiceAudit implements AutoCloseable {
         try {
             log.checkpoint();
         } catch (IOException | RuntimeException e) {
-            failures.incrementAndGet();
             LOG.error("audit checkpoint could not be written ({})", e.getClass().getName());
         }
     }
 
+    /** Stops the periodic checkpoints and writes the final one. */
     @Override
     public void close() {
         if (log == null) {
             return;
+        }
+        if (checkpoints != null) {
+            checkpoints.shutdownNow();
         }
         try {
             log.close();
         } catch (IOException | RuntimeException e) {
             LOG.error("audit log could not be closed ({})", e.getClass().getName());
         }
-    }
-
-    static Duration checkpointInterval() {
-        return Duration.ofSeconds(5);
     }
 }

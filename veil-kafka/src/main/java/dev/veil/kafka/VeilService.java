@@ -53,7 +53,6 @@ public final class VeilService implements AutoCloseable {
 
     private final Builder cfg;
     private ServiceAudit audit = ServiceAudit.NONE;
-    private java.util.concurrent.ScheduledExecutorService checkpoints;
     private KafkaStreams streams;
     private ControlPlane control;
     private KafkaProducer<byte[], byte[]> alertProducer;
@@ -126,29 +125,11 @@ public final class VeilService implements AutoCloseable {
             alertProducer = new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer());
             Alerts alerts = new Alerts(alertProducer, cfg.alertTopic, cfg.applicationId);
             if (cfg.audit) {
-                dev.veil.core.keys.Identity signer = cfg.auditIdentity != null ? cfg.auditIdentity
-                        : dev.veil.core.keys.Identity.generate("veil-service");
-                String writer = cfg.applicationId + "/" + java.time.Instant.now().toEpochMilli() + "-"
-                        + java.util.HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(4)
-                                .putInt(new java.security.SecureRandom().nextInt()).array());
-                try {
-                    audit = new ServiceAudit(dev.veil.core.audit.AuditLog.start(
-                            ServiceAudit.topicSink(alertProducer, cfg.auditTopic, writer), signer, writer,
-                            java.time.Clock.systemUTC(), dev.veil.core.audit.AuditLog.DEFAULT_CHECKPOINT_EVERY));
-                } catch (IOException e) {
-                    throw new ServiceException("cannot start the audit trail on " + cfg.auditTopic + ": " + e.getMessage(), e);
-                }
+                audit = ServiceAudit.start(alertProducer, cfg.auditTopic, cfg.applicationId, cfg.auditIdentity);
                 audit.append("service-started", Map.of("policy", policy.name(), "version", policy.version(),
                         "application", cfg.applicationId, "trusted_identities", cfg.trust.members().size()));
                 alerts.audit(audit);
                 control.audit(audit);
-                checkpoints = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "veil-audit-checkpoint");
-                    t.setDaemon(true);
-                    return t;
-                });
-                long every = ServiceAudit.checkpointInterval().toMillis();
-                checkpoints.scheduleAtFixedRate(audit::checkpoint, every, every, TimeUnit.MILLISECONDS);
             }
             control.follow(started, alerts);
             streams = new KafkaStreams(MaskTopology.build(started, control::current, cfg.quarantineTopic, cfg.registry,
@@ -268,10 +249,6 @@ public final class VeilService implements AutoCloseable {
         if (control != null) {
             control.close();
             control = null;
-        }
-        if (checkpoints != null) {
-            checkpoints.shutdownNow();
-            checkpoints = null;
         }
         audit.close(); // the final checkpoint, before the producer that carries it goes
         audit = ServiceAudit.NONE;

@@ -8,7 +8,6 @@ import dev.veil.core.keys.Identity;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,11 +135,6 @@ public final class AuditLog implements AutoCloseable {
         return new String[] {writer, seq, sha256Hex(line)};
     }
 
-    /** The chain's writer name. */
-    public String writer() {
-        return writer;
-    }
-
     /**
      * Appends an entry of {@code type}. Field values may be strings, numbers, booleans, lists and maps of those;
      * map order is kept as iterated.
@@ -155,15 +149,6 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** As {@link #append}, for callers that cannot handle I/O errors one by one: they surface as unchecked. */
-    public void record(String type, Map<String, ?> fields) {
-        try {
-            append(type, fields);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the audit log: " + e.getMessage(), e);
-        }
-    }
-
     /** Writes a signed checkpoint now (when anything was written since the last one). */
     public synchronized void checkpoint() throws IOException {
         if (!closed && sinceCheckpoint > 0) {
@@ -171,11 +156,6 @@ public final class AuditLog implements AutoCloseable {
             sinceCheckpoint = 0;
             sink.flush();
         }
-    }
-
-    /** Entries written since the last checkpoint. */
-    public synchronized int unsigned() {
-        return sinceCheckpoint;
     }
 
     private void write(String type, Map<String, ?> fields, boolean sign, boolean fin) throws IOException {

@@ -8,11 +8,14 @@ import dev.veil.core.detect.DetectorSet;
 import dev.veil.core.keys.KeyException;
 import dev.veil.core.keys.KeyRing;
 import dev.veil.core.policy.DataClass;
+import dev.veil.core.policy.FieldRule;
+import dev.veil.core.policy.PathPattern;
 import dev.veil.core.policy.Policy;
 import dev.veil.core.policy.ScanSpec;
 import dev.veil.core.policy.SegmentSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A policy compiled for a set of segments: path automaton, heuristics, detectors and one resolved action
@@ -88,7 +91,7 @@ public final class Plan {
      * values at {@code keepFields} (those paths become NONE for this plan, which wins over every less specific rule
      * and skips content detection there). Everything else is masked exactly as in segment {@code s}.
      */
-    public Plan lifted(int s, java.util.Set<DataClass> keepClasses, List<dev.veil.core.policy.PathPattern> keepFields) {
+    public Plan lifted(int s, Set<DataClass> keepClasses, List<PathPattern> keepFields) {
         Action[][] one = new Action[1][];
         one[0] = actions[s].clone();
         for (DataClass c : keepClasses) {
@@ -98,10 +101,10 @@ public final class Plan {
         }
         PathAutomaton p = paths;
         if (!keepFields.isEmpty()) {
-            List<dev.veil.core.policy.FieldRule> rules = new ArrayList<>();
-            for (dev.veil.core.policy.PathPattern f : keepFields) {
+            List<FieldRule> rules = new ArrayList<>();
+            for (PathPattern f : keepFields) {
                 // first, so that on equal specificity the grant's rule is the one picked
-                rules.add(new dev.veil.core.policy.FieldRule(f, DataClass.NONE, null));
+                rules.add(new FieldRule(f, DataClass.NONE, null));
             }
             rules.addAll(policy.fields());
             p = PathAutomaton.compile(rules);

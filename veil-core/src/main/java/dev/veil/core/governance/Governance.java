@@ -28,7 +28,7 @@ import java.util.Set;
  */
 public final class Governance {
     /** No grants, no opt-outs. */
-    public static final Governance NONE = new Governance(Map.of(), List.of(), Set.of(), null, null);
+    public static final Governance NONE = new Governance(Map.of(), List.of(), Set.of(), null);
 
     /** A grant's standing, for lists and for audit. */
     public enum State { PENDING, APPROVED, REVOKED, INVALID }
@@ -61,15 +61,13 @@ public final class Governance {
     private final List<Status> statuses;
     private final Set<String> optedOut;
     private final KeyedHash fingerprints;
-    private final Policy policy;
 
     private Governance(Map<String, List<Effective>> byStreamSegment, List<Status> statuses, Set<String> optedOut,
-                       KeyedHash fingerprints, Policy policy) {
+                       KeyedHash fingerprints) {
         this.byStreamSegment = byStreamSegment;
         this.statuses = statuses;
         this.optedOut = optedOut;
         this.fingerprints = fingerprints;
-        this.policy = policy;
     }
 
     /**
@@ -137,7 +135,7 @@ public final class Governance {
         });
         Map<String, List<Effective>> frozen = new LinkedHashMap<>();
         eff.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
-        return new Governance(Map.copyOf(frozen), List.copyOf(statuses), Set.copyOf(out), fingerprints, policy);
+        return new Governance(Map.copyOf(frozen), List.copyOf(statuses), Set.copyOf(out), fingerprints);
     }
 
     private static int rank(State s) {
@@ -247,10 +245,5 @@ public final class Governance {
     /** The fingerprint of {@code subjectId} under {@code key}: HMAC-SHA256 of a domain-separated id, hex. */
     public static String fingerprint(KeyedHash key, String subjectId) {
         return HexFormat.of().formatHex(key.hash(("veil-subject\u0000" + subjectId).getBytes(StandardCharsets.UTF_8)));
-    }
-
-    /** The policy this was evaluated for (null for {@link #NONE}). */
-    public Policy policy() {
-        return policy;
     }
 }

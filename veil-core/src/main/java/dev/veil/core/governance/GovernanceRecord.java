@@ -31,11 +31,30 @@ import java.util.Set;
 public sealed interface GovernanceRecord {
     JsonFactory JSON = new JsonFactory();
 
+    /** How every store key starts: one per kind of record. */
+    List<String> STORE_KEY_PREFIXES = List.of("grant/", "revoke/", "consent/");
+
+    /** Whether a control-topic key names a governance record. */
+    static boolean isStoreKey(String key) {
+        for (String p : STORE_KEY_PREFIXES) {
+            if (key.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Where the record lives in a keyed store: {@code grant/ID}, {@code revoke/ID}, {@code consent/FINGERPRINT}. */
     String storeKey();
 
     /** The record as one line of JSON. */
     byte[] toJson();
+
+    /** The audit entry type this record's arrival is logged as: grant-requested, grant-approved, ... */
+    String auditType();
+
+    /** The audit entry's fields: identities, ids, scope and window, fingerprints — never a subject id or value. */
+    Map<String, Object> auditFields();
 
     /** A grant request with the requester's signature, and the approval once there is one. */
     record GrantRecord(Grant grant, String requestSig, String approver, Instant approvedAt, String approvalSig)
@@ -57,6 +76,32 @@ public sealed interface GovernanceRecord {
 
         public boolean approved() {
             return approver != null;
+        }
+
+        @Override
+        public String auditType() {
+            return approved() ? "grant-approved" : "grant-requested";
+        }
+
+        @Override
+        public Map<String, Object> auditFields() {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("grant", grant.id());
+            f.put("policy", grant.policy());
+            f.put("stream", grant.stream());
+            f.put("segment", grant.segment());
+            f.put("classes", grant.classes());
+            f.put("fields", grant.fields());
+            f.put("subjects", grant.subjects().size());
+            f.put("key_pattern", grant.keyPattern() != null);
+            f.put("requester", grant.requester());
+            if (approved()) {
+                f.put("approver", approver);
+            }
+            f.put("ticket", grant.ticket());
+            f.put("start", time(grant.start()));
+            f.put("end", time(grant.end()));
+            return f;
         }
 
         @Override
@@ -97,6 +142,19 @@ public sealed interface GovernanceRecord {
         }
 
         @Override
+        public String auditType() {
+            return "grant-revoked";
+        }
+
+        @Override
+        public Map<String, Object> auditFields() {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("grant", grantId);
+            f.put("by", by);
+            return f;
+        }
+
+        @Override
         public byte[] toJson() {
             return json(g -> {
                 g.writeStringField("kind", "revoke");
@@ -125,6 +183,20 @@ public sealed interface GovernanceRecord {
         @Override
         public String storeKey() {
             return "consent/" + subject;
+        }
+
+        @Override
+        public String auditType() {
+            return "consent-changed";
+        }
+
+        @Override
+        public Map<String, Object> auditFields() {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("subject", subject);
+            f.put("state", optedOut ? "opted-out" : "opted-in");
+            f.put("by", by);
+            return f;
         }
 
         @Override

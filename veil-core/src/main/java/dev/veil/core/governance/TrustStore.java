@@ -50,6 +50,20 @@ public final class TrustStore {
         return List.copyOf(new java.util.TreeMap<>(members).values());
     }
 
+    /** Whether this identity (name and key) is trusted with at least one of {@code roles}: what instances will accept. */
+    public boolean holds(Identity id, String... roles) {
+        Member m = members.get(id.name());
+        if (m == null || !m.key().equals(id.publicKeyText())) {
+            return false;
+        }
+        for (String r : roles) {
+            if (m.roles().contains(r)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether {@code name} is trusted with {@code role} and {@code sig} is its valid signature of {@code message}. */
     public boolean verify(String name, String role, byte[] message, String sigBase64) {
         Member m = members.get(name);

@@ -1,5 +1,10 @@
 package dev.veil.core.keys;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +27,7 @@ import java.util.regex.Pattern;
  * stays in the identity file, written owner-only.
  */
 public final class Identity {
+    private static final JsonFactory JSON = new JsonFactory();
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
     private final String name;
     private final PrivateKey privateKey;
@@ -104,8 +110,16 @@ public final class Identity {
 
     /** Writes the identity file (name, public and private key), readable by the owner only where the file system allows. */
     public void save(Path file) throws KeyException {
-        String json = "{\"identity\":\"" + name + "\",\"public\":\"" + publicKeyText() + "\",\"private\":\""
-                + Base64.getEncoder().encodeToString(privateKey.getEncoded()) + "\"}\n";
+        java.io.ByteArrayOutputStream json = new java.io.ByteArrayOutputStream();
+        try (JsonGenerator g = JSON.createGenerator(json)) {
+            g.writeStartObject();
+            g.writeStringField("identity", name);
+            g.writeStringField("public", publicKeyText());
+            g.writeStringField("private", Base64.getEncoder().encodeToString(privateKey.getEncoded()));
+            g.writeEndObject();
+        } catch (java.io.IOException e) {
+            throw new KeyException("cannot encode the identity: " + e.getClass().getSimpleName());
+        }
         try {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
@@ -119,7 +133,7 @@ public final class Identity {
             } catch (UnsupportedOperationException e) {
                 // not a POSIX file system: the directory's protection is all there is
             }
-            Files.writeString(file, json, StandardCharsets.UTF_8);
+            Files.write(file, json.toByteArray());
         } catch (java.io.IOException e) {
             throw new KeyException("cannot write identity file " + file + ": " + e.getClass().getSimpleName());
         }
@@ -127,15 +141,27 @@ public final class Identity {
 
     /** Reads an identity file written by {@link #save}. */
     public static Identity load(Path file) throws KeyException {
-        String json;
-        try {
-            json = Files.readString(file, StandardCharsets.UTF_8);
+        java.util.Map<String, String> f = new java.util.HashMap<>();
+        try (JsonParser p = JSON.createParser(Files.readAllBytes(file))) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new KeyException(file + " is not a Veil identity file: not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String k = p.currentName();
+                f.put(k, p.nextToken() == JsonToken.VALUE_STRING ? p.getText() : null);
+                p.skipChildren();
+            }
+        } catch (JsonProcessingException e) {
+            throw new KeyException(file + " is not a Veil identity file: not valid JSON");
         } catch (java.io.IOException e) {
             throw new KeyException("cannot read identity file " + file + " (" + e.getClass().getSimpleName() + ")");
         }
-        String name = field(json, "identity", file);
-        String pub = field(json, "public", file);
-        String priv = field(json, "private", file);
+        String name = f.get("identity");
+        String pub = f.get("public");
+        String priv = f.get("private");
+        if (name == null || pub == null || priv == null) {
+            throw new KeyException(file + " is not a Veil identity file: 'identity', 'public' and 'private' are needed");
+        }
         try {
             KeyFactory kf = KeyFactory.getInstance("Ed25519");
             PrivateKey pk = kf.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(priv)));
@@ -150,19 +176,5 @@ public final class Identity {
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new KeyException(file + " is not a Veil identity file (" + e.getClass().getSimpleName() + ")");
         }
-    }
-
-    private static String field(String json, String key, Path file) throws KeyException {
-        String marker = "\"" + key + "\":\"";
-        int i = json.indexOf(marker);
-        if (i < 0) {
-            throw new KeyException(file + " is not a Veil identity file: no '" + key + "'");
-        }
-        int s = i + marker.length();
-        int e = json.indexOf('"', s);
-        if (e < 0) {
-            throw new KeyException(file + " is not a Veil identity file: '" + key + "' is not closed");
-        }
-        return json.substring(s, e);
     }
 }
