@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.veil.core.codec.JsonText;
 import dev.veil.core.keys.Identity;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -168,7 +169,7 @@ public final class AuditLog implements AutoCloseable {
             g.writeStringField("type", type);
             for (Map.Entry<String, ?> e : fields.entrySet()) {
                 g.writeFieldName(e.getKey());
-                value(g, e.getValue());
+                JsonText.write(g, e.getValue());
             }
             if (sign) {
                 g.writeNumberField("entries", seq);
@@ -190,37 +191,6 @@ public final class AuditLog implements AutoCloseable {
         sink.write(line);
         prev = sha256Hex(line);
         seq++;
-    }
-
-    private static void value(JsonGenerator g, Object v) throws IOException {
-        if (v == null) {
-            g.writeNull();
-        } else if (v instanceof String s) {
-            g.writeString(s);
-        } else if (v instanceof Integer || v instanceof Long || v instanceof Short) {
-            g.writeNumber(((Number) v).longValue());
-        } else if (v instanceof Number n) {
-            g.writeNumber(n.doubleValue());
-        } else if (v instanceof Boolean b) {
-            g.writeBoolean(b);
-        } else if (v instanceof Map<?, ?> m) {
-            g.writeStartObject();
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                g.writeFieldName(String.valueOf(e.getKey()));
-                value(g, e.getValue());
-            }
-            g.writeEndObject();
-        } else if (v instanceof Iterable<?> it) {
-            g.writeStartArray();
-            for (Object o : it) {
-                value(g, o);
-            }
-            g.writeEndArray();
-        } else {
-            // Only plain values: an arbitrary object's toString could carry anything, values included.
-            throw new IllegalArgumentException("audit fields take strings, numbers, booleans, lists and maps, not "
-                    + v.getClass().getName());
-        }
     }
 
     /** Writes the final checkpoint and closes the sink. */
