@@ -1,57 +1,134 @@
 package dev.veil.kafka;
 
-import dev.veil.core.codec.JsonText;
+import dev.veil.core.alert.Alert;
+import dev.veil.core.alert.AlertSink;
+import dev.veil.core.alert.Alerter;
+import dev.veil.core.governance.GovernanceRecord;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where the service raises alerts: the log and the alerts topic, one JSON object per alert. Messages name files,
- * lines, keys, topics and versions — never a value from a record.
+ * The service's alerts: to the log, the alert topic and any configured sinks (a signed webhook), through one
+ * {@link Alerter} that folds repeats and holds each kind to a rate; every alert raised also enters the audit trail.
  */
-final class Alerts {
+final class Alerts implements AutoCloseable {
+    /** Alerts that nobody reads (tests of parts that raise them). */
+    static final Alerts NONE = new Alerts(Alerter.NONE);
     private static final Logger LOG = LoggerFactory.getLogger(Alerts.class);
-    private final Producer<byte[], byte[]> producer;
-    private final String topic;
-    private final String instance;
+
+    private final Alerter alerter;
     private volatile ServiceAudit audit = ServiceAudit.NONE;
+
+    private Alerts(Alerter alerter) {
+        this.alerter = alerter;
+    }
+
+    /**
+     * Alerts of instance {@code instance} to the log, {@code topic} and {@code extra} sinks, at most
+     * {@code perKindPerMinute} of each kind per minute.
+     */
+    static Alerts start(Producer<byte[], byte[]> producer, String topic, String instance, List<AlertSink> extra,
+                        int perKindPerMinute) {
+        Alerts[] self = new Alerts[1];
+        Alerter.Builder b = Alerter.builder(instance)
+                .perKindPerMinute(perKindPerMinute)
+                .sink(logSink())
+                .sink(topicSink(producer, topic))
+                .onRaised(a -> self[0].audit.alert(a.kind(), a.message()))
+                .problems(p -> LOG.warn("{}", p));
+        extra.forEach(b::sink);
+        self[0] = new Alerts(b.build());
+        return self[0];
+    }
 
     /** Every alert also goes to the audit trail. */
     void audit(ServiceAudit a) {
         this.audit = a;
     }
 
-    Alerts(Producer<byte[], byte[]> producer, String topic, String instance) {
-        this.producer = producer;
-        this.topic = topic;
-        this.instance = instance;
+    private static AlertSink logSink() {
+        return new AlertSink() {
+            @Override
+            public String name() {
+                return "log";
+            }
+
+            @Override
+            public void deliver(Alert a, byte[] json) {
+                LOG.warn("alert {} ({}): {}{}", a.kind(), a.severity().name().toLowerCase(java.util.Locale.ROOT),
+                        a.message(), a.repeats() + a.suppressed() == 0 ? ""
+                                : " [+" + a.repeats() + " repeats, " + a.suppressed() + " held back]");
+            }
+        };
     }
 
-    /** Logs the alert and sends it to the alert topic; never throws. */
+    private static AlertSink topicSink(Producer<byte[], byte[]> producer, String topic) {
+        return new AlertSink() {
+            @Override
+            public String name() {
+                return "topic " + topic;
+            }
+
+            @Override
+            public void deliver(Alert a, byte[] json) throws IOException {
+                try {
+                    producer.send(new ProducerRecord<>(topic, a.kind().getBytes(StandardCharsets.UTF_8), json))
+                            .get(10, TimeUnit.SECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    throw new IOException("cannot write to " + topic + ": " + e.getClass().getSimpleName());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted writing to " + topic);
+                }
+            }
+        };
+    }
+
+    /** A warning keyed by its message: the same message again within the window is folded into the next. */
     void raise(String kind, String message) {
-        LOG.warn("alert {}: {}", kind, message);
-        audit.alert(kind, message);
-        StringBuilder sb = new StringBuilder(128);
-        sb.append("{\"kind\":");
-        JsonText.quote(kind, sb);
-        sb.append(",\"at\":\"").append(Instant.now()).append("\",\"instance\":");
-        JsonText.quote(instance, sb);
-        sb.append(",\"message\":");
-        JsonText.quote(message, sb);
-        sb.append('}');
+        raise(kind, Alert.Severity.WARNING, message, message, Map.of());
+    }
+
+    /** Raises an alert (see {@link Alerter#raise}); never throws. */
+    void raise(String kind, Alert.Severity severity, String key, String message, Map<String, ?> fields) {
         try {
-            producer.send(new ProducerRecord<>(topic, kind.getBytes(StandardCharsets.UTF_8),
-                    sb.toString().getBytes(StandardCharsets.UTF_8)), (md, e) -> {
-                        if (e != null) {
-                            LOG.warn("alert {} could not be written to {}: {}", kind, topic, e.getClass().getName());
-                        }
-                    });
+            alerter.raise(kind, severity, key, message, fields);
         } catch (RuntimeException e) {
-            // Raising an alert never fails its caller (the control thread, a stream thread's failure handler).
-            LOG.error("alert {} could not be sent to {} ({})", kind, topic, e.getClass().getName());
+            // Raising an alert never fails its caller (the control thread, a stream thread).
+            LOG.error("alert {} could not be raised ({})", kind, e.getClass().getName());
         }
+    }
+
+    /** A grant requested, approved or revoked, or a consent change, as it arrived on the control topic. */
+    void governance(GovernanceRecord g) {
+        Map<String, Object> f = g.auditFields();
+        String what = switch (g.auditType()) {
+            case "grant-requested" -> "grant " + f.get("grant") + " requested by " + f.get("requester") + " for "
+                    + f.get("stream") + "/" + f.get("segment");
+            case "grant-approved" -> "grant " + f.get("grant") + " approved by " + f.get("approver") + " for "
+                    + f.get("stream") + "/" + f.get("segment") + " until " + f.get("end");
+            case "grant-revoked" -> "grant " + f.get("grant") + " revoked by " + f.get("by");
+            case "consent-changed" -> "a data subject " + f.get("state") + " (signed by " + f.get("by") + ")";
+            default -> g.auditType().replace('-', ' ');
+        };
+        raise(g.auditType(), Alert.Severity.INFO, g.storeKey() + "/" + g.auditType(), what, f);
+    }
+
+    Alerter.Stats stats() {
+        return alerter.stats();
+    }
+
+    @Override
+    public void close() {
+        alerter.close();
     }
 }

@@ -57,7 +57,7 @@ public final class ControlPlane implements AutoCloseable {
     private Thread thread;
     private volatile Deployment current;
     private volatile List<String> shape;
-    private Alerts alerts;
+    private Alerts alerts = Alerts.NONE;
 
     /** What an activation record turned into: the new deployment, or the reason it was refused. */
     public record Activation(long offset, String version, Deployment deployment, String refusal) {
@@ -70,6 +70,7 @@ public final class ControlPlane implements AutoCloseable {
     private final GovernanceLedger ledger = new GovernanceLedger();
     private TrustStore trust = TrustStore.empty();
     private ServiceAudit audit = ServiceAudit.NONE;
+    private final java.util.Set<String> expired = new java.util.HashSet<>();
 
     /** The identities grants and consent changes must be signed by (local configuration, never from the topic). */
     void trust(TrustStore t) {
@@ -119,6 +120,8 @@ public final class ControlPlane implements AutoCloseable {
     /** Starts following the topic: every later activation is compiled and, when valid, made current. */
     void follow(Deployment initial, Alerts alerts) {
         this.current = initial.withGovernance(evaluate(initial));
+        // grants that ended before this instance started were alerted on by the instance that saw them end
+        expired.addAll(endedGrants(System.currentTimeMillis()));
         this.shape = initial.shape();
         this.alerts = alerts;
         following = true;
@@ -141,6 +144,7 @@ public final class ControlPlane implements AutoCloseable {
         try {
             while (running.get()) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+                alertExpiries();
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     try {
                         handle(r);
@@ -170,6 +174,34 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
+    /** Approved grants whose window has ended by {@code now}. */
+    private List<Governance.Status> endedGrantStatuses(long now) {
+        List<Governance.Status> out = new java.util.ArrayList<>();
+        for (Governance.Status st : current.governance().statuses()) {
+            if (st.state() == Governance.State.APPROVED && st.grant().end().toEpochMilli() <= now) {
+                out.add(st);
+            }
+        }
+        return out;
+    }
+
+    private List<String> endedGrants(long now) {
+        return endedGrantStatuses(now).stream().map(st -> st.grant().id()).toList();
+    }
+
+    /** One alert per grant when its window ends (checked on every poll, so within ~100 ms). */
+    private void alertExpiries() {
+        for (Governance.Status st : endedGrantStatuses(System.currentTimeMillis())) {
+            if (expired.add(st.grant().id())) {
+                var g = st.grant();
+                alerts.raise("grant-expired", dev.veil.core.alert.Alert.Severity.INFO, "grant/" + g.id(),
+                        "grant " + g.id() + " for " + g.stream() + "/" + g.segment() + " expired at " + g.end(),
+                        Map.of("grant", g.id(), "stream", g.stream(), "segment", g.segment(), "end", g.end().toString()));
+                audit.append("grant-expired", Map.of("grant", g.id(), "end", g.end().toString()));
+            }
+        }
+    }
+
     /** Whether the follower thread is still reading the control topic (false before {@link #follow}). */
     boolean following() {
         return following;
@@ -196,6 +228,7 @@ public final class ControlPlane implements AutoCloseable {
             Governance now = evaluate(d);
             current = d.withGovernance(now);
             audit.governance(g, now, r.offset());
+            alerts.governance(g);
             return;
         }
         if (!isPolicy(r)) {
@@ -223,6 +256,9 @@ public final class ControlPlane implements AutoCloseable {
                 d = d.withGovernance(evaluate(d));
                 current = d;
                 audit.policyActivated(p, r.offset());
+                alerts.raise("policy-activated", dev.veil.core.alert.Alert.Severity.INFO, p.version(),
+                        "policy " + p.shortVersion() + " (" + p.name() + ") activated from control offset " + r.offset(),
+                        Map.of("policy", p.name(), "version", p.version(), "control_offset", r.offset()));
                 a = new Activation(r.offset(), p.shortVersion(), d, null);
                 LOG.info("policy {} ({}) activated from the control topic at offset {}", p.shortVersion(), p.name(),
                         r.offset());

@@ -1,6 +1,9 @@
 package dev.veil.kafka;
 
 import dev.veil.core.action.Action;
+import dev.veil.core.alert.Alert;
+import dev.veil.core.alert.Burst;
+import dev.veil.core.codec.JsonMasker;
 import dev.veil.core.governance.GovernedMasker;
 import dev.veil.core.codec.RecordException;
 import dev.veil.core.codec.Views;
@@ -59,10 +62,17 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private byte[][] lastSummaries = new byte[0][];
 
     private final int maxOutputBytes;
+    private final Alerts alerts;
+    /** Quarantines of one stream (all its tasks on this instance) that make a burst: this many within the window. */
+    static final int BURST_THRESHOLD = 10;
+    static final long BURST_WINDOW_MS = 10_000;
+    private final Burst quarantines;
 
     MaskProcessor(String input, List<String> segmentSinks, String quarantineSink, Supplier<Deployment> deployments,
-                  StreamMetrics metrics, int maxOutputBytes, ServiceAudit audit) {
+                  StreamMetrics metrics, int maxOutputBytes, ServiceAudit audit, Alerts alerts, Burst quarantines) {
+        this.quarantines = quarantines;
         this.maxOutputBytes = maxOutputBytes;
+        this.alerts = alerts;
         this.audit = audit;
         this.input = input;
         this.segmentSinks = segmentSinks;
@@ -157,6 +167,21 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         if (audit.enabled()) {
             account(counts);
         }
+        for (GovernedMasker.Use u : masker.uses()) {
+            alerts.raise("grant-used", Alert.Severity.INFO, u.grantId() + "/" + u.segment(), "grant " + u.grantId()
+                    + " lifted masking in " + input + "/" + u.segment() + " (first use in this window)",
+                    java.util.Map.of("grant", u.grantId(), "stream", input, "segment", u.segment(),
+                            "record", coordinatesNow(), "classes", u.classes(), "fields", u.fields()));
+        }
+        List<JsonMasker.Leak> leaks = masker.base().leaks();
+        for (int i = 0; i < leaks.size(); i++) {
+            JsonMasker.Leak l = leaks.get(i);
+            alerts.raise("leak-guard", Alert.Severity.CRITICAL, input + "/" + l.segment() + "/" + l.dataClass().name(),
+                    "a value of class " + l.dataClass().name() + " appears unmasked in the " + l.segment() + " view of " + input
+                            + " (scan.leak_guard: alert, so the record was forwarded)",
+                    java.util.Map.of("stream", input, "segment", l.segment(), "class", l.dataClass().name(),
+                            "record", coordinatesNow(), "blocked", false));
+        }
         if (!java.util.Arrays.equals(counts, lastCounts)) {
             lastCounts = counts.clone();
             for (int s = 0; s < segmentSinks.size(); s++) {
@@ -221,6 +246,17 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         metrics.quarantined(reason);
         String source = context.recordMetadata().map(MaskProcessor::coordinates).orElse(input + "/?/?");
         audit.quarantined(source, reason);
+        if (RecordException.Reason.LEAK.name().equals(reason)) {
+            // the message names class, segment and a byte offset, never the value
+            alerts.raise("leak-guard", Alert.Severity.CRITICAL, input + "/" + error, "record " + source
+                    + " held back: " + error, java.util.Map.of("stream", input, "record", source, "blocked", true));
+        }
+        if (quarantines.hit(System.currentTimeMillis())) {
+            alerts.raise("quarantine-burst", Alert.Severity.WARNING, input, BURST_THRESHOLD
+                    + " or more records of " + input + " quarantined within " + BURST_WINDOW_MS / 1000
+                    + " s (last: " + reason + " at " + source + ")",
+                    java.util.Map.of("stream", input, "reason", reason, "record", source));
+        }
         Sealer sealer = deployment.quarantineSealer();
         RecordHeaders h = new RecordHeaders();
         h.add(VeilHeaders.REASON, bytes(reason));
@@ -279,6 +315,12 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         }
         deployment = d;
         masker = new GovernedMasker(plan, input);
+        masker.base().onDrift((path, cls, byName) -> alerts.raise("undeclared-pii", Alert.Severity.WARNING,
+                input + "/" + path + "/" + cls.name(), cls.name() + " found in " + input + " field " + path
+                        + " by its " + (byName ? "name" : "content") + "; no rule names that field (masked as "
+                        + cls.name() + " meanwhile — add a rule under fields:)",
+                java.util.Map.of("stream", input, "path", path, "class", cls.name(), "by", byName ? "name" : "content",
+                        "policy", d.policy().shortVersion())));
         policyHeader = bytes(d.policy().shortVersion());
         List<DataClass> classes = d.policy().classTable().classes();
         summaryParts = new String[segmentSinks.size()][classes.size()];

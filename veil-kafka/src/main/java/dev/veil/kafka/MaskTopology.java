@@ -33,11 +33,11 @@ public final class MaskTopology {
      */
     public static Topology build(Deployment initial, Supplier<Deployment> current, String quarantineTopic,
                                  MeterRegistry registry, int maxOutputBytes) {
-        return build(initial, current, quarantineTopic, registry, maxOutputBytes, ServiceAudit.NONE);
+        return build(initial, current, quarantineTopic, registry, maxOutputBytes, ServiceAudit.NONE, Alerts.NONE);
     }
 
     static Topology build(Deployment initial, Supplier<Deployment> current, String quarantineTopic,
-                          MeterRegistry registry, int maxOutputBytes, ServiceAudit audit) {
+                          MeterRegistry registry, int maxOutputBytes, ServiceAudit audit, Alerts alerts) {
         Topology t = new Topology();
         ByteArrayDeserializer de = new ByteArrayDeserializer();
         ByteArraySerializer ser = new ByteArraySerializer();
@@ -51,7 +51,10 @@ public final class MaskTopology {
             String q = "quarantine:" + s.input();
             StreamMetrics metrics = new StreamMetrics(registry, s.input(), s.segments());
             t.addSource(src, de, de, s.input());
-            t.addProcessor(proc, () -> new MaskProcessor(s.input(), sinks, q, current, metrics, maxOutputBytes, audit), src);
+            dev.veil.core.alert.Burst quarantines = new dev.veil.core.alert.Burst(MaskProcessor.BURST_THRESHOLD,
+                    MaskProcessor.BURST_WINDOW_MS);
+            t.addProcessor(proc, () -> new MaskProcessor(s.input(), sinks, q, current, metrics, maxOutputBytes, audit,
+                    alerts, quarantines), src);
             for (int i = 0; i < sinks.size(); i++) {
                 t.addSink(sinks.get(i), s.outputFor(s.segments().get(i)), ser, ser, proc);
             }

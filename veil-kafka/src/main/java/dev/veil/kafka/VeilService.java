@@ -53,6 +53,7 @@ public final class VeilService implements AutoCloseable {
 
     private final Builder cfg;
     private ServiceAudit audit = ServiceAudit.NONE;
+    private Alerts alerts = Alerts.NONE;
     private KafkaStreams streams;
     private ControlPlane control;
     private KafkaProducer<byte[], byte[]> alertProducer;
@@ -123,7 +124,7 @@ public final class VeilService implements AutoCloseable {
             createOutputTopics(admin, policy);
             LOG.info(seedNote);
             alertProducer = new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer());
-            Alerts alerts = new Alerts(alertProducer, cfg.alertTopic, cfg.applicationId);
+            alerts = Alerts.start(alertProducer, cfg.alertTopic, cfg.applicationId, cfg.alertSinks, cfg.alertRate);
             if (cfg.audit) {
                 audit = ServiceAudit.start(alertProducer, cfg.auditTopic, cfg.applicationId, cfg.auditIdentity);
                 audit.append("service-started", Map.of("policy", policy.name(), "version", policy.version(),
@@ -133,7 +134,7 @@ public final class VeilService implements AutoCloseable {
             }
             control.follow(started, alerts);
             streams = new KafkaStreams(MaskTopology.build(started, control::current, cfg.quarantineTopic, cfg.registry,
-                    MaskProcessor.DEFAULT_MAX_OUTPUT_BYTES, audit), streamsProps());
+                    MaskProcessor.DEFAULT_MAX_OUTPUT_BYTES, audit, alerts), streamsProps());
             // A stream thread that dies (a broker gone for longer than the task timeout, a bug) is replaced, so the
             // instance keeps serving its partitions instead of silently shrinking. Only the type is logged: the
             // message of an exception from deep inside processing could quote data.
@@ -250,6 +251,8 @@ public final class VeilService implements AutoCloseable {
             control.close();
             control = null;
         }
+        alerts.close(); // what is queued is delivered (and audited) before the audit closes
+        alerts = Alerts.NONE;
         audit.close(); // the final checkpoint, before the producer that carries it goes
         audit = ServiceAudit.NONE;
         if (alertProducer != null) {
@@ -487,6 +490,8 @@ public final class VeilService implements AutoCloseable {
         private boolean audit = true;
         private dev.veil.core.governance.TrustStore trust = dev.veil.core.governance.TrustStore.empty();
         private dev.veil.core.keys.Identity auditIdentity;
+        private final List<dev.veil.core.alert.AlertSink> alertSinks = new ArrayList<>();
+        private int alertRate = 30;
         private int replication = 1;
         private boolean createInputs;
         private boolean activateFile;
@@ -552,6 +557,21 @@ public final class VeilService implements AutoCloseable {
         /** The topic each instance writes its signed audit chain to (default veil.audit). */
         public Builder auditTopic(String t) {
             this.auditTopic = t;
+            return this;
+        }
+
+        /** A further alert sink besides the log and the alert topic, for example a signed webhook. */
+        public Builder alertSink(dev.veil.core.alert.AlertSink sink) {
+            alertSinks.add(sink);
+            return this;
+        }
+
+        /** At most this many alerts of one kind per minute per instance; what is held back is counted (default 30). */
+        public Builder alertRate(int perKindPerMinute) {
+            if (perKindPerMinute < 1) {
+                throw new IllegalArgumentException("the alert rate must allow at least 1 alert per minute");
+            }
+            this.alertRate = perKindPerMinute;
             return this;
         }
 

@@ -226,11 +226,15 @@ class KafkaServiceTest {
     }
 
     private static long awaitMs(java.util.function.BooleanSupplier cond) throws InterruptedException {
+        return awaitMs("condition", cond);
+    }
+
+    private static long awaitMs(String what, java.util.function.BooleanSupplier cond) throws InterruptedException {
         long t0 = System.nanoTime();
         while (!cond.getAsBoolean() && System.nanoTime() - t0 < WAIT.toNanos()) {
             Thread.sleep(2);
         }
-        assertThat(cond.getAsBoolean()).isTrue();
+        assertThat(cond.getAsBoolean()).as(what).isTrue();
         return (System.nanoTime() - t0) / 1_000_000;
     }
 
@@ -312,6 +316,82 @@ class KafkaServiceTest {
                 .contains("\"type\":\"summary\"");
         for (String p : planted) {
             assertThat(trail).doesNotContain(p);
+        }
+    }
+
+    @Test
+    void alertsReachASignedWebhookAndTheAlertTopicWithoutValues() throws Exception {
+        String px = "alert-";
+        byte[] secret = "webhook-secret-for-the-test-0123".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        List<String> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicInteger badSignatures = new AtomicInteger();
+        com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/veil", ex -> {
+            byte[] body = ex.getRequestBody().readAllBytes();
+            if (!dev.veil.core.alert.WebhookSink.verify(secret, ex.getRequestHeaders().getFirst("X-Veil-Timestamp"), body,
+                    ex.getRequestHeaders().getFirst("X-Veil-Signature"), Duration.ofMinutes(5), java.time.Clock.systemUTC())) {
+                badSignatures.incrementAndGet();
+            }
+            bodies.add(Topics.text(body));
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        http.start();
+        dev.veil.core.keys.Identity alice = dev.veil.core.keys.Identity.generate("alice");
+        dev.veil.core.keys.Identity bob = dev.veil.core.keys.Identity.generate("bob");
+        dev.veil.core.governance.TrustStore trust = dev.veil.core.governance.TrustStore.empty()
+                .with("alice", alice.publicKeyText(), Set.of("operator"))
+                .with("bob", bob.publicKeyText(), Set.of("approver"));
+        String bootstrap = kafka.bootstrapServers();
+        String orders = px + "orders";
+        String leaked = "noor.haddad@example.com";
+        String undeclared = "tomas.novak@example.org";
+        java.util.function.Predicate<String> has = kind -> bodies.stream().anyMatch(b -> b.contains("\"kind\":\"" + kind + "\""));
+        try (VeilService s = service(px, policy(px, t -> t)).trust(trust).auditTopic(px + "veil.audit")
+                .alertSink(dev.veil.core.alert.WebhookSink.create("http://127.0.0.1:" + http.getAddress().getPort() + "/veil",
+                        secret, Duration.ofSeconds(5), java.time.Clock.systemUTC()))
+                .build().start()) {
+            assertThat(s.awaitRunning(WAIT)).isTrue();
+            // the leak guard: the customer's email copied into trace_id (declared not personal) holds the record back
+            produce(orders, "k1", "{\"order_id\":\"ord-a1\",\"trace_id\":\"" + leaked + "\",\"customer\":{\"id\":\"c-1\","
+                    + "\"email\":\"" + leaked + "\"}}");
+            // undeclared PII: an email in a field no rule names
+            produce(orders, "k2", "{\"order_id\":\"ord-a2\",\"customer\":{\"id\":\"c-2\"},\"backup_contact\":\"" + undeclared + "\"}");
+            // a burst of records that cannot be read
+            for (int i = 0; i < MaskProcessor.BURST_THRESHOLD; i++) {
+                produce(orders, "bad" + i, "{\"order_id\":");
+            }
+            // a grant that is approved, used and expires
+            java.time.Instant now = java.time.Instant.now();
+            var g = new dev.veil.core.governance.Grant("g-alert1", "retail", orders, "support", List.of("EMAIL"), List.of(),
+                    List.of(), null, "alice", "dispute", "SUP-9", now.minusSeconds(1), Duration.ofSeconds(4), now.minusSeconds(2));
+            var approved = dev.veil.core.governance.GovernanceRecord.GrantRecord.request(g, alice).approve(bob, now);
+            ControlPlane.publish(java.util.Map.of("bootstrap.servers", bootstrap), px + "veil.control", approved.storeKey(),
+                    approved.toJson(), "test");
+            awaitMs(() -> s.current().governance().anyGrants());
+            produce(orders, "k3", order("ord-a3", "c-3", "ema.berg@example.net"));
+            for (String kind : List.of("leak-guard", "undeclared-pii", "quarantine-burst", "grant-approved", "grant-used",
+                    "grant-expired")) {
+                awaitMs(kind, () -> has.test(kind));
+            }
+            // the record with the leak went to quarantine, not to a view
+            List<String> support = Topics.readAtLeast(bootstrap, orders + ".support", 2, WAIT).stream()
+                    .map(r -> Topics.text(r.value())).toList();
+            assertThat(String.join("\n", support)).doesNotContain("ord-a1").contains("ord-a2");
+        } finally {
+            http.stop(0);
+        }
+        assertThat(badSignatures.get()).isZero();
+        String all = String.join("\n", bodies);
+        assertThat(all).contains("backup_contact").contains("\"blocked\":true");
+        List<String> topic = Topics.read(bootstrap, px + "veil.alerts", Duration.ofSeconds(10),
+                l -> l.stream().anyMatch(r -> Topics.text(r.value()).contains("grant-expired"))).stream()
+                .map(r -> Topics.text(r.value())).toList();
+        assertThat(String.join("\n", topic)).contains("leak-guard").contains("undeclared-pii").contains("grant-used");
+        for (String v : List.of(leaked, undeclared, "ema.berg@example.net")) {
+            assertThat(all).doesNotContain(v);
+            assertThat(String.join("\n", topic)).doesNotContain(v);
         }
     }
 

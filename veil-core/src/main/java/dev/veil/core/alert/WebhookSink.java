@@ -13,9 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.macs.HMac;
-import org.bouncycastle.crypto.params.KeyParameter;
+import dev.veil.core.keys.HmacSha256;
 
 /**
  * Posts each alert as JSON to an HTTP endpoint, signed so the receiver can tell it came from Veil and was not
@@ -115,14 +113,7 @@ public final class WebhookSink implements AlertSink {
     }
 
     static byte[] sign(byte[] secret, String timestamp, byte[] body) {
-        HMac mac = new HMac(new SHA256Digest());
-        mac.init(new KeyParameter(secret));
-        byte[] ts = (timestamp + ".").getBytes(StandardCharsets.US_ASCII);
-        mac.update(ts, 0, ts.length);
-        mac.update(body, 0, body.length);
-        byte[] out = new byte[mac.getMacSize()];
-        mac.doFinal(out, 0);
-        return out;
+        return HmacSha256.mac(secret, (timestamp + ".").getBytes(StandardCharsets.US_ASCII), body);
     }
 
     /**

@@ -30,6 +30,17 @@ import java.util.List;
  * then content detection over strings ({@code scan.strings}). Values of one class get that class's action
  * per segment; detected spans inside a string are replaced one by one and the rest of the text is kept.
  *
+ * <p>Leak guard ({@code scan.leak_guard}): each value the record's classification found sensitive — by rule, field
+ * name or content, in a segment whose action for its class is not {@code keep} — is looked for again, verbatim and
+ * as a whole word, in the input bytes each view passes through unchanged. A hit means the same value sits raw
+ * somewhere else in the view (a copy in a field nothing classified, a note quoting a masked name): the record is
+ * refused with {@link RecordException.Reason#LEAK}, or, in alert mode, reported by {@link #leaks()}. Only bytes
+ * copied from the input are searched, so an action's output can never trip it by coincidence. Cost: one rolling
+ * pass over the record per record with sensitive values.
+ *
+ * <p>Undeclared PII: a value found sensitive by field name or content at a path no rule names is reported once per
+ * path and class to the {@link Drift} listener, when one is set — the schema-drift signal.
+ *
  * <p>Not thread-safe: use one per thread. {@link #mask} returns views that stay valid until the next call.
  */
 public final class JsonMasker {
@@ -37,6 +48,23 @@ public final class JsonMasker {
     private static final byte RANK_HEURISTIC = 1;
     private static final byte RANK_RULE = 2;
     private static final int NAME_CACHE_SIZE = 4096;
+    /** Shorter values are not looked for by the leak guard: too many innocent whole-word matches. */
+    static final int GUARD_MIN_BYTES = 4;
+    private static final int DRIFT_PATHS = 4096;
+
+    /** Told of sensitive values at paths no rule names (schema drift); called on the masking thread. */
+    @FunctionalInterface
+    public interface Drift {
+        /** @param byName true when the field's name said so, false when its content did */
+        void undeclared(String path, DataClass dataClass, boolean byName);
+    }
+
+    /**
+     * A sensitive value the leak guard found unmasked in a view: which segment, which class, and where in the input
+     * (-1 when it sits in text rewritten because other spans of it were masked).
+     */
+    public record Leak(String segment, DataClass dataClass, int offset) {
+    }
 
     private final Plan plan;
     private final int segs;
@@ -46,6 +74,22 @@ public final class JsonMasker {
     private final int maxDepth;
     private final int maxBytes;
     private final PathAutomaton.State start;
+    private final ScanSpec.LeakGuard guard;
+    private Drift drift;
+    private final long[] driftHashes = new long[DRIFT_PATHS * 2];
+    private int driftCount;
+    private final List<Leak> leaks = new java.util.ArrayList<>();
+
+    // leak guard: sensitive values of this record (bytes in `secrets`), their class and the segments to check
+    private final ByteSink secrets = new ByteSink(256);
+    private int secretCount;
+    private int[] sOff = new int[16];
+    private int[] sLen = new int[16];
+    private long[] sMask = new long[16];
+    private DataClass[] sCls = new DataClass[16];
+    private int[] sNext = new int[16];
+    private final int[] tKey = new int[256];
+    private final int[] tHead = new int[256];
 
     /** JSON bytes of replacements that do not depend on the value (redact, nullify), per segment and class. */
     private final byte[][][] constant;
@@ -84,6 +128,7 @@ public final class JsonMasker {
     private int[] eEnd = new int[32];
     private int[] rOff;
     private int[] rLen;
+    private boolean[] rPartial; // the replacement is the string's own text with spans replaced (a copy of the rest)
     private int[] order = new int[32];
     // for drops: container id, entry index, comma before and after the entry (-1: none)
     private int[] dCont = new int[32];
@@ -104,6 +149,8 @@ public final class JsonMasker {
     private int[] fSlot;      // for the container itself: {its container id, index, comma before} packed below
     private int[] fSlotIdx;
     private int[] fSlotComma;
+    private int[] fKey;       // key start of the member holding the container, -1 for an array element
+    private int[] fKeyEnd;
     private int containers;
     private int commaPos = -1;
     // the entry whose value comes next: its container, index, and the comma before it (-1 for the first)
@@ -113,6 +160,7 @@ public final class JsonMasker {
 
     // the member whose value comes next
     private int pKey;
+    private int pKeyEnd;
     private PathAutomaton.State pState;
     private DataClass pCls;
     private byte pRank;
@@ -132,6 +180,7 @@ public final class JsonMasker {
         this.detectors = plan.detectors();
         this.scanAll = plan.scanStrings() == ScanSpec.Strings.ALL;
         this.start = plan.paths().start();
+        this.guard = plan.segments().size() > 64 ? ScanSpec.LeakGuard.OFF : plan.leakGuard();
         this.views = new Views(segs);
         this.repl = new ByteSink[segs];
         this.out = new ByteSink[segs];
@@ -157,6 +206,7 @@ public final class JsonMasker {
         this.recordCounts = new long[classCounts.length];
         this.rOff = new int[32 * segs];
         this.rLen = new int[32 * segs];
+        this.rPartial = new boolean[32 * segs];
         this.nameKeys = heuristics == null ? null : new byte[NAME_CACHE_SIZE][];
         this.nameVerdicts = heuristics == null ? null : new NameHeuristics.Verdict[NAME_CACHE_SIZE];
         int frames = Math.min(maxDepth + 2, 64);
@@ -171,6 +221,22 @@ public final class JsonMasker {
         fSlot = new int[frames];
         fSlotIdx = new int[frames];
         fSlotComma = new int[frames];
+        fKey = new int[frames];
+        fKeyEnd = new int[frames];
+        Arrays.fill(tHead, -1);
+    }
+
+    /** Sets the listener told of sensitive values at paths no rule names (null: none, and no paths are built). */
+    public void onDrift(Drift listener) {
+        this.drift = listener;
+    }
+
+    /**
+     * What the leak guard found in the record last masked, in {@code alert} mode (in {@code block} mode a leak
+     * refuses the record instead). Reused: valid until the next call of {@link #mask}.
+     */
+    public List<Leak> leaks() {
+        return leaks;
     }
 
     public Plan plan() {
@@ -207,8 +273,14 @@ public final class JsonMasker {
             r.reset();
         }
         Arrays.fill(recordCounts, 0);
+        secretCount = 0;
+        secrets.reset();
+        leaks.clear();
         walk();
         assemble();
+        if (secretCount > 0) {
+            guard();
+        }
         for (int i = 0; i < recordCounts.length; i++) {
             classCounts[i] += recordCounts[i]; // only records that were masked count
         }
@@ -326,6 +398,8 @@ public final class JsonMasker {
             fSlot = Arrays.copyOf(fSlot, n);
             fSlotIdx = Arrays.copyOf(fSlotIdx, n);
             fSlotComma = Arrays.copyOf(fSlotComma, n);
+            fKey = Arrays.copyOf(fKey, n);
+            fKeyEnd = Arrays.copyOf(fKeyEnd, n);
         }
     }
 
@@ -378,6 +452,7 @@ public final class JsonMasker {
             rank = fRank[f];
         }
         pKey = ks;
+        pKeyEnd = ke;
         pState = st;
         pCls = cls;
         pRank = rank;
@@ -446,6 +521,8 @@ public final class JsonMasker {
         fSlot[depth] = eCont;
         fSlotIdx[depth] = eIdx;
         fSlotComma[depth] = eComma;
+        fKey[depth] = depth > 0 && fObject[depth - 1] ? pKey : -1;
+        fKeyEnd[depth] = pKeyEnd;
         if (cls != null && !cls.isNone()) {
             for (int s = 0; s < segs; s++) {
                 if (plan.action(s, cls).kind() == Action.Kind.DROP_RECORD) {
@@ -497,6 +574,15 @@ public final class JsonMasker {
         if (cls != null) {
             recordCounts[cls.id()]++;
             boolean number = c == '-' || (c >= '0' && c <= '9');
+            if (guard != ScanSpec.LeakGuard.OFF) {
+                long m = guardMask(cls, -1, null);
+                if (m != 0) {
+                    addSecret(buf, string ? vs + 1 : vs, string ? ve - 1 : ve, cls, m);
+                }
+            }
+            if (drift != null && depth > 0 && fObject[depth - 1] && pRank == RANK_HEURISTIC) {
+                drift(depth, cls, true);
+            }
             for (int s = 0; s < segs; s++) {
                 Action a = plan.action(s, cls);
                 switch (a.kind()) {
@@ -540,6 +626,16 @@ public final class JsonMasker {
         }
         for (Finding f : found) {
             recordCounts[f.dataClass().id()]++;
+            if (guard != ScanSpec.LeakGuard.OFF) {
+                long m = guardMask(f.dataClass(), 0, cls);
+                if (m != 0) {
+                    byte[] b = value.substring(f.start(), f.end()).getBytes(StandardCharsets.UTF_8);
+                    addSecret(b, 0, b.length, f.dataClass(), m);
+                }
+            }
+            if (drift != null && cls == null && depth > 0) {
+                drift(depth, f.dataClass(), false);
+            }
         }
         for (int s = 0; s < segs; s++) {
             if (cls != null && plan.action(s, cls).kind() != Action.Kind.KEEP) {
@@ -574,6 +670,7 @@ public final class JsonMasker {
                 int mark = repl[s].len;
                 repl[s].string(text);
                 setReplacement(edit, s, mark);
+                rPartial[edit * segs + s] = true;
             }
         }
     }
@@ -606,6 +703,230 @@ public final class JsonMasker {
         }
     }
 
+    // ---- leak guard ------------------------------------------------------------------------------------
+
+    /**
+     * The segments whose view must not carry a value of class {@code c} raw: its action there is neither keep nor
+     * drop-record. For a span found inside a value of class {@code container} (detected == 0), only the segments
+     * that kept the container, since the others replace it whole.
+     */
+    private long guardMask(DataClass c, int detected, DataClass container) {
+        long m = 0;
+        for (int s = 0; s < segs; s++) {
+            Action.Kind k = plan.action(s, c).kind();
+            if (k == Action.Kind.KEEP || k == Action.Kind.DROP_RECORD) {
+                continue;
+            }
+            if (detected == 0 && container != null && plan.action(s, container).kind() != Action.Kind.KEEP) {
+                continue;
+            }
+            m |= 1L << s;
+        }
+        return m;
+    }
+
+    private void addSecret(byte[] b, int from, int to, DataClass c, long mask) {
+        int len = to - from;
+        if (len < GUARD_MIN_BYTES) {
+            return;
+        }
+        if (secretCount == sOff.length) {
+            int n = secretCount * 2;
+            sOff = Arrays.copyOf(sOff, n);
+            sLen = Arrays.copyOf(sLen, n);
+            sMask = Arrays.copyOf(sMask, n);
+            sCls = Arrays.copyOf(sCls, n);
+            sNext = Arrays.copyOf(sNext, n);
+        }
+        int i = secretCount++;
+        sOff[i] = secrets.len;
+        sLen[i] = len;
+        sMask[i] = mask;
+        sCls[i] = c;
+        secrets.write(b, from, len);
+    }
+
+    private static int prefix(byte[] b, int p) {
+        return (b[p] & 0xff) << 24 | (b[p + 1] & 0xff) << 16 | (b[p + 2] & 0xff) << 8 | (b[p + 3] & 0xff);
+    }
+
+    private static int slot(int key) {
+        return (key * 0x9E3779B9) >>> 24; // 256 slots
+    }
+
+    private static boolean word(byte b) {
+        return b < 0 || (b >= '0' && b <= '9') || (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z');
+    }
+
+    /**
+     * One pass over the input: at each position whose next four bytes start a sensitive value, compare the whole
+     * value; a whole-word occurrence that a segment's view copies unchanged (no edit of that segment touches it)
+     * is a leak in that segment.
+     */
+    private void guard() throws RecordException {
+        byte[] sb = secrets.buf;
+        int slots = 0;
+        for (int i = 0; i < secretCount; i++) {
+            int key = prefix(sb, sOff[i]);
+            int t = slot(key);
+            while (tHead[t] >= 0 && tKey[t] != key) {
+                t = (t + 1) & 255;
+            }
+            if (tHead[t] < 0) {
+                tKey[t] = key;
+                slots++;
+            }
+            sNext[i] = tHead[t];
+            tHead[t] = i;
+            if (slots > 192) {
+                break; // a record with this many distinct values: the rest are checked with what fits
+            }
+        }
+        try {
+            search(buf, off, end, -1);
+            // A string with spans replaced is rewritten whole, the rest of its text copied: search those copies too.
+            for (int e = 0; e < edits; e++) {
+                for (int sg = 0; sg < segs; sg++) {
+                    if (rPartial[e * segs + sg]) {
+                        search(repl[sg].buf, rOff[e * segs + sg], rOff[e * segs + sg] + rLen[e * segs + sg], sg);
+                    }
+                }
+            }
+        } finally {
+            for (int i = 0; i < secretCount; i++) {
+                int t = slot(prefix(sb, sOff[i]));
+                while (tHead[t] >= 0) {
+                    tHead[t] = -1;
+                    t = (t + 1) & 255;
+                }
+            }
+        }
+    }
+
+    /**
+     * Looks for the record's sensitive values in {@code b[from, to)}: the input ({@code seg} -1, where an occurrence
+     * counts for each segment that copies it unchanged) or the rewritten text of one segment's string.
+     */
+    private void search(byte[] b, int from, int to, int seg) throws RecordException {
+        if (to - from < GUARD_MIN_BYTES) {
+            return;
+        }
+        int h = prefix(b, from) >>> 8;
+        for (int p = from; p + GUARD_MIN_BYTES <= to; p++) {
+            h = h << 8 | (b[p + 3] & 0xff);
+            int t = slot(h);
+            while (tHead[t] >= 0) {
+                if (tKey[t] == h) {
+                    for (int i = tHead[t]; i >= 0; i = sNext[i]) {
+                        check(i, b, p, from, to, seg);
+                    }
+                    break;
+                }
+                t = (t + 1) & 255;
+            }
+        }
+    }
+
+    private void check(int i, byte[] b, int p, int from, int to, int seg) throws RecordException {
+        int len = sLen[i];
+        int q = p + len;
+        if (q > to || !Arrays.equals(secrets.buf, sOff[i], sOff[i] + len, b, p, q)) {
+            return;
+        }
+        byte first = secrets.buf[sOff[i]];
+        byte last = secrets.buf[sOff[i] + len - 1];
+        if ((word(first) && p > from && word(b[p - 1])) || (word(last) && q < to && word(b[q]))) {
+            return;
+        }
+        long m = sMask[i];
+        for (int s = 0; s < segs; s++) {
+            if ((m & (1L << s)) == 0 || dropRecord[s] || (seg >= 0 ? s != seg : touched(s, p, q))) {
+                continue;
+            }
+            String name = plan.segments().get(s);
+            int at = seg >= 0 ? -1 : p - off;
+            if (guard == ScanSpec.LeakGuard.BLOCK) {
+                throw new RecordException(RecordException.Reason.LEAK, "leak guard: a value of class " + sCls[i].name()
+                        + " found in this record appears unmasked in the view for segment '" + name + "'"
+                        + (at >= 0 ? " (input byte " + at + ")" : " (in text where other spans were masked)")
+                        + "; the record is held back: give that field a rule, or let scan.strings reach it");
+            }
+            for (Leak l : leaks) {
+                if (l.segment().equals(name) && l.dataClass() == sCls[i] && l.offset() == at) {
+                    return;
+                }
+            }
+            leaks.add(new Leak(name, sCls[i], at));
+        }
+    }
+
+    /**
+     * Whether an edit applied in segment {@code s} (a replacement or a deletion) overlaps {@code [p, q)}. A partial
+     * rewrite counts too: its copied text is searched on its own.
+     */
+    private boolean touched(int s, int p, int q) {
+        for (int e = 0; e < edits; e++) {
+            if (rLen[e * segs + s] >= 0 && eStart[e] < q && eEnd[e] > p) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- schema drift ----------------------------------------------------------------------------------
+
+    private void drift(int depth, DataClass c, boolean byName) {
+        // Known paths are recognized by a hash of their raw key bytes, so a drifting field costs no string per record.
+        long h = 0xcbf29ce484222325L ^ c.id();
+        for (int d = 1; d <= depth; d++) {
+            int ks = d < depth ? fKey[d] : fObject[depth - 1] ? pKey : -1;
+            int ke = d < depth ? fKeyEnd[d] : pKeyEnd;
+            h = (h ^ 0x5b) * 0x100000001b3L;
+            if (ks >= 0) {
+                for (int i = ks; i < ke; i++) {
+                    h = (h ^ buf[i]) * 0x100000001b3L;
+                }
+            }
+        }
+        h |= 1; // 0 marks an empty slot
+        int t = (int) (h ^ (h >>> 32)) & (driftHashes.length - 1);
+        while (driftHashes[t] != 0) {
+            if (driftHashes[t] == h) {
+                return;
+            }
+            t = (t + 1) & (driftHashes.length - 1);
+        }
+        if (driftCount >= DRIFT_PATHS) {
+            Arrays.fill(driftHashes, 0); // report again rather than stop reporting
+            driftCount = 0;
+            t = (int) (h ^ (h >>> 32)) & (driftHashes.length - 1);
+        }
+        driftHashes[t] = h;
+        driftCount++;
+        StringBuilder path = new StringBuilder(32);
+        for (int d = 1; d < depth; d++) {
+            step(path, fKey[d]);
+        }
+        step(path, fObject[depth - 1] ? pKey : -1);
+        drift.undeclared(path.toString(), c, byName);
+    }
+
+    private void step(StringBuilder path, int key) {
+        if (key < 0) {
+            path.append("[*]");
+            return;
+        }
+        if (path.length() > 0) {
+            path.append('.');
+        }
+        try {
+            int ke = lx.stringEnd(key);
+            path.append(lx.stringValue(key, ke, lx.escaped));
+        } catch (RecordException e) {
+            path.append('?'); // cannot happen: the key was read once already
+        }
+    }
+
     // ---- edits and output ------------------------------------------------------------------------------
 
     private void setReplacement(int edit, int s, int mark) {
@@ -625,11 +946,13 @@ public final class JsonMasker {
             dAfter = Arrays.copyOf(dAfter, n);
             rOff = Arrays.copyOf(rOff, n * segs);
             rLen = Arrays.copyOf(rLen, n * segs);
+            rPartial = Arrays.copyOf(rPartial, n * segs);
         }
         int e = edits++;
         eStart[e] = from;
         eEnd[e] = to;
         Arrays.fill(rLen, e * segs, e * segs + segs, -1);
+        Arrays.fill(rPartial, e * segs, e * segs + segs, false);
         // keep `order` sorted by start ascending, then end descending (enclosing ranges first)
         int i = e;
         while (i > 0) {

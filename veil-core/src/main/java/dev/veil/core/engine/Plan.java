@@ -31,14 +31,17 @@ public final class Plan {
     private final DetectorSet detectors;
     private final ScanSpec.Strings strings;
     private final Limits limits;
+    private final ScanSpec.LeakGuard leakGuard;
 
     private Plan(Policy policy, List<String> segments, Action[][] actions, Limits limits) {
         this(policy, segments, actions, limits, PathAutomaton.compile(policy.fields()),
-                policy.scan().strings() == ScanSpec.Strings.NONE ? null : DetectorSet.forPolicy(policy));
+                policy.scan().strings() == ScanSpec.Strings.NONE ? null : DetectorSet.forPolicy(policy),
+                policy.scan().leakGuard());
     }
 
     private Plan(Policy policy, List<String> segments, Action[][] actions, Limits limits, PathAutomaton paths,
-                 DetectorSet detectors) {
+                 DetectorSet detectors, ScanSpec.LeakGuard leakGuard) {
+        this.leakGuard = leakGuard;
         this.policy = policy;
         this.segments = List.copyOf(segments);
         this.actions = actions;
@@ -90,6 +93,9 @@ public final class Plan {
      * The plan of one segment with masking lifted by grants: values of {@code keepClasses} pass through, and so do
      * values at {@code keepFields} (those paths become NONE for this plan, which wins over every less specific rule
      * and skips content detection there). Everything else is masked exactly as in segment {@code s}.
+     *
+     * <p>The lifted plan has no leak guard: the record already passed the guard under the full plan, and what a
+     * grant lets through (a field's value, which may recur masked elsewhere) is an authorized, audited exposure.
      */
     public Plan lifted(int s, Set<DataClass> keepClasses, List<PathPattern> keepFields) {
         Action[][] one = new Action[1][];
@@ -109,7 +115,7 @@ public final class Plan {
             rules.addAll(policy.fields());
             p = PathAutomaton.compile(rules);
         }
-        return new Plan(policy, List.of(segments.get(s)), one, limits, p, detectors);
+        return new Plan(policy, List.of(segments.get(s)), one, limits, p, detectors, ScanSpec.LeakGuard.OFF);
     }
 
     public Policy policy() {
@@ -147,6 +153,11 @@ public final class Plan {
 
     public ScanSpec.Strings scanStrings() {
         return strings;
+    }
+
+    /** What the egress check does with a sensitive value left unmasked in a view (see {@link ScanSpec.LeakGuard}). */
+    public ScanSpec.LeakGuard leakGuard() {
+        return leakGuard;
     }
 
     public Limits limits() {

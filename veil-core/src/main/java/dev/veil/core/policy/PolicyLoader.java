@@ -301,7 +301,8 @@ public final class PolicyLoader {
             if (at == null || y.isNull(at)) {
                 return ScanSpec.DEFAULT;
             }
-            Map<String, At> m = y.mapping(at, orderedSet("strings", "min_score", "field_names", "regions", "thresholds"));
+            Map<String, At> m = y.mapping(at, orderedSet("strings", "min_score", "field_names", "regions", "thresholds",
+                    "leak_guard"));
             if (m == null) {
                 return ScanSpec.DEFAULT;
             }
@@ -358,7 +359,14 @@ public final class PolicyLoader {
                     thresholds.put(c, d);
                 }
             }
-            return new ScanSpec(strings, min, names, regions, Collections.unmodifiableMap(thresholds));
+            ScanSpec.LeakGuard guard = ScanSpec.DEFAULT.leakGuard();
+            if (m.get("leak_guard") != null) {
+                String g = y.choice(m.get("leak_guard"), List.of("block", "alert", "off"));
+                if (g != null) {
+                    guard = ScanSpec.LeakGuard.valueOf(g.toUpperCase(Locale.ROOT));
+                }
+            }
+            return new ScanSpec(strings, min, names, regions, Collections.unmodifiableMap(thresholds), guard);
         }
 
         private Map<String, SegmentSpec> readSegments(At at, ClassTable table, Map<String, KeySpec> keys) {

@@ -11,10 +11,19 @@ import java.util.Map;
  * @param fieldNames  whether field-name heuristics classify fields no rule names
  * @param regions     ISO 3166 region codes that phone numbers without a country code are read for
  * @param thresholds  per-class minimum scores that replace {@code minScore} for those classes
+ * @param leakGuard   what the egress check does when a value found sensitive in a record appears unmasked in a view
  */
 public record ScanSpec(Strings strings, double minScore, boolean fieldNames, List<String> regions,
-                       Map<DataClass, Double> thresholds) {
-    public static final ScanSpec DEFAULT = new ScanSpec(Strings.ALL, 0.5, true, List.of("US"), Map.of());
+                       Map<DataClass, Double> thresholds, LeakGuard leakGuard) {
+    public static final ScanSpec DEFAULT = new ScanSpec(Strings.ALL, 0.5, true, List.of("US"), Map.of(),
+            LeakGuard.BLOCK);
+
+    /**
+     * The leak guard: every value a record's classification found sensitive (by rule, field name or content) is
+     * looked for, verbatim and as a whole word, in the bytes each view passes through unchanged. {@code block}
+     * (default) quarantines the record; {@code alert} forwards it and raises an alert; {@code off} skips the check.
+     */
+    public enum LeakGuard { BLOCK, ALERT, OFF }
 
     /** The minimum score of findings of class {@code c}. */
     public double minScore(DataClass c) {

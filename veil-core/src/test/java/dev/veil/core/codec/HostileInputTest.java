@@ -92,9 +92,9 @@ class HostileInputTest {
         for (byte[] c : cases) {
             assertThat(refuse(PLAN, c).reason()).isEqualTo(RecordException.Reason.INVALID_UTF8);
         }
-        byte[] ok = "{\"secret\":\"é€😀\",\"b\":\"é€😀\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] ok = "{\"secret\":\"é€😀\",\"b\":\"😀€é\"}".getBytes(StandardCharsets.UTF_8);
         Views v = new JsonMasker(PLAN).mask(ok, 0, ok.length);
-        assertThat(new String(v.toBytes(0), StandardCharsets.UTF_8)).isEqualTo("{\"secret\":\"[SECRET]\",\"b\":\"é€😀\"}");
+        assertThat(new String(v.toBytes(0), StandardCharsets.UTF_8)).isEqualTo("{\"secret\":\"[SECRET]\",\"b\":\"😀€é\"}");
     }
 
     @Test
