@@ -36,6 +36,8 @@ final class Chunk {
     final List<String> quarantine = new ArrayList<>();
     final List<String> reports = new ArrayList<>();
     final List<String> reasons = new ArrayList<>();
+    /** Leak-guard findings of records forwarded anyway ({@code scan.leak_guard: alert}), for stderr. */
+    final List<String> notes = new ArrayList<>();
     /** Audit entries of this chunk (type, fields), in line order; filled only when the run keeps an audit log. */
     final List<Object[]> audit = new ArrayList<>();
     /** Values found per class id in this chunk's masked records (counted only for an audit log). */
@@ -60,6 +62,7 @@ final class Chunk {
         quarantine.clear();
         reports.clear();
         reasons.clear();
+        notes.clear();
         audit.clear();
         if (classCounts != null) {
             java.util.Arrays.fill(classCounts, 0);

@@ -251,8 +251,10 @@ final class MaskCommand implements Callable<Integer> {
             try (Quarantine q = new Quarantine(quarantineFile, sealer, plan.policy().version()); AuditLog closing = audit) {
                 int workers = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
                 List<MaskWorker> maskWorkers = java.util.Collections.synchronizedList(new ArrayList<>());
+                Map<String, String> undeclared = new java.util.concurrent.ConcurrentSkipListMap<>();
                 Pipeline pipeline = new Pipeline(workers, maxRecordBytes, () -> {
-                    MaskWorker w = new MaskWorker(plan, q, maxRecordBytes, governance, stream, log != null);
+                    MaskWorker w = new MaskWorker(plan, q, maxRecordBytes, governance, stream, log != null,
+                            undeclared);
                     maskWorkers.add(w);
                     return w;
                 });
@@ -265,6 +267,11 @@ final class MaskCommand implements Callable<Integer> {
                     }
                     for (String line : chunk.quarantine) {
                         q.write(line);
+                    }
+                    for (String note : chunk.notes) {
+                        if (stats.notes++ < MAX_REPORTED) {
+                            err.println("veil mask: " + note);
+                        }
                     }
                     for (int i = 0; i < chunk.reasons.size(); i++) {
                         stats.refuse(RecordException.Reason.valueOf(chunk.reasons.get(i)));
@@ -293,7 +300,16 @@ final class MaskCommand implements Callable<Integer> {
                 for (DataClass c : plan.policy().classTable().classes()) {
                     stats.perClass.put(c.name(), counts[c.id()]);
                 }
+                stats.undeclared.putAll(undeclared);
                 if (log != null) {
+                    for (Map.Entry<String, String> u : undeclared.entrySet()) {
+                        Map<String, Object> f = new java.util.LinkedHashMap<>();
+                        f.put("kind", "undeclared-pii");
+                        f.put("path", u.getKey().substring(0, u.getKey().lastIndexOf(' ')));
+                        f.put("class", u.getKey().substring(u.getKey().lastIndexOf(' ') + 1));
+                        f.put("by", u.getValue());
+                        log.append("alert", f);
+                    }
                     Map<String, Object> f = new java.util.LinkedHashMap<>();
                     f.put("records", stats.records + stats.oversize);
                     f.put("quarantined", stats.quarantined);
@@ -396,6 +412,9 @@ final class MaskCommand implements Callable<Integer> {
         final long[] changed;
         final Map<RecordException.Reason, Long> reasons = new EnumMap<>(RecordException.Reason.class);
         final Map<String, Long> perClass = new java.util.LinkedHashMap<>();
+        /** "path CLASS" -> how it was found, for sensitive values at paths no rule names. */
+        final Map<String, String> undeclared = new java.util.TreeMap<>();
+        long notes;
 
         Stats(int segments) {
             written = new long[segments];
@@ -424,6 +443,20 @@ final class MaskCommand implements Callable<Integer> {
                 }
             });
             err.println("  values found by class: " + (cls.length() == 0 ? "none" : cls));
+            if (!undeclared.isEmpty()) {
+                err.println("  undeclared PII at paths no rule names (masked as found; structured fields deserve a rule under fields:):");
+                int shown = 0;
+                for (Map.Entry<String, String> u : undeclared.entrySet()) {
+                    if (shown++ == MAX_REPORTED) {
+                        err.printf(Locale.ROOT, "    ... and %d more%n", undeclared.size() - MAX_REPORTED);
+                        break;
+                    }
+                    err.println("    " + u.getKey() + " (by " + u.getValue() + ")");
+                }
+            }
+            if (notes > MAX_REPORTED) {
+                err.printf(Locale.ROOT, "  leak guard: %,d records forwarded with a value unmasked (scan.leak_guard: alert)%n", notes);
+            }
             if (quarantined > 0) {
                 StringBuilder rs = new StringBuilder();
                 reasons.forEach((k, v) -> rs.append(rs.length() == 0 ? "" : ", ").append(k.name().toLowerCase(Locale.ROOT)).append(' ').append(v));

@@ -18,13 +18,15 @@ final class MaskWorker implements Pipeline.Worker {
     private final Governance governance;
     private final boolean audit;
 
-    MaskWorker(Plan plan, Quarantine quarantine, int maxRecordBytes, Governance governance, String stream, boolean audit) {
+    MaskWorker(Plan plan, Quarantine quarantine, int maxRecordBytes, Governance governance, String stream, boolean audit,
+               Map<String, String> undeclared) {
         this.plan = plan;
         this.quarantine = quarantine;
         this.maxRecordBytes = maxRecordBytes;
         this.governance = governance;
         this.audit = audit;
         this.m = new GovernedMasker(plan, stream == null ? "" : stream);
+        m.base().onDrift((path, cls, byName) -> undeclared.putIfAbsent(path + " " + cls.name(), byName ? "name" : "content"));
     }
 
     /** Values found per class id by this worker. */
@@ -62,6 +64,9 @@ final class MaskWorker implements Pipeline.Worker {
                         Views v = m.mask(c.data, c.starts[i], c.lengths[i], null, governance, now);
                         if (audit) {
                             auditRecord(c, c.lines[i]);
+                        }
+                        for (dev.veil.core.codec.JsonMasker.Leak l : m.base().leaks()) {
+                            noteLeak(c, c.lines[i], l);
                         }
                         for (int s = 0; s < segs; s++) {
                             if (v.dropped(s)) {
@@ -107,6 +112,22 @@ final class MaskWorker implements Pipeline.Worker {
             f.put("classes", u.classes());
             f.put("fields", u.fields());
             c.audit.add(new Object[] {"grant-used", f});
+        }
+    }
+
+    /** A leak the guard let through ({@code scan.leak_guard: alert}): on stderr and, with an audit log, as an alert. */
+    private void noteLeak(Chunk c, long line, dev.veil.core.codec.JsonMasker.Leak l) {
+        String msg = "leak guard: a value of class " + l.dataClass().name() + " appears unmasked in the view for segment '"
+                + l.segment() + "' (forwarded: scan.leak_guard is alert)";
+        c.notes.add(c.source + ":" + line + ": " + msg);
+        if (audit) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("kind", "leak-guard");
+            f.put("source", c.source);
+            f.put("line", line);
+            f.put("segment", l.segment());
+            f.put("class", l.dataClass().name());
+            c.audit.add(new Object[] {"alert", f});
         }
     }
 

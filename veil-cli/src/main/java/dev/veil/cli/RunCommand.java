@@ -106,8 +106,22 @@ final class RunCommand implements Callable<Integer> {
         String quarantineTopic;
 
         @Option(names = "--alert-topic", paramLabel = "TOPIC", defaultValue = "veil.alerts",
-                description = "Where the service reports refused activations (default: ${DEFAULT-VALUE}).")
+                description = "Where the service writes its alerts as JSON (default: ${DEFAULT-VALUE}).")
         String alertTopic;
+
+        @Option(names = "--alert-webhook", paramLabel = "URL", description = "Also POST each alert to URL, signed with"
+                + " HMAC-SHA256 in the X-Veil-Signature header (https, or http to a loopback address).")
+        String alertWebhook;
+
+        @Option(names = "--alert-webhook-secret", paramLabel = "env:NAME|file:PATH", defaultValue = "env:VEIL_WEBHOOK_SECRET",
+                description = "Where the webhook's signing secret is: an environment variable or a file, at least 16"
+                        + " bytes (default: ${DEFAULT-VALUE}).")
+        String alertWebhookSecret;
+
+        @Option(names = "--alert-rate", paramLabel = "N", defaultValue = "30",
+                description = "At most N alerts of one kind per minute per instance; what is held back is counted and"
+                        + " reported (default: ${DEFAULT-VALUE}).")
+        int alertRate;
 
         @Option(names = "--audit-topic", paramLabel = "TOPIC", defaultValue = "veil.audit",
                 description = "Where each instance writes its signed audit chain (default: ${DEFAULT-VALUE}).")
@@ -132,6 +146,29 @@ final class RunCommand implements Callable<Integer> {
                 description = "Stop after this many seconds (default: run until Ctrl-C or SIGTERM).")
         Long seconds;
 
+        /** The bytes of a secret named {@code env:NAME} or {@code file:PATH}; never echoed in errors. */
+        static byte[] secret(String ref) {
+            if (ref.startsWith("env:")) {
+                String v = System.getenv(ref.substring(4));
+                if (v == null || v.isEmpty()) {
+                    throw new IllegalArgumentException("the environment variable " + ref.substring(4) + " holding the"
+                            + " webhook secret is not set; set it (for example to the output of: openssl rand -hex 32)"
+                            + " or point --alert-webhook-secret at file:PATH");
+                }
+                return v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
+            if (ref.startsWith("file:")) {
+                try {
+                    return java.nio.file.Files.readString(Path.of(ref.substring(5))).strip()
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("cannot read the webhook secret file " + ref.substring(5) + ": "
+                            + e.getClass().getSimpleName());
+                }
+            }
+            throw new IllegalArgumentException("--alert-webhook-secret takes env:NAME or file:PATH, not '" + ref + "'");
+        }
+
         Duration duration() {
             return seconds == null ? null : Duration.ofSeconds(seconds);
         }
@@ -139,9 +176,19 @@ final class RunCommand implements Callable<Integer> {
         /** Starts broker (when needed), service and metrics into {@code session}; returns an exit code. */
         int start(ServiceSession session, KafkaOptions kafka, Path policy, boolean activate, Integer createInputs,
                   PrintWriter out, PrintWriter err) {
-            if (threads < 1 || replication < 1) {
-                err.println("veil: --threads and --replication-factor must be at least 1");
+            if (threads < 1 || replication < 1 || alertRate < 1) {
+                err.println("veil: --threads, --replication-factor and --alert-rate must be at least 1");
                 return ExitCodes.USAGE;
+            }
+            dev.veil.core.alert.WebhookSink webhook = null;
+            if (alertWebhook != null) {
+                try {
+                    webhook = dev.veil.core.alert.WebhookSink.create(alertWebhook, secret(alertWebhookSecret),
+                            Duration.ofSeconds(5), java.time.Clock.systemUTC());
+                } catch (IllegalArgumentException e) {
+                    err.println("veil: --alert-webhook: " + e.getMessage());
+                    return ExitCodes.USAGE;
+                }
             }
             Map<String, String> clientConfig;
             try {
@@ -166,7 +213,11 @@ final class RunCommand implements Callable<Integer> {
                     .guarantee(atLeastOnce ? VeilService.Guarantee.AT_LEAST_ONCE : VeilService.Guarantee.EXACTLY_ONCE)
                     .threads(threads).stateDir(dataDir.resolve("state")).controlTopic(kafka.controlTopic)
                     .quarantineTopic(quarantineTopic).alertTopic(alertTopic).registry(session.registry)
-                    .activateFile(activate).clientConfig(clientConfig).replication(replication).auditTopic(auditTopic);
+                    .activateFile(activate).clientConfig(clientConfig).replication(replication).auditTopic(auditTopic)
+                    .alertRate(alertRate);
+            if (webhook != null) {
+                b.alertSink(webhook);
+            }
             Home h = new Home();
             h.home = home;
             try {

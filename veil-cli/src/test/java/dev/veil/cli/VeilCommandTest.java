@@ -98,6 +98,31 @@ class VeilCommandTest {
     }
 
     @Test
+    void theLeakGuardHoldsBackACopiedValueAndUndeclaredPiiIsListed() throws Exception {
+        Path in = write("in.jsonl", "{\"order_id\":\"ord-1\",\"trace_id\":\"zoe.king@example.com\",\"customer\":{\"email\":\"zoe.king@example.com\"}}\n"
+                + "{\"order_id\":\"ord-2\",\"backup_contact\":\"ian.moss@example.org\"}\n");
+        Path o = dir.resolve("out.jsonl");
+        Path audit = dir.resolve("audit.jsonl");
+        assertThat(veil("mask", "-p", EXAMPLE.toString(), "-s", "support", in.toString(), "-o", o.toString(),
+                "--audit", audit.toString(), "--home", dir.resolve("home").toString())).isEqualTo(4);
+        assertThat(Files.readAllLines(o)).containsExactly("{\"order_id\":\"ord-2\",\"backup_contact\":\"i**.****@example.org\"}");
+        assertThat(err.toString()).contains(":1: quarantined: leak guard: a value of class EMAIL", "'support'",
+                "undeclared PII at paths no rule names", "backup_contact EMAIL (by content)", "quarantined: 1 (leak 1)");
+        assertThat(err.toString()).doesNotContain("zoe.king").doesNotContain("ian.moss");
+        String trail = Files.readString(audit);
+        assertThat(trail).contains("\"reason\":\"LEAK\"", "\"kind\":\"undeclared-pii\"", "\"path\":\"backup_contact\"")
+                .doesNotContain("zoe.king").doesNotContain("ian.moss");
+
+        // alert mode forwards the record and says so
+        Path lenient = write("lenient.yaml", Files.readString(EXAMPLE).replace("  min_score: 0.5", "  min_score: 0.5\n  leak_guard: alert")
+                .replace("keys/", EXAMPLE.toAbsolutePath().getParent().resolve("keys") + "/"));
+        err.getBuffer().setLength(0);
+        assertThat(veil("mask", "-p", lenient.toString(), "-s", "support", in.toString(), "-o", o.toString())).isZero();
+        assertThat(Files.readAllLines(o)).hasSize(2);
+        assertThat(err.toString()).contains(":1: leak guard: a value of class EMAIL appears unmasked in the view for segment 'support'");
+    }
+
+    @Test
     void writesEverySegmentInOnePass() throws Exception {
         Path in = write("in.jsonl", "{\"customer\":{\"email\":\"ann@example.com\",\"ssn\":\"123-45-6789\"}}\n");
         Path outDir = dir.resolve("views");
