@@ -24,20 +24,21 @@ import picocli.CommandLine.Parameters;
 /** {@code veil audit}: check and read the tamper-evident audit log. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "Check and read audit logs: hash-chained JSON lines with signed checkpoints.",
-        subcommands = {AuditCommand.Verify.class, AuditCommand.Tail.class})
+        subcommands = {AuditCommand.Verify.class, AuditCommand.Tail.class, AuditCommand.Export.class})
 final class AuditCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: verify or tail");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: verify, tail or export");
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = {"Check that no byte changed and no entry was removed, inserted or reordered, and that the",
                 "checkpoints are signed by a trusted key (the trust file's service identities, or --key).",
-                "Exit: 0 intact, 1 not intact (the first bad line is named), 2 usage, 3 I/O error."})
+                "With --topic and --bootstrap, checks the service's audit topic (every instance's chain) instead.",
+                "Exit: 0 intact, 1 not intact (the first bad line is named), 2 usage, 3 I/O error, 5 Kafka error."})
     static final class Verify implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -48,27 +49,25 @@ final class AuditCommand implements Runnable {
         @Option(names = "--key", paramLabel = "BASE64", description = "Trust only this signing key (repeatable).")
         List<String> keys = new ArrayList<>();
         @Option(names = "--open", description = "The log is still being written: entries after the last checkpoint are"
-                + " reported, not refused.")
+                + " reported, not refused (implied by --topic: running instances have not signed their last entries).")
         boolean open;
+        @Option(names = "--topic", paramLabel = "TOPIC", description = "Verify the audit topic TOPIC (for example"
+                + " veil.audit) on the --bootstrap cluster instead of a file.")
+        String topic;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            Path f = file != null ? file : home.auditFile();
-            Set<String> trusted = new LinkedHashSet<>(keys);
-            if (trusted.isEmpty()) {
-                try {
-                    for (TrustStore.Member m : home.trust().members()) {
-                        if (m.roles().contains("service")) {
-                            trusted.add(m.key());
-                        }
-                    }
-                } catch (KeyException e) {
-                    err.println("veil audit verify: " + e.getMessage());
+            if (topic != null) {
+                if (file != null) {
+                    err.println("veil audit verify: give FILE or --topic, not both");
                     return ExitCodes.USAGE;
                 }
+                return Home.guarded("veil audit verify", err, () -> verify(home.auditTopic(topic), "topic " + topic, true,
+                        out, err));
             }
+            Path f = file != null ? file : home.auditFile();
             byte[] bytes;
             try {
                 bytes = Files.readAllBytes(f);
@@ -79,7 +78,24 @@ final class AuditCommand implements Runnable {
                 err.println("veil audit verify: cannot read " + f + ": " + e.getClass().getSimpleName());
                 return ExitCodes.IO;
             }
-            AuditVerifier.Report r = new AuditVerifier(trusted, open).verify(bytes);
+            return Home.guarded("veil audit verify", err, () -> verify(bytes, f.toString(), open, out, err));
+        }
+
+        /** The keys checkpoints must be signed by: --key, else the trust file's service identities. */
+        private Set<String> trustedKeys() throws KeyException {
+            Set<String> trusted = new LinkedHashSet<>(keys);
+            if (trusted.isEmpty()) {
+                for (TrustStore.Member m : home.trust().members()) {
+                    if (m.roles().contains("service")) {
+                        trusted.add(m.key());
+                    }
+                }
+            }
+            return trusted;
+        }
+
+        private int verify(byte[] bytes, String f, boolean open, PrintWriter out, PrintWriter err) throws KeyException {
+            AuditVerifier.Report r = new AuditVerifier(trustedKeys(), open).verify(bytes);
             if (!r.intact()) {
                 out.println(f + ": NOT INTACT at line " + r.line() + ": " + r.problem());
                 return 1;
@@ -92,6 +108,36 @@ final class AuditCommand implements Runnable {
                         + " detected, but not a log rewritten and re-signed with another key");
             }
             return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = {"Copy the service's audit topic (every instance's chain, in topic order) to a file that",
+                "'veil audit verify FILE' checks and archives can keep. Exit: 0 ok, 2 usage, 3 I/O error, 5 Kafka error."})
+    static final class Export implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Mixin
+        Home home;
+        @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = "veil.audit",
+                description = "The audit topic (default: ${DEFAULT-VALUE}).")
+        String topic;
+        @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Where to write the log.")
+        Path output;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            return Home.guarded("veil audit export", spec.commandLine().getErr(), () -> {
+                byte[] all = home.auditTopic(topic);
+                Files.write(output, all);
+                long lines = 0;
+                for (byte b : all) {
+                    lines += b == '\n' ? 1 : 0;
+                }
+                out.printf("%,d entries from topic %s -> %s%n", lines, topic, output);
+                return ExitCodes.OK;
+            });
         }
     }
 

@@ -131,6 +131,23 @@ final class Home {
         return TrustStore.load(trustFile());
     }
 
+    /**
+     * The audit chains on {@code topic} (the service's audit topic) as one log: every entry in topic order, a line
+     * each. Needs {@code --bootstrap}.
+     */
+    byte[] auditTopic(String topic) throws ServiceException, KafkaOptions.UsageException {
+        if (!onKafka()) {
+            throw new KafkaOptions.UsageException("--topic reads from Kafka: give --bootstrap HOST:PORT too");
+        }
+        KafkaOptions k = kafka.options();
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (byte[] v : ControlPlane.readAll(k.client(), topic, java.util.List.of(""), java.time.Duration.ofSeconds(60))) {
+            all.writeBytes(v);
+            all.write('\n');
+        }
+        return all.toByteArray();
+    }
+
     /** The records of the local store or the control topic. */
     GovernanceLedger ledger() throws IOException, ServiceException, KafkaOptions.UsageException {
         if (!onKafka()) {

@@ -67,10 +67,25 @@ class ServiceCommandsTest {
         String bootstrap = "127.0.0.1:" + port;
         StringWriter upOut = new StringWriter();
         StringWriter upErr = new StringWriter();
+        // alerts also go to a webhook on loopback, signed with a secret from a file
+        List<String> hooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/hook", ex -> {
+            String sig = ex.getRequestHeaders().getFirst("X-Veil-Signature");
+            hooks.add((sig != null && sig.startsWith("v1=") ? "" : "UNSIGNED ")
+                    + new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        http.start();
+        Path secret = Files.writeString(dir.resolve("hook.secret"), "a-webhook-secret-of-32-bytes-abc\n");
+        Path home = dir.resolve("home");
         CompletableFuture<Integer> up = CompletableFuture.supplyAsync(() -> VeilCommand.run(
                 new PrintWriter(upOut, true), new PrintWriter(upErr, true), "up", "--policy", policy.toString(),
                 "--data-dir", dir.resolve(".veil").toString(), "--kafka-port", String.valueOf(port),
-                "--metrics-port", "0", "--rate", "300", "--for", "35"));
+                "--metrics-port", "0", "--rate", "300", "--for", "35", "--home", home.toString(),
+                "--alert-webhook", "http://127.0.0.1:" + http.getAddress().getPort() + "/hook",
+                "--alert-webhook-secret", "file:" + secret));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (!upOut.toString().contains("Ctrl-C stops everything.") && !up.isDone() && System.nanoTime() < deadline) {
             Thread.sleep(100);
@@ -125,12 +140,30 @@ class ServiceCommandsTest {
         assertThat(run.rc()).isEqualTo(ExitCodes.SERVICE);
         assertThat(run.err()).contains("no-such-topic").contains("do not exist");
 
+        // (the instance is still running: its chain is open, so verification reports entries not yet signed)
+        assertThat(String.join("\n", hooks)).contains("\"kind\":\"policy-activated\"").doesNotContain("UNSIGNED");
+
+        // the instance's audit chain on the audit topic: verified in place, and exported to a file that verifies too
+        Result topic = veil("audit", "verify", "-b", bootstrap, "--topic", "veil.audit", "--home", home.toString());
+        assertThat(topic.rc()).as(topic.out() + topic.err()).isZero();
+        assertThat(topic.out()).contains("topic veil.audit: intact").doesNotContain("warning");
+        Path exported = dir.resolve("audit-export.jsonl");
+        Result export = veil("audit", "export", "-b", bootstrap, "--topic", "veil.audit", "-o", exported.toString());
+        assertThat(export.rc()).as(export.err()).isZero();
+        Result file = veil("audit", "verify", exported.toString(), "--open", "--home", home.toString());
+        assertThat(file.rc()).as(file.out()).isZero();
+        assertThat(Files.readString(exported)).contains("\"type\":\"policy-activated\"", "\"type\":\"alert\"");
         Result noTopic = veil("tail", "-b", bootstrap, "orders.nobody", "--for", "5");
         assertThat(noTopic.rc()).isEqualTo(ExitCodes.SERVICE);
         assertThat(noTopic.err()).contains("no topic orders.nobody");
 
+        Result noKafka = veil("audit", "verify", "--topic", "veil.audit", "--home", home.toString());
+        assertThat(noKafka.rc()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noKafka.err()).contains("give --bootstrap");
+
         assertThat(up.get(120, TimeUnit.SECONDS)).as(upErr.toString()).isZero();
         assertThat(upOut.toString()).contains(" quarantined");
+        http.stop(0);
     }
 
     @Test
