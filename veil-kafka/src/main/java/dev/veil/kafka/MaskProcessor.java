@@ -168,7 +168,8 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             account(counts);
         }
         for (GovernedMasker.Use u : masker.uses()) {
-            alerts.raise("grant-used", Alert.Severity.INFO, u.grantId() + "/" + u.segment(), "grant " + u.grantId()
+            metrics.grantUsed(u.grantId(), u.segment());
+            alert("grant-used", Alert.Severity.INFO, u.grantId() + "/" + u.segment(), "grant " + u.grantId()
                     + " lifted masking in " + input + "/" + u.segment() + " (first use in this window)",
                     java.util.Map.of("grant", u.grantId(), "stream", input, "segment", u.segment(),
                             "record", coordinatesNow(), "classes", u.classes(), "fields", u.fields()));
@@ -176,7 +177,7 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         List<JsonMasker.Leak> leaks = masker.base().leaks();
         for (int i = 0; i < leaks.size(); i++) {
             JsonMasker.Leak l = leaks.get(i);
-            alerts.raise("leak-guard", Alert.Severity.CRITICAL, input + "/" + l.segment() + "/" + l.dataClass().name(),
+            alert("leak-guard", Alert.Severity.CRITICAL, input + "/" + l.segment() + "/" + l.dataClass().name(),
                     "a value of class " + l.dataClass().name() + " appears unmasked in the " + l.segment() + " view of " + input
                             + " (scan.leak_guard: alert, so the record was forwarded)",
                     java.util.Map.of("stream", input, "segment", l.segment(), "class", l.dataClass().name(),
@@ -227,6 +228,12 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         }
     }
 
+    /** Counts the alert condition (every one) and raises it (the alerter folds repeats and holds the rate). */
+    private void alert(String kind, Alert.Severity severity, String key, String message, java.util.Map<String, ?> fields) {
+        metrics.alert(kind);
+        alerts.raise(kind, severity, key, message, fields);
+    }
+
     private String coordinatesNow() {
         return context.recordMetadata().map(MaskProcessor::coordinates).orElse(input + "/?/?");
     }
@@ -248,11 +255,11 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         audit.quarantined(source, reason);
         if (RecordException.Reason.LEAK.name().equals(reason)) {
             // the message names class, segment and a byte offset, never the value
-            alerts.raise("leak-guard", Alert.Severity.CRITICAL, input + "/" + error, "record " + source
+            alert("leak-guard", Alert.Severity.CRITICAL, input + "/" + error, "record " + source
                     + " held back: " + error, java.util.Map.of("stream", input, "record", source, "blocked", true));
         }
         if (quarantines.hit(System.currentTimeMillis())) {
-            alerts.raise("quarantine-burst", Alert.Severity.WARNING, input, BURST_THRESHOLD
+            alert("quarantine-burst", Alert.Severity.WARNING, input, BURST_THRESHOLD
                     + " or more records of " + input + " quarantined within " + BURST_WINDOW_MS / 1000
                     + " s (last: " + reason + " at " + source + ")",
                     java.util.Map.of("stream", input, "reason", reason, "record", source));
@@ -315,7 +322,7 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         }
         deployment = d;
         masker = new GovernedMasker(plan, input);
-        masker.base().onDrift((path, cls, byName) -> alerts.raise("undeclared-pii", Alert.Severity.WARNING,
+        masker.base().onDrift((path, cls, byName) -> alert("undeclared-pii", Alert.Severity.WARNING,
                 input + "/" + path + "/" + cls.name(), cls.name() + " found in " + input + " field " + path
                         + " by its " + (byName ? "name" : "content") + "; no rule names that field (masked as "
                         + cls.name() + " meanwhile — add a rule under fields:)",

@@ -20,6 +20,8 @@ final class StreamMetrics {
     private final Counter[] dropped;
     private final Timer latency;
     private final Map<String, Counter> quarantined = new ConcurrentHashMap<>();
+    private final Map<String, Counter> grantUses = new ConcurrentHashMap<>();
+    private final Map<String, Counter> alerts = new ConcurrentHashMap<>();
 
     StreamMetrics(MeterRegistry registry, String stream, List<String> segments) {
         this.registry = registry;
@@ -58,6 +60,19 @@ final class StreamMetrics {
 
     void quarantined(String reason) {
         quarantinedCounter(reason).increment();
+    }
+
+    /** A record of this stream masked differently in {@code segment} because of grant {@code grant}. */
+    void grantUsed(String grant, String segment) {
+        grantUses.computeIfAbsent(grant + '/' + segment, k -> Counter.builder("veil.grant.uses")
+                .description("Records masked differently because of a grant (each use is also in the audit trail)")
+                .tag("stream", stream).tag("grant", grant).tag("segment", segment).register(registry)).increment();
+    }
+
+    /** An alert raised about this stream, by kind (before the alerter's dedupe and rate limit). */
+    void alert(String kind) {
+        alerts.computeIfAbsent(kind, k -> Counter.builder("veil.alerts").description("Alert conditions seen, by kind")
+                .tag("stream", stream).tag("kind", kind).register(registry)).increment();
     }
 
     private Counter quarantinedCounter(String reason) {

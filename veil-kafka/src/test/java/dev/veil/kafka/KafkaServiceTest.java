@@ -348,7 +348,8 @@ class KafkaServiceTest {
         String leaked = "noor.haddad@example.com";
         String undeclared = "tomas.novak@example.org";
         java.util.function.Predicate<String> has = kind -> bodies.stream().anyMatch(b -> b.contains("\"kind\":\"" + kind + "\""));
-        try (VeilService s = service(px, policy(px, t -> t)).trust(trust).auditTopic(px + "veil.audit")
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (VeilService s = service(px, policy(px, t -> t)).trust(trust).auditTopic(px + "veil.audit").registry(registry)
                 .alertSink(dev.veil.core.alert.WebhookSink.create("http://127.0.0.1:" + http.getAddress().getPort() + "/veil",
                         secret, Duration.ofSeconds(5), java.time.Clock.systemUTC()))
                 .build().start()) {
@@ -379,6 +380,10 @@ class KafkaServiceTest {
             List<String> support = Topics.readAtLeast(bootstrap, orders + ".support", 2, WAIT).stream()
                     .map(r -> Topics.text(r.value())).toList();
             assertThat(String.join("\n", support)).doesNotContain("ord-a1").contains("ord-a2");
+            // every use and every alert condition is counted
+            assertThat(registry.find("veil.grant.uses").tag("grant", "g-alert1").counter().count()).isEqualTo(1.0);
+            assertThat(registry.find("veil.alerts").tag("kind", "quarantine-burst").counter().count()).isGreaterThanOrEqualTo(1.0);
+            assertThat(registry.find("veil.alerts").tag("kind", "leak-guard").counter().count()).isEqualTo(1.0);
         } finally {
             http.stop(0);
         }

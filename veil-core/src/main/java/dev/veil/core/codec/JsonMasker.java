@@ -50,6 +50,8 @@ public final class JsonMasker {
     private static final int NAME_CACHE_SIZE = 4096;
     /** Shorter values are not looked for by the leak guard: too many innocent whole-word matches. */
     static final int GUARD_MIN_BYTES = 4;
+    /** Values that are only a number are looked for from this many digits on (phones, SSNs, cards, accounts). */
+    static final int GUARD_MIN_DIGITS = 7;
     private static final int DRIFT_PATHS = 4096;
 
     /** Told of sensitive values at paths no rule names (schema drift); called on the masking thread. */
@@ -90,6 +92,8 @@ public final class JsonMasker {
     private int[] sNext = new int[16];
     private final int[] tKey = new int[256];
     private final int[] tHead = new int[256];
+    /** Which two-byte pairs start a sensitive value of the record: most positions are rejected by one bit test. */
+    private final long[] pairs = new long[1024];
 
     /** JSON bytes of replacements that do not depend on the value (redact, nullify), per segment and class. */
     private final byte[][][] constant;
@@ -727,7 +731,7 @@ public final class JsonMasker {
 
     private void addSecret(byte[] b, int from, int to, DataClass c, long mask) {
         int len = to - from;
-        if (len < GUARD_MIN_BYTES) {
+        if (len < GUARD_MIN_BYTES || shortNumber(b, from, to)) {
             return;
         }
         if (secretCount == sOff.length) {
@@ -744,6 +748,23 @@ public final class JsonMasker {
         sMask[i] = mask;
         sCls[i] = c;
         secrets.write(b, from, len);
+    }
+
+    /**
+     * A number of fewer than {@link #GUARD_MIN_DIGITS} digits (separators aside), such as a zip code or an expiry
+     * date: it recurs by chance in SKUs, amounts and ids, so it is not looked for.
+     */
+    private static boolean shortNumber(byte[] b, int from, int to) {
+        int digits = 0;
+        for (int i = from; i < to; i++) {
+            byte x = b[i];
+            if (x >= '0' && x <= '9') {
+                digits++;
+            } else if (x != ' ' && x != '-' && x != '.' && x != '/' && x != '(' && x != ')' && x != '+') {
+                return false;
+            }
+        }
+        return digits < GUARD_MIN_DIGITS;
     }
 
     private static int prefix(byte[] b, int p) {
@@ -778,6 +799,8 @@ public final class JsonMasker {
             }
             sNext[i] = tHead[t];
             tHead[t] = i;
+            int pair = key >>> 16;
+            pairs[pair >>> 6] |= 1L << pair;
             if (slots > 192) {
                 break; // a record with this many distinct values: the rest are checked with what fits
             }
@@ -794,6 +817,7 @@ public final class JsonMasker {
             }
         } finally {
             for (int i = 0; i < secretCount; i++) {
+                pairs[(sb[sOff[i]] & 0xff) << 2 | (sb[sOff[i] + 1] & 0xff) >>> 6] = 0;
                 int t = slot(prefix(sb, sOff[i]));
                 while (tHead[t] >= 0) {
                     tHead[t] = -1;
@@ -811,9 +835,13 @@ public final class JsonMasker {
         if (to - from < GUARD_MIN_BYTES) {
             return;
         }
-        int h = prefix(b, from) >>> 8;
+        long[] pr = pairs;
         for (int p = from; p + GUARD_MIN_BYTES <= to; p++) {
-            h = h << 8 | (b[p + 3] & 0xff);
+            int pair = (b[p] & 0xff) << 8 | (b[p + 1] & 0xff);
+            if ((pr[pair >>> 6] & (1L << pair)) == 0) {
+                continue;
+            }
+            int h = pair << 16 | (b[p + 2] & 0xff) << 8 | (b[p + 3] & 0xff);
             int t = slot(h);
             while (tHead[t] >= 0) {
                 if (tKey[t] == h) {

@@ -66,6 +66,11 @@ class LeakGuardTest {
         // shorter than four bytes is not looked for
         v = mask(m, "{\"customer\":{\"name\":\"Li\"},\"note\":\"Li\"}");
         assertThat(view(v, 0)).isEqualTo("{\"customer\":{\"name\":\"[PERSON_NAME]\"},\"note\":\"Li\"}");
+        // nor a short number (a zip code recurring in a SKU), while a long one is
+        v = mask(m, "{\"customer\":{\"ssn\":\"23209\"},\"sku\":\"SKU-23209\"}");
+        assertThat(view(v, 1)).isEqualTo("{\"customer\":{\"ssn\":\"[US_SSN]\"},\"sku\":\"SKU-23209\"}");
+        assertThatThrownBy(() -> mask(m, "{\"customer\":{\"ssn\":\"123456789\"},\"sku\":\"SKU-123456789\"}"))
+                .isInstanceOf(RecordException.class);
     }
 
     @Test

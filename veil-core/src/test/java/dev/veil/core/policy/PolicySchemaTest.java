@@ -42,7 +42,7 @@ class PolicySchemaTest {
                 "scan", "segments", "consent", "grants", "streams");
         assertThat(texts(SCHEMA.get("required"))).containsExactlyInAnyOrder("veil", "name", "segments");
         assertThat(SCHEMA.get("additionalProperties").asBoolean(true)).isFalse();
-        assertThat(names(SCHEMA.at("/properties/scan/properties"))).containsExactlyInAnyOrder("strings", "min_score", "field_names", "regions", "thresholds");
+        assertThat(names(SCHEMA.at("/properties/scan/properties"))).containsExactlyInAnyOrder("strings", "min_score", "field_names", "regions", "thresholds", "leak_guard");
     }
 
     @Test
