@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -26,7 +27,6 @@ final class Alerts implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Alerts.class);
 
     private final Alerter alerter;
-    private volatile ServiceAudit audit = ServiceAudit.NONE;
 
     private Alerts(Alerter alerter) {
         this.alerter = alerter;
@@ -34,25 +34,18 @@ final class Alerts implements AutoCloseable {
 
     /**
      * Alerts of instance {@code instance} to the log, {@code topic} and {@code extra} sinks, at most
-     * {@code perKindPerMinute} of each kind per minute.
+     * {@code perKindPerMinute} of each kind per minute, each one raised also written to {@code audit}.
      */
     static Alerts start(Producer<byte[], byte[]> producer, String topic, String instance, List<AlertSink> extra,
-                        int perKindPerMinute) {
-        Alerts[] self = new Alerts[1];
+                        int perKindPerMinute, ServiceAudit audit) {
         Alerter.Builder b = Alerter.builder(instance)
                 .perKindPerMinute(perKindPerMinute)
                 .sink(logSink())
                 .sink(topicSink(producer, topic))
-                .onRaised(a -> self[0].audit.alert(a.kind(), a.message()))
+                .onRaised(a -> audit.alert(a.kind(), a.message()))
                 .problems(p -> LOG.warn("{}", p));
         extra.forEach(b::sink);
-        self[0] = new Alerts(b.build());
-        return self[0];
-    }
-
-    /** Every alert also goes to the audit trail. */
-    void audit(ServiceAudit a) {
-        this.audit = a;
+        return new Alerts(b.build());
     }
 
     private static AlertSink logSink() {
@@ -100,6 +93,12 @@ final class Alerts implements AutoCloseable {
 
     /** Raises an alert (see {@link Alerter#raise}); never throws. */
     void raise(String kind, Alert.Severity severity, String key, String message, Map<String, ?> fields) {
+        raise(kind, severity, key, () -> message, () -> fields);
+    }
+
+    /** As above, with message and fields built only when the alert is not folded or held back. */
+    void raise(String kind, Alert.Severity severity, String key, Supplier<String> message,
+               Supplier<? extends Map<String, ?>> fields) {
         try {
             alerter.raise(kind, severity, key, message, fields);
         } catch (RuntimeException e) {

@@ -121,7 +121,7 @@ public final class ControlPlane implements AutoCloseable {
     void follow(Deployment initial, Alerts alerts) {
         this.current = initial.withGovernance(evaluate(initial));
         // grants that ended before this instance started were alerted on by the instance that saw them end
-        expired.addAll(endedGrants(System.currentTimeMillis()));
+        endedGrants(System.currentTimeMillis()).forEach(g -> expired.add(g.id()));
         this.shape = initial.shape();
         this.alerts = alerts;
         following = true;
@@ -175,25 +175,16 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /** Approved grants whose window has ended by {@code now}. */
-    private List<Governance.Status> endedGrantStatuses(long now) {
-        List<Governance.Status> out = new java.util.ArrayList<>();
-        for (Governance.Status st : current.governance().statuses()) {
-            if (st.state() == Governance.State.APPROVED && st.grant().end().toEpochMilli() <= now) {
-                out.add(st);
-            }
-        }
-        return out;
-    }
-
-    private List<String> endedGrants(long now) {
-        return endedGrantStatuses(now).stream().map(st -> st.grant().id()).toList();
+    private List<dev.veil.core.governance.Grant> endedGrants(long now) {
+        return current.governance().statuses().stream()
+                .filter(st -> st.state() == Governance.State.APPROVED && st.grant().end().toEpochMilli() <= now)
+                .map(Governance.Status::grant).toList();
     }
 
     /** One alert per grant when its window ends (checked on every poll, so within ~100 ms). */
     private void alertExpiries() {
-        for (Governance.Status st : endedGrantStatuses(System.currentTimeMillis())) {
-            if (expired.add(st.grant().id())) {
-                var g = st.grant();
+        for (dev.veil.core.governance.Grant g : endedGrants(System.currentTimeMillis())) {
+            if (expired.add(g.id())) {
                 alerts.raise("grant-expired", dev.veil.core.alert.Alert.Severity.INFO, "grant/" + g.id(),
                         "grant " + g.id() + " for " + g.stream() + "/" + g.segment() + " expired at " + g.end(),
                         Map.of("grant", g.id(), "stream", g.stream(), "segment", g.segment(), "end", g.end().toString()));

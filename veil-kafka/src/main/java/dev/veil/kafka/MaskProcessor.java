@@ -169,18 +169,18 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         }
         for (GovernedMasker.Use u : masker.uses()) {
             metrics.grantUsed(u.grantId(), u.segment());
-            alert("grant-used", Alert.Severity.INFO, u.grantId() + "/" + u.segment(), "grant " + u.grantId()
+            alert("grant-used", Alert.Severity.INFO, u.grantId() + "/" + u.segment(), () -> "grant " + u.grantId()
                     + " lifted masking in " + input + "/" + u.segment() + " (first use in this window)",
-                    java.util.Map.of("grant", u.grantId(), "stream", input, "segment", u.segment(),
+                    () -> java.util.Map.of("grant", u.grantId(), "stream", input, "segment", u.segment(),
                             "record", coordinatesNow(), "classes", u.classes(), "fields", u.fields()));
         }
         List<JsonMasker.Leak> leaks = masker.base().leaks();
         for (int i = 0; i < leaks.size(); i++) {
             JsonMasker.Leak l = leaks.get(i);
             alert("leak-guard", Alert.Severity.CRITICAL, input + "/" + l.segment() + "/" + l.dataClass().name(),
-                    "a value of class " + l.dataClass().name() + " appears unmasked in the " + l.segment() + " view of " + input
-                            + " (scan.leak_guard: alert, so the record was forwarded)",
-                    java.util.Map.of("stream", input, "segment", l.segment(), "class", l.dataClass().name(),
+                    () -> "a value of class " + l.dataClass().name() + " appears unmasked in the " + l.segment()
+                            + " view of " + input + " (scan.leak_guard: alert, so the record was forwarded)",
+                    () -> java.util.Map.of("stream", input, "segment", l.segment(), "class", l.dataClass().name(),
                             "record", coordinatesNow(), "blocked", false));
         }
         if (!java.util.Arrays.equals(counts, lastCounts)) {
@@ -228,8 +228,12 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         }
     }
 
-    /** Counts the alert condition (every one) and raises it (the alerter folds repeats and holds the rate). */
-    private void alert(String kind, Alert.Severity severity, String key, String message, java.util.Map<String, ?> fields) {
+    /**
+     * Counts the alert condition (every one) and raises it; message and fields are built only when the alerter
+     * does not fold it, so a grant covering every record costs a map lookup per record, not an alert.
+     */
+    private void alert(String kind, Alert.Severity severity, String key, java.util.function.Supplier<String> message,
+                       java.util.function.Supplier<java.util.Map<String, ?>> fields) {
         metrics.alert(kind);
         alerts.raise(kind, severity, key, message, fields);
     }
@@ -255,14 +259,14 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         audit.quarantined(source, reason);
         if (RecordException.Reason.LEAK.name().equals(reason)) {
             // the message names class, segment and a byte offset, never the value
-            alert("leak-guard", Alert.Severity.CRITICAL, input + "/" + error, "record " + source
-                    + " held back: " + error, java.util.Map.of("stream", input, "record", source, "blocked", true));
+            alert("leak-guard", Alert.Severity.CRITICAL, input + "/" + error, () -> "record " + source
+                    + " held back: " + error, () -> java.util.Map.of("stream", input, "record", source, "blocked", true));
         }
         if (quarantines.hit(System.currentTimeMillis())) {
-            alert("quarantine-burst", Alert.Severity.WARNING, input, BURST_THRESHOLD
+            alert("quarantine-burst", Alert.Severity.WARNING, input, () -> BURST_THRESHOLD
                     + " or more records of " + input + " quarantined within " + BURST_WINDOW_MS / 1000
                     + " s (last: " + reason + " at " + source + ")",
-                    java.util.Map.of("stream", input, "reason", reason, "record", source));
+                    () -> java.util.Map.of("stream", input, "reason", reason, "record", source));
         }
         Sealer sealer = deployment.quarantineSealer();
         RecordHeaders h = new RecordHeaders();
@@ -323,10 +327,10 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         deployment = d;
         masker = new GovernedMasker(plan, input);
         masker.base().onDrift((path, cls, byName) -> alert("undeclared-pii", Alert.Severity.WARNING,
-                input + "/" + path + "/" + cls.name(), cls.name() + " found in " + input + " field " + path
+                input + "/" + path + "/" + cls.name(), () -> cls.name() + " found in " + input + " field " + path
                         + " by its " + (byName ? "name" : "content") + "; no rule names that field (masked as "
                         + cls.name() + " meanwhile — add a rule under fields:)",
-                java.util.Map.of("stream", input, "path", path, "class", cls.name(), "by", byName ? "name" : "content",
+                () -> java.util.Map.of("stream", input, "path", path, "class", cls.name(), "by", byName ? "name" : "content",
                         "policy", d.policy().shortVersion())));
         policyHeader = bytes(d.policy().shortVersion());
         List<DataClass> classes = d.policy().classTable().classes();

@@ -124,14 +124,13 @@ public final class VeilService implements AutoCloseable {
             createOutputTopics(admin, policy);
             LOG.info(seedNote);
             alertProducer = new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer());
-            alerts = Alerts.start(alertProducer, cfg.alertTopic, cfg.applicationId, cfg.alertSinks, cfg.alertRate);
             if (cfg.audit) {
                 audit = ServiceAudit.start(alertProducer, cfg.auditTopic, cfg.applicationId, cfg.auditIdentity);
                 audit.append("service-started", Map.of("policy", policy.name(), "version", policy.version(),
                         "application", cfg.applicationId, "trusted_identities", cfg.trust.members().size()));
-                alerts.audit(audit);
                 control.audit(audit);
             }
+            alerts = Alerts.start(alertProducer, cfg.alertTopic, cfg.applicationId, cfg.alertSinks, cfg.alertRate, audit);
             control.follow(started, alerts);
             streams = new KafkaStreams(MaskTopology.build(started, control::current, cfg.quarantineTopic, cfg.registry,
                     MaskProcessor.DEFAULT_MAX_OUTPUT_BYTES, audit, alerts), streamsProps());

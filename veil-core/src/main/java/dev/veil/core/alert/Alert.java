@@ -8,8 +8,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A real-time signal: what happened ({@code kind}), how bad it is, and where — stream, segment, field path, class,
@@ -21,14 +22,15 @@ import java.util.Map;
  * @param suppressed  how many alerts of this kind the rate limit held back since the last delivered
  */
 public record Alert(String id, String kind, Severity severity, Instant at, String instance, String key,
-                    String message, Map<String, Object> fields, long repeats, long suppressed) {
+                    String message, Map<String, ?> fields, long repeats, long suppressed) {
     private static final JsonFactory JSON = new JsonFactory();
 
     /** Ordered by urgency. */
     public enum Severity { INFO, WARNING, CRITICAL }
 
+    /** Fields are kept sorted by name, so every sink writes them in one order. */
     public Alert {
-        fields = Map.copyOf(new LinkedHashMap<>(fields));
+        fields = Collections.unmodifiableMap(new TreeMap<>(fields));
     }
 
     /** The alert as one JSON object: what every sink sends. */
@@ -45,7 +47,7 @@ public record Alert(String id, String kind, Severity severity, Instant at, Strin
             g.writeStringField("message", message);
             g.writeFieldName("fields");
             g.writeStartObject();
-            for (Map.Entry<String, Object> e : new java.util.TreeMap<>(fields).entrySet()) {
+            for (Map.Entry<String, ?> e : fields.entrySet()) {
                 g.writeFieldName(e.getKey());
                 JsonText.write(g, e.getValue());
             }

@@ -14,6 +14,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Raises alerts: folds repeats of the same alert within a window into one, holds each kind to a rate, and
@@ -101,6 +102,15 @@ public final class Alerter implements AutoCloseable {
      * kind is over the rate (then it is counted and summarized later). Returns whether it was raised. Never throws.
      */
     public boolean raise(String kind, Alert.Severity severity, String key, String message, Map<String, ?> fields) {
+        return raise(kind, severity, key, () -> message, () -> fields);
+    }
+
+    /**
+     * As {@link #raise(String, Alert.Severity, String, String, Map)}, with message and fields built only when the
+     * alert is raised: a caller on the per-record path pays for a folded repeat with one map lookup, not a string.
+     */
+    public boolean raise(String kind, Alert.Severity severity, String key, Supplier<String> message,
+                         Supplier<? extends Map<String, ?>> fields) {
         if (closed) {
             return false;
         }
@@ -135,8 +145,8 @@ public final class Alerter implements AutoCloseable {
                 s[1] = 0;
             }
         }
-        Map<String, Object> f = new HashMap<>(fields);
-        Alert a = new Alert(newId(), kind, severity, clock.instant(), instance, key, message, f, repeats, suppressed);
+        Alert a = new Alert(newId(), kind, severity, clock.instant(), instance, key, message.get(), fields.get(), repeats,
+                suppressed);
         enqueue(a);
         return true;
     }

@@ -32,12 +32,19 @@ final class ByteSink implements ValueOut {
 
     @Override
     public void string(CharSequence s) {
-        int n = s.length();
-        ensure(n * 6 + 2);
+        ensure(2);
+        buf[len++] = '"';
+        chars(s, 0, s.length());
+        ensure(1);
+        buf[len++] = '"';
+    }
+
+    /** {@code s[from, to)} as the inside of a JSON string: UTF-8, with quotes, backslashes and controls escaped. */
+    void chars(CharSequence s, int from, int n) {
+        ensure((n - from) * 6);
         byte[] b = buf;
         int p = len;
-        b[p++] = '"';
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < n; i++) {
             char c = s.charAt(i);
             if (c < 0x80) {
                 if (c == '"' || c == '\\') {
@@ -65,7 +72,6 @@ final class ByteSink implements ValueOut {
                 b[p++] = (byte) (0x80 | (c & 0x3f));
             }
         }
-        b[p++] = '"';
         len = p;
     }
 

@@ -77,6 +77,12 @@ public final class JsonMasker {
     private final int maxBytes;
     private final PathAutomaton.State start;
     private final ScanSpec.LeakGuard guard;
+    /**
+     * Per class id, the segments whose view must not carry its values raw: action neither keep nor drop-record
+     * (all zero when the guard is off); and the segments that keep the class.
+     */
+    private final long[] guardOf;
+    private final long[] keptOf;
     private Drift drift;
     private final long[] driftHashes = new long[DRIFT_PATHS * 2];
     private int driftCount;
@@ -185,6 +191,19 @@ public final class JsonMasker {
         this.scanAll = plan.scanStrings() == ScanSpec.Strings.ALL;
         this.start = plan.paths().start();
         this.guard = plan.segments().size() > 64 ? ScanSpec.LeakGuard.OFF : plan.leakGuard();
+        int classCount = plan.policy().classTable().size();
+        this.guardOf = new long[classCount];
+        this.keptOf = new long[classCount];
+        for (DataClass c : plan.policy().classTable().classes()) {
+            for (int s = 0; s < Math.min(segs, 64); s++) {
+                Action.Kind k = plan.action(s, c).kind();
+                if (k == Action.Kind.KEEP) {
+                    keptOf[c.id()] |= 1L << s;
+                } else if (k != Action.Kind.DROP_RECORD && guard != ScanSpec.LeakGuard.OFF) {
+                    guardOf[c.id()] |= 1L << s;
+                }
+            }
+        }
         this.views = new Views(segs);
         this.repl = new ByteSink[segs];
         this.out = new ByteSink[segs];
@@ -578,11 +597,10 @@ public final class JsonMasker {
         if (cls != null) {
             recordCounts[cls.id()]++;
             boolean number = c == '-' || (c >= '0' && c <= '9');
-            if (guard != ScanSpec.LeakGuard.OFF) {
-                long m = guardMask(cls, -1, null);
-                if (m != 0) {
-                    addSecret(buf, string ? vs + 1 : vs, string ? ve - 1 : ve, cls, m);
-                }
+            if (guardOf[cls.id()] != 0) {
+                int mark = secrets.len;
+                secrets.write(buf, string ? vs + 1 : vs, string ? ve - vs - 2 : ve - vs);
+                addSecret(mark, cls, guardOf[cls.id()]);
             }
             if (drift != null && depth > 0 && fObject[depth - 1] && pRank == RANK_HEURISTIC) {
                 drift(depth, cls, true);
@@ -630,12 +648,12 @@ public final class JsonMasker {
         }
         for (Finding f : found) {
             recordCounts[f.dataClass().id()]++;
-            if (guard != ScanSpec.LeakGuard.OFF) {
-                long m = guardMask(f.dataClass(), 0, cls);
-                if (m != 0) {
-                    byte[] b = value.substring(f.start(), f.end()).getBytes(StandardCharsets.UTF_8);
-                    addSecret(b, 0, b.length, f.dataClass(), m);
-                }
+            // a span inside a classified string matters only where the string itself was kept
+            long m = guardOf[f.dataClass().id()] & (cls == null ? -1L : keptOf[cls.id()]);
+            if (m != 0) {
+                int mark = secrets.len;
+                secrets.chars(value, f.start(), f.end()); // as the input writes it
+                addSecret(mark, f.dataClass(), m);
             }
             if (drift != null && cls == null && depth > 0) {
                 drift(depth, f.dataClass(), false);
@@ -709,29 +727,11 @@ public final class JsonMasker {
 
     // ---- leak guard ------------------------------------------------------------------------------------
 
-    /**
-     * The segments whose view must not carry a value of class {@code c} raw: its action there is neither keep nor
-     * drop-record. For a span found inside a value of class {@code container} (detected == 0), only the segments
-     * that kept the container, since the others replace it whole.
-     */
-    private long guardMask(DataClass c, int detected, DataClass container) {
-        long m = 0;
-        for (int s = 0; s < segs; s++) {
-            Action.Kind k = plan.action(s, c).kind();
-            if (k == Action.Kind.KEEP || k == Action.Kind.DROP_RECORD) {
-                continue;
-            }
-            if (detected == 0 && container != null && plan.action(s, container).kind() != Action.Kind.KEEP) {
-                continue;
-            }
-            m |= 1L << s;
-        }
-        return m;
-    }
-
-    private void addSecret(byte[] b, int from, int to, DataClass c, long mask) {
-        int len = to - from;
-        if (len < GUARD_MIN_BYTES || shortNumber(b, from, to)) {
+    /** Keeps {@code secrets.buf[mark, secrets.len)}, a value just written there, unless it is too short to look for. */
+    private void addSecret(int mark, DataClass c, long mask) {
+        int len = secrets.len - mark;
+        if (len < GUARD_MIN_BYTES || shortNumber(secrets.buf, mark, secrets.len)) {
+            secrets.len = mark;
             return;
         }
         if (secretCount == sOff.length) {
@@ -743,11 +743,10 @@ public final class JsonMasker {
             sNext = Arrays.copyOf(sNext, n);
         }
         int i = secretCount++;
-        sOff[i] = secrets.len;
+        sOff[i] = mark;
         sLen[i] = len;
         sMask[i] = mask;
         sCls[i] = c;
-        secrets.write(b, from, len);
     }
 
     /**
