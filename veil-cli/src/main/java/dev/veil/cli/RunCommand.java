@@ -146,29 +146,6 @@ final class RunCommand implements Callable<Integer> {
                 description = "Stop after this many seconds (default: run until Ctrl-C or SIGTERM).")
         Long seconds;
 
-        /** The bytes of a secret named {@code env:NAME} or {@code file:PATH}; never echoed in errors. */
-        static byte[] secret(String ref) {
-            if (ref.startsWith("env:")) {
-                String v = System.getenv(ref.substring(4));
-                if (v == null || v.isEmpty()) {
-                    throw new IllegalArgumentException("the environment variable " + ref.substring(4) + " holding the"
-                            + " webhook secret is not set; set it (for example to the output of: openssl rand -hex 32)"
-                            + " or point --alert-webhook-secret at file:PATH");
-                }
-                return v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            }
-            if (ref.startsWith("file:")) {
-                try {
-                    return java.nio.file.Files.readString(Path.of(ref.substring(5))).strip()
-                            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                    throw new IllegalArgumentException("cannot read the webhook secret file " + ref.substring(5) + ": "
-                            + e.getClass().getSimpleName());
-                }
-            }
-            throw new IllegalArgumentException("--alert-webhook-secret takes env:NAME or file:PATH, not '" + ref + "'");
-        }
-
         Duration duration() {
             return seconds == null ? null : Duration.ofSeconds(seconds);
         }
@@ -183,9 +160,12 @@ final class RunCommand implements Callable<Integer> {
             dev.veil.core.alert.WebhookSink webhook = null;
             if (alertWebhook != null) {
                 try {
-                    webhook = dev.veil.core.alert.WebhookSink.create(alertWebhook, secret(alertWebhookSecret),
-                            Duration.ofSeconds(5), java.time.Clock.systemUTC());
-                } catch (IllegalArgumentException e) {
+                    byte[] secret = dev.veil.core.keys.SecretRefs.read(alertWebhookSecret, System::getenv,
+                            "webhook secret", "set it, for example to the output of 'openssl rand -hex 32'")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    webhook = dev.veil.core.alert.WebhookSink.create(alertWebhook, secret, Duration.ofSeconds(5),
+                            java.time.Clock.systemUTC());
+                } catch (dev.veil.core.keys.KeyException | IllegalArgumentException e) {
                     err.println("veil: --alert-webhook: " + e.getMessage());
                     return ExitCodes.USAGE;
                 }

@@ -5,11 +5,7 @@ import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.ServiceLoader;
 import java.util.function.Function;
@@ -52,35 +48,19 @@ public final class MasterKeys {
             throw new KeyException(ENV + " must be file:PATH, env:VARIABLE or a plugin's scheme:..., not '" + uri + "'");
         }
         String scheme = uri.substring(0, colon);
-        String rest = uri.substring(colon + 1);
-        switch (scheme) {
-            case "file": {
-                try {
-                    return aeadOf(Files.readString(Path.of(rest), StandardCharsets.UTF_8), "master key file " + rest);
-                } catch (NoSuchFileException e) {
-                    throw new KeyException("master key file " + rest + " does not exist (" + ENV + "); create one with"
-                            + " 'veil keys create-master --out FILE'");
-                } catch (IOException e) {
-                    throw new KeyException("cannot read master key file " + rest + ": " + e.getClass().getSimpleName());
-                }
-            }
-            case "env": {
-                String json = env.apply(rest);
-                if (json == null || json.isBlank()) {
-                    throw new KeyException("environment variable " + rest + " (named by " + ENV + ") is not set");
-                }
-                return aeadOf(json, "environment variable " + rest);
-            }
-            default: {
-                for (MasterKeyProvider p : ServiceLoader.load(MasterKeyProvider.class)) {
-                    if (p.handles(scheme)) {
-                        return p.aead(uri);
-                    }
-                }
-                throw new KeyException("no master-key provider for '" + scheme + ":' (" + ENV + "); built in are file:"
-                        + " and env:, others come from a MasterKeyProvider plugin on the class path");
+        if (SecretRefs.builtIn(uri)) {
+            String where = scheme.equals("file") ? "master key file " + uri.substring(5)
+                    : "environment variable " + uri.substring(4);
+            return aeadOf(SecretRefs.read(uri, env, "master key (" + ENV + ")",
+                    "create one with 'veil keys create-master --out FILE'"), where);
+        }
+        for (MasterKeyProvider p : ServiceLoader.load(MasterKeyProvider.class)) {
+            if (p.handles(scheme)) {
+                return p.aead(uri);
             }
         }
+        throw new KeyException("no master-key provider for '" + scheme + ":' (" + ENV + "); built in are file:"
+                + " and env:, others come from a MasterKeyProvider plugin on the class path");
     }
 
     private static Aead aeadOf(String json, String where) throws KeyException {
