@@ -64,7 +64,7 @@ final class AuditCommand implements Runnable {
                     err.println("veil audit verify: give FILE or --topic, not both");
                     return ExitCodes.USAGE;
                 }
-                return Home.guarded("veil audit verify", err, () -> verify(home.auditTopic(topic), "topic " + topic, true,
+                return Home.guarded("veil audit verify", err, () -> verify(Home.lines(home.auditTopic(topic)), "topic " + topic, true,
                         out, err));
             }
             Path f = file != null ? file : home.auditFile();
@@ -129,13 +129,9 @@ final class AuditCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             return Home.guarded("veil audit export", spec.commandLine().getErr(), () -> {
-                byte[] all = home.auditTopic(topic);
-                Files.write(output, all);
-                long lines = 0;
-                for (byte b : all) {
-                    lines += b == '\n' ? 1 : 0;
-                }
-                out.printf("%,d entries from topic %s -> %s%n", lines, topic, output);
+                List<byte[]> entries = home.auditTopic(topic);
+                Files.write(output, Home.lines(entries));
+                out.printf("%,d entries from topic %s -> %s%n", entries.size(), topic, output);
                 return ExitCodes.OK;
             });
         }

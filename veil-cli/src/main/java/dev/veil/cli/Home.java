@@ -132,16 +132,21 @@ final class Home {
     }
 
     /**
-     * The audit chains on {@code topic} (the service's audit topic) as one log: every entry in topic order, a line
-     * each. Needs {@code --bootstrap}.
+     * The entries of the audit chains on {@code topic} (the service's audit topic), in topic order. Needs
+     * {@code --bootstrap}.
      */
-    byte[] auditTopic(String topic) throws ServiceException, KafkaOptions.UsageException {
+    java.util.List<byte[]> auditTopic(String topic) throws ServiceException, KafkaOptions.UsageException {
         if (!onKafka()) {
             throw new KafkaOptions.UsageException("--topic reads from Kafka: give --bootstrap HOST:PORT too");
         }
         KafkaOptions k = kafka.options();
+        return ControlPlane.readAll(k.client(), topic, java.util.List.of(""), java.time.Duration.ofSeconds(60));
+    }
+
+    /** Entries as one log: a line each. */
+    static byte[] lines(java.util.List<byte[]> entries) {
         java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
-        for (byte[] v : ControlPlane.readAll(k.client(), topic, java.util.List.of(""), java.time.Duration.ofSeconds(60))) {
+        for (byte[] v : entries) {
             all.writeBytes(v);
             all.write('\n');
         }
