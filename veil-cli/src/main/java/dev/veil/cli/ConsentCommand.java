@@ -4,9 +4,6 @@ import dev.veil.core.audit.AuditLog;
 import dev.veil.core.governance.Governance;
 import dev.veil.core.governance.GovernanceRecord.ConsentChange;
 import dev.veil.core.keys.Identity;
-import dev.veil.core.keys.KeyRing;
-import dev.veil.core.keys.KeyedHash;
-import dev.veil.core.policy.Policy;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,11 +11,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code veil consent}: data subjects' opt-outs, stored only as keyed fingerprints. */
@@ -38,40 +33,20 @@ final class ConsentCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: opt-out, opt-in, import or status");
     }
 
-    abstract static class Base implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @Mixin
-        Home home;
-        @Option(names = {"-p", "--policy"}, required = true, paramLabel = "FILE",
-                description = "The policy whose consent key fingerprints subject ids.")
-        Path policyFile;
-
-        Policy policy;
-        KeyedHash key;
-
-        abstract int run(PrintWriter out, PrintWriter err) throws Exception;
-
-        String command() {
-            return "veil consent " + spec.name();
+    abstract static class Base extends GovernanceCommand {
+        @Override
+        String family() {
+            return "consent";
         }
 
         @Override
-        public final Integer call() {
-            PrintWriter err = spec.commandLine().getErr();
-            policy = PolicyCommand.load(policyFile, err);
-            if (policy == null) {
-                return ExitCodes.INVALID_POLICY;
-            }
+        int check(PrintWriter err) {
             if (policy.consent() == null) {
                 err.println(command() + ": policy " + policy.name() + " has no consent: section (add"
                         + " consent: {subject: PATH} to say where the subject id is)");
                 return ExitCodes.INVALID_POLICY;
             }
-            return Home.guarded(command(), err, () -> {
-                key = KeyRing.of(policy.keys()).keyedHash(policy.consent().key());
-                return run(spec.commandLine().getOut(), err);
-            });
+            return -1;
         }
     }
 
@@ -96,7 +71,7 @@ final class ConsentCommand implements Runnable {
             List<String> subjects = subjects();
             try (AuditLog log = home.onKafka() ? null : home.audit(null)) {
                 for (String s : subjects) {
-                    ConsentChange c = ConsentChange.sign(Governance.fingerprint(key, s), optOut(), me, Instant.now());
+                    ConsentChange c = ConsentChange.sign(Governance.fingerprint(fingerprints, s), optOut(), me, Instant.now());
                     home.publish(c, me.name());
                     if (log != null) {
                         log.append(c.auditType(), c.auditFields());
@@ -111,7 +86,7 @@ final class ConsentCommand implements Runnable {
     }
 
     @Command(name = "opt-out", mixinStandardHelpOptions = true, description = "Subjects opt out: suppressed in every segment.")
-    static final class OptOut extends Change {
+    static class OptOut extends Change {
         @Parameters(paramLabel = "SUBJECT", arity = "1..*")
         List<String> subjects;
 
@@ -127,15 +102,7 @@ final class ConsentCommand implements Runnable {
     }
 
     @Command(name = "opt-in", mixinStandardHelpOptions = true, description = "Subjects opt back in.")
-    static final class OptIn extends Change {
-        @Parameters(paramLabel = "SUBJECT", arity = "1..*")
-        List<String> subjects;
-
-        @Override
-        List<String> subjects() {
-            return subjects;
-        }
-
+    static final class OptIn extends OptOut {
         @Override
         boolean optOut() {
             return false;
@@ -171,8 +138,8 @@ final class ConsentCommand implements Runnable {
 
         @Override
         int run(PrintWriter out, PrintWriter err) throws Exception {
-            Governance g = home.ledger().evaluate(policy, home.trust(), key);
-            out.println(g.optedOut(Governance.fingerprint(key, subject)) ? "opted-out" : "not opted out");
+            Governance g = home.ledger().evaluate(policy, home.trust(), fingerprints);
+            out.println(g.optedOut(Governance.fingerprint(fingerprints, subject)) ? "opted-out" : "not opted out");
             return ExitCodes.OK;
         }
     }

@@ -10,12 +10,8 @@ import dev.veil.core.governance.Grant;
 import dev.veil.core.governance.TrustStore;
 import dev.veil.core.keys.Identity;
 import dev.veil.core.keys.KeyException;
-import dev.veil.core.keys.KeyRing;
-import dev.veil.core.keys.KeyedHash;
-import dev.veil.core.policy.Policy;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +20,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,39 +44,17 @@ final class GrantCommand implements Runnable {
     }
 
     /** What every grant subcommand shares: where state is, which policy, who acts. */
-    abstract static class Base implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @Mixin
-        Home home;
-        @Option(names = {"-p", "--policy"}, required = true, paramLabel = "FILE", description = "The policy grants are checked against.")
-        Path policyFile;
-
-        Policy policy;
+    abstract static class Base extends GovernanceCommand {
         TrustStore trust;
-        KeyedHash fingerprints;
 
-        abstract int run(PrintWriter out, PrintWriter err) throws Exception;
-
-        /** "veil grant SUBCOMMAND", for messages. */
-        String command() {
-            return "veil grant " + spec.name();
+        @Override
+        String family() {
+            return "grant";
         }
 
         @Override
-        public final Integer call() {
-            PrintWriter err = spec.commandLine().getErr();
-            policy = PolicyCommand.load(policyFile, err);
-            if (policy == null) {
-                return ExitCodes.INVALID_POLICY;
-            }
-            return Home.guarded(command(), err, () -> {
-                trust = home.trust();
-                if (policy.consent() != null) {
-                    fingerprints = KeyRing.of(policy.keys()).keyedHash(policy.consent().key());
-                }
-                return run(spec.commandLine().getOut(), err);
-            });
+        void prepare() throws Exception {
+            trust = home.trust();
         }
 
         Governance evaluate(GovernanceLedger l) {
