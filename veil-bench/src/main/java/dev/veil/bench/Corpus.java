@@ -58,4 +58,27 @@ final class Corpus {
     static Path root() {
         return Path.of(System.getProperty("veil.root", ".")).toAbsolutePath().normalize();
     }
+
+    /** Cycles through the events, one per call: what each benchmark operation masks. Not thread-safe. */
+    static final class Cursor {
+        private final byte[][] events;
+        private int next;
+
+        Cursor(byte[][] events) {
+            this.events = events;
+        }
+
+        byte[] next() {
+            byte[] e = events[next];
+            next = next + 1 == events.length ? 0 : next + 1;
+            return e;
+        }
+    }
+
+    /** A policy file of this repository compiled for {@code segments} (every segment when none are named). */
+    static dev.veil.core.engine.Plan plan(String file, String... segments) throws Exception {
+        dev.veil.core.policy.Policy p = dev.veil.core.policy.PolicyLoader.load(root().resolve(file));
+        return dev.veil.core.engine.Plan.compile(p, java.util.List.of(segments), dev.veil.core.keys.KeyRing.of(p.keys()),
+                dev.veil.core.engine.Limits.DEFAULT);
+    }
 }

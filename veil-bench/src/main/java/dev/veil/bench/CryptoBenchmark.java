@@ -44,8 +44,7 @@ public class CryptoBenchmark {
     private static final String[] EMAILS = {"maria.garcia42@example.com", "chen.wang@mail.test", "o.adeyemi@example.org",
         "fatima.haddad7@example.net"};
 
-    private byte[][] events;
-    private int next;
+    private Corpus.Cursor events;
     private int v;
     private JsonMasker pathRules;
     private JsonMasker crypto;
@@ -81,9 +80,9 @@ public class CryptoBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        events = Corpus.load();
-        pathRules = new JsonMasker(plan("veil-bench/peers/path-rules.yaml", "analytics"));
-        Plan cp = plan("veil-bench/peers/crypto-actions.yaml", "analytics");
+        events = new Corpus.Cursor(Corpus.load());
+        pathRules = new JsonMasker(Corpus.plan("veil-bench/peers/path-rules.yaml", "analytics"));
+        Plan cp = Corpus.plan("veil-bench/peers/crypto-actions.yaml", "analytics");
         crypto = new JsonMasker(cp);
         Policy p = cp.policy();
         encryptSiv = cp.action(0, DataClass.EMAIL);
@@ -105,10 +104,6 @@ public class CryptoBenchmark {
         }
     }
 
-    private static Plan plan(String file, String segment) throws Exception {
-        Policy p = PolicyLoader.load(Corpus.root().resolve(file));
-        return Plan.compile(p, List.of(segment), KeyRing.of(p.keys()), Limits.DEFAULT);
-    }
 
     private String card() {
         v = (v + 1) & 3;
@@ -118,12 +113,6 @@ public class CryptoBenchmark {
     private String email() {
         v = (v + 1) & 3;
         return EMAILS[v];
-    }
-
-    private byte[] nextEvent() {
-        byte[] e = events[next];
-        next = next + 1 == events.length ? 0 : next + 1;
-        return e;
     }
 
     @Benchmark
@@ -176,14 +165,14 @@ public class CryptoBenchmark {
 
     @Benchmark
     public int recordPathRulesRedact() throws RecordException {
-        byte[] e = nextEvent();
+        byte[] e = events.next();
         Views vw = pathRules.mask(e, 0, e.length);
         return vw.length(0);
     }
 
     @Benchmark
     public int recordCryptoActions() throws RecordException {
-        byte[] e = nextEvent();
+        byte[] e = events.next();
         Views vw = crypto.mask(e, 0, e.length);
         return vw.length(0);
     }

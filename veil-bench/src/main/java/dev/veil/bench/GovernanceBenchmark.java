@@ -57,8 +57,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class GovernanceBenchmark {
     private static final String STREAM = "orders";
-    private byte[][] events;
-    private int next;
+    private Corpus.Cursor events;
     private JsonMasker plain;
     private GovernedMasker governed;
     private Governance optOuts;
@@ -67,7 +66,7 @@ public class GovernanceBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        events = Corpus.load();
+        events = new Corpus.Cursor(Corpus.load());
         Policy p = PolicyLoader.load(Corpus.root().resolve("examples/retail.yaml"));
         KeyRing keys = KeyRing.of(p.keys());
         Plan plan = Plan.compile(p, List.of(), keys, Limits.DEFAULT);
@@ -95,15 +94,9 @@ public class GovernanceBenchmark {
         }
     }
 
-    private byte[] nextEvent() {
-        byte[] e = events[next];
-        next = next + 1 == events.length ? 0 : next + 1;
-        return e;
-    }
-
     @Benchmark
     public int plain() throws RecordException {
-        byte[] e = nextEvent();
+        byte[] e = events.next();
         Views v = plain.mask(e, 0, e.length);
         return v.length(0) + v.length(1);
     }
@@ -124,7 +117,7 @@ public class GovernanceBenchmark {
     }
 
     private int governed(Governance g) throws RecordException {
-        byte[] e = nextEvent();
+        byte[] e = events.next();
         Views v = governed.mask(e, 0, e.length, null, g, now);
         return v.length(0) + v.length(1);
     }

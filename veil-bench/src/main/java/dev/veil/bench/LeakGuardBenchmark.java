@@ -43,14 +43,13 @@ public class LeakGuardBenchmark {
     @Param({"alert", "off"})
     public String guard;
 
-    private byte[][] events;
-    private int next;
+    private Corpus.Cursor events;
     private JsonMasker pathRules;
     private JsonMasker retail;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        events = Corpus.load();
+        events = new Corpus.Cursor(Corpus.load());
         pathRules = new JsonMasker(plan("veil-bench/peers/path-rules.yaml"));
         retail = new JsonMasker(plan("examples/retail.yaml"));
     }
@@ -67,22 +66,16 @@ public class LeakGuardBenchmark {
         return Plan.compile(p, List.of(), KeyRing.of(p.keys()), Limits.DEFAULT);
     }
 
-    private byte[] nextEvent() {
-        byte[] e = events[next];
-        next = next + 1 == events.length ? 0 : next + 1;
-        return e;
-    }
-
     @Benchmark
     public int pathRules() throws RecordException {
-        byte[] e = nextEvent();
+        byte[] e = events.next();
         Views v = pathRules.mask(e, 0, e.length);
         return v.length(0);
     }
 
     @Benchmark
     public int retailTwoSegments() throws RecordException {
-        byte[] e = nextEvent();
+        byte[] e = events.next();
         Views v = retail.mask(e, 0, e.length);
         return v.length(0) + v.length(1);
     }

@@ -3,13 +3,7 @@ package dev.veil.bench;
 import dev.veil.core.codec.JsonMasker;
 import dev.veil.core.codec.RecordException;
 import dev.veil.core.codec.Views;
-import dev.veil.core.engine.Limits;
-import dev.veil.core.engine.Plan;
-import dev.veil.core.keys.KeyRing;
-import dev.veil.core.policy.Policy;
-import dev.veil.core.policy.PolicyLoader;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.connector.ConnectRecord;
@@ -52,8 +46,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Threads(1)
 @State(Scope.Thread)
 public class PathRuleBenchmark {
-    private byte[][] events;
-    private int next;
+    private Corpus.Cursor events;
     private JsonMasker pathRules;
     private JsonMasker retail;
     private JsonConverter converter;
@@ -61,10 +54,11 @@ public class PathRuleBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        events = Corpus.load();
-        System.out.printf("%ncorpus: %,d events, %.1f bytes per event on average%n", events.length, Corpus.averageBytes(events));
-        pathRules = new JsonMasker(plan("veil-bench/peers/path-rules.yaml"));
-        retail = new JsonMasker(plan("examples/retail.yaml"));
+        byte[][] all = Corpus.load();
+        System.out.printf("%ncorpus: %,d events, %.1f bytes per event on average%n", all.length, Corpus.averageBytes(all));
+        events = new Corpus.Cursor(all);
+        pathRules = new JsonMasker(Corpus.plan("veil-bench/peers/path-rules.yaml"));
+        retail = new JsonMasker(Corpus.plan("examples/retail.yaml"));
         converter = new JsonConverter();
         converter.configure(Map.of("schemas.enable", "false", "converter.type", "value"), false);
         maskField = new MaskField.Value<>();
@@ -73,10 +67,6 @@ public class PathRuleBenchmark {
         maskField.configure(cfg);
     }
 
-    private static Plan plan(String file) throws Exception {
-        Policy p = PolicyLoader.load(Corpus.root().resolve(file));
-        return Plan.compile(p, List.of(), KeyRing.of(p.keys()), Limits.DEFAULT);
-    }
 
     @TearDown(Level.Trial)
     public void tearDown() {
@@ -84,22 +74,16 @@ public class PathRuleBenchmark {
         converter.close();
     }
 
-    private byte[] nextEvent() {
-        byte[] e = events[next];
-        next = next + 1 == events.length ? 0 : next + 1;
-        return e;
-    }
-
     @Benchmark
     public int veilPathRules() throws RecordException {
-        byte[] e = nextEvent();
+        byte[] e = events.next();
         Views v = pathRules.mask(e, 0, e.length);
         return v.length(0);
     }
 
     @Benchmark
     public int veilRetailTwoSegments() throws RecordException {
-        byte[] e = nextEvent();
+        byte[] e = events.next();
         Views v = retail.mask(e, 0, e.length);
         return v.length(0) + v.length(1);
     }
@@ -107,7 +91,7 @@ public class PathRuleBenchmark {
     /** The floor: Jackson creating a parser and reading every token of the event, masking nothing. */
     @Benchmark
     public int jacksonTokensOnly() throws java.io.IOException {
-        byte[] e = nextEvent();
+        byte[] e = events.next();
         int n = 0;
         try (com.fasterxml.jackson.core.JsonParser p = JACKSON.createParser(e, 0, e.length)) {
             while (p.nextToken() != null) {
@@ -121,7 +105,7 @@ public class PathRuleBenchmark {
 
     @Benchmark
     public int connectMaskField() {
-        byte[] e = nextEvent();
+        byte[] e = events.next();
         SchemaAndValue in = converter.toConnectData("events", e);
         SinkRecord rec = new SinkRecord("events", 0, null, null, in.schema(), in.value(), 0);
         ConnectRecord<SinkRecord> masked = maskField.apply(rec);
