@@ -71,9 +71,13 @@ class ServiceCommandsTest {
         List<String> hooks = new java.util.concurrent.CopyOnWriteArrayList<>();
         com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         http.createContext("/hook", ex -> {
-            String sig = ex.getRequestHeaders().getFirst("X-Veil-Signature");
-            hooks.add((sig != null && sig.startsWith("v1=") ? "" : "UNSIGNED ")
-                    + new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            byte[] body = ex.getRequestBody().readAllBytes();
+            boolean genuine = dev.veil.core.alert.WebhookSink.verify(
+                    "a-webhook-secret-of-32-bytes-abc".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    ex.getRequestHeaders().getFirst("X-Veil-Timestamp"), body,
+                    ex.getRequestHeaders().getFirst("X-Veil-Signature"), java.time.Duration.ofMinutes(5),
+                    java.time.Clock.systemUTC());
+            hooks.add((genuine ? "" : "UNSIGNED ") + new String(body, java.nio.charset.StandardCharsets.UTF_8));
             ex.sendResponseHeaders(204, -1);
             ex.close();
         });
