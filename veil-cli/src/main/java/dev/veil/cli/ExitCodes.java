@@ -16,6 +16,8 @@ public final class ExitCodes {
     public static final int SERVICE = 5;
     /** {@code veil reveal}: one or more values could not be revealed (wrong key, tampered, not a token). */
     public static final int NOT_REVEALED = 6;
+    /** {@code veil reveal}: refused, because no approved, active grant of the revealer covers the request. */
+    public static final int REFUSED = 7;
     /** A bug in Veil; nothing unmasked was written. */
     public static final int INTERNAL = 70;
 

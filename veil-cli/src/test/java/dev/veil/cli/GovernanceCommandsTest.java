@@ -167,6 +167,110 @@ class GovernanceCommandsTest {
     }
 
     @Test
+    void revealNeedsAnActiveGrantOfTheRevealerInItsScopeAndIsAuditedBeforeAnythingIsPrinted() throws Exception {
+        Path fraud = dir.resolve("fraud.yaml");
+        Files.writeString(fraud, "veil: 1\nname: fraud\nkeys:\n  default: {keyset: keys/demo.keyset.json}\n"
+                + "  gcm: {keyset: keys/demo-quarantine.keyset.json}\n"
+                + "fields:\n  customer.email: EMAIL\n  customer.phone: PHONE\n  customer.name: PERSON_NAME\n  card: CREDIT_CARD\n"
+                + "scan:\n  strings: none\nsegments:\n  fraud:\n    actions:\n"
+                + "      CREDIT_CARD: {tokenize: {keep_last: 4, luhn: true}}\n      EMAIL: {encrypt: {key: gcm}}\n"
+                + "      default: redact\nconsent:\n  subject: customer.id\n  on_opt_out: drop-record\n"
+                + "grants:\n  max_ttl: PT1H\n  two_person: true\n  segments: [fraud]\n");
+        String card = "4111 1111 1111 1111";
+        Files.writeString(input, "{\"card\":\"" + card + "\",\"customer\":{\"id\":\"" + SUBJECTS[0] + "\",\"email\":\""
+                + EMAILS[0] + "\"}}\n");
+        Path out = dir.resolve("fraud.jsonl");
+        Result m = veil("mask", "-p", fraud.toString(), "-s", "fraud", "-o", out.toString(), input.toString());
+        assertThat(m.code()).as(m.err()).isZero();
+        String masked = Files.readString(out);
+        java.util.regex.Matcher tc = java.util.regex.Pattern.compile("\"card\":\"(\\d{4} \\d{4} \\d{4} 1111)\"").matcher(masked);
+        java.util.regex.Matcher te = java.util.regex.Pattern.compile("\"email\":\"(veil\\.r\\.[A-Za-z0-9_-]+)\"").matcher(masked);
+        assertThat(tc.find() && te.find()).as(masked).isTrue();
+        String token = tc.group(1);
+        String cipher = te.group(1);
+        assertThat(veil("identity", "create", "alice", "--roles", "operator").code()).isZero();
+        assertThat(veil("identity", "create", "bob", "--roles", "approver").code()).isZero();
+        assertThat(veil("identity", "create", "carol", "--roles", "operator").code()).isZero();
+        String f = fraud.toString();
+
+        Result none = veil("reveal", "-p", f, "-s", "fraud", "-c", "CREDIT_CARD", "--grant", "g-000000000000", "--as", "alice", token);
+        assertThat(none.code()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(none.err()).contains("no grant g-000000000000");
+        assertThat(none.out()).isEmpty();
+
+        String cards = veil("grant", "request", "-p", f, "--as", "alice", "--stream", "orders", "--segment", "fraud",
+                "--class", "CREDIT_CARD", "--reason", "chargeback", "--ticket", "FR-1", "--duration", "PT10M").out().trim();
+        Result pending = veil("reveal", "-p", f, "-s", "fraud", "-c", "CREDIT_CARD", "--grant", cards, "--as", "alice", token);
+        assertThat(pending.code()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(pending.err()).contains("is pending");
+        assertThat(veil("grant", "approve", cards, "-p", f, "--as", "bob").code()).isZero();
+
+        Result ok = veil("reveal", "-p", f, "-s", "fraud", "-c", "CREDIT_CARD", "--grant", cards, "--as", "alice", token);
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(ok.out()).isEqualTo(card + "\n");
+        // someone else's grant, a class outside it, a value that is no token
+        Result other = veil("reveal", "-p", f, "-s", "fraud", "-c", "CREDIT_CARD", "--grant", cards, "--as", "carol", token);
+        assertThat(other.code()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(other.err()).contains("only the requester");
+        Result outside = veil("reveal", "-p", f, "-s", "fraud", "-c", "EMAIL", "--grant", cards, "--as", "alice", cipher);
+        assertThat(outside.code()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(outside.err()).contains("not EMAIL");
+        assertThat(outside.out()).isEmpty();
+        Result bad = veil("reveal", "-p", f, "-s", "fraud", "-c", "CREDIT_CARD", "--grant", cards, "--as", "alice", token, "12");
+        assertThat(bad.code()).isEqualTo(ExitCodes.NOT_REVEALED);
+        assertThat(bad.out()).isEqualTo(card + "\n\n");
+        assertThat(bad.err()).contains("value 2:").contains("1 of 2 values not revealed");
+
+        // a grant for one data subject: the subject must be named, and be the one
+        String mails = veil("grant", "request", "-p", f, "--as", "alice", "--stream", "orders", "--segment", "fraud",
+                "--class", "EMAIL", "--subject", SUBJECTS[0], "--reason", "fraud ring", "--ticket", "FR-2", "--duration",
+                "PT10M").out().trim();
+        assertThat(veil("grant", "approve", mails, "-p", f, "--as", "bob").code()).isZero();
+        assertThat(veil("reveal", "-p", f, "-s", "fraud", "-c", "EMAIL", "--grant", mails, "--as", "alice", cipher).err())
+                .contains("name the values' subject");
+        assertThat(veil("reveal", "-p", f, "-s", "fraud", "-c", "EMAIL", "--grant", mails, "--as", "alice", "--subject",
+                SUBJECTS[1], cipher).err()).contains("does not cover that data subject");
+        Result subject = veil("reveal", "-p", f, "-s", "fraud", "-c", "EMAIL", "--grant", mails, "--as", "alice",
+                "--subject", SUBJECTS[0], cipher);
+        assertThat(subject.code()).as(subject.err()).isZero();
+        assertThat(subject.out()).isEqualTo(EMAILS[0] + "\n");
+
+        // revoked, or outside its window: refused
+        assertThat(veil("grant", "revoke", cards, "-p", f, "--as", "bob", "--reason", "done").code()).isZero();
+        assertThat(veil("reveal", "-p", f, "-s", "fraud", "-c", "CREDIT_CARD", "--grant", cards, "--as", "alice", token).err())
+                .contains("is revoked");
+        String past = veil("grant", "request", "-p", f, "--as", "alice", "--stream", "orders", "--segment", "fraud",
+                "--class", "CREDIT_CARD", "--reason", "x", "--ticket", "FR-3", "--start",
+                java.time.Instant.now().minusSeconds(120).toString(), "--duration", "PT1M").out().trim();
+        assertThat(veil("grant", "approve", past, "-p", f, "--as", "bob").code()).isZero();
+        assertThat(veil("reveal", "-p", f, "-s", "fraud", "-c", "CREDIT_CARD", "--grant", past, "--as", "alice", token).err())
+                .contains("is expired");
+
+        // the audit log: every reveal and refusal, each reveal signed by its revealer, intact, and no value in it
+        String trail = Files.readString(home.resolve("audit.jsonl"));
+        assertThat(trail.lines().filter(l -> l.contains("\"type\":\"reveal\"")).count()).isEqualTo(3);
+        assertThat(trail.lines().filter(l -> l.contains("\"type\":\"reveal-refused\"")).count()).isEqualTo(8);
+        String entry = trail.lines().filter(l -> l.contains("\"type\":\"reveal\"")).findFirst().orElseThrow();
+        com.fasterxml.jackson.databind.JsonNode e = new com.fasterxml.jackson.databind.ObjectMapper().readTree(entry);
+        java.util.Map<String, Object> signedFields = new java.util.LinkedHashMap<>();
+        e.fields().forEachRemaining(x -> signedFields.put(x.getKey(), x.getValue().asText()));
+        assertThat(signedFields).containsEntry("grant", cards).containsEntry("actor", "alice").containsEntry("revealed", "1");
+        byte[] sig = java.util.Base64.getDecoder().decode(e.get("actor_sig").asText());
+        dev.veil.core.keys.Identity alice = dev.veil.core.keys.Identity.load(home.resolve("identities/alice.json"));
+        assertThat(dev.veil.core.keys.Identity.verify(alice.publicKey(), RevealCommand.signed(signedFields), sig)).isTrue();
+        signedFields.put("revealed", "2");
+        assertThat(dev.veil.core.keys.Identity.verify(alice.publicKey(), RevealCommand.signed(signedFields), sig)).isFalse();
+        for (String planted : List.of(card, EMAILS[0], SUBJECTS[0], SUBJECTS[1], token, cipher)) {
+            assertThat(trail).doesNotContain(planted);
+        }
+        assertThat(veil("audit", "verify", home.resolve("audit.jsonl").toString()).code()).isZero();
+        // a class whose action keeps nothing to reveal
+        Result redacted = veil("reveal", "-p", f, "-s", "fraud", "-c", "PERSON_NAME", "--grant", mails, "--as", "alice", "x");
+        assertThat(redacted.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(redacted.err()).contains("PERSON_NAME in segment fraud is redact");
+    }
+
+    @Test
     void commandsSayWhatToDoNext() {
         Result r = veil("grant", "request", "-p", policy.toString(), "--as", "nobody", "--stream", "orders", "--segment",
                 "support", "--class", "EMAIL", "--reason", "x", "--ticket", "y", "--duration", "PT5M");

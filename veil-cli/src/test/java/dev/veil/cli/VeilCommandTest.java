@@ -321,37 +321,4 @@ class VeilCommandTest {
         assertThat(Files.readString(k)).contains("HmacPrfKey");
         assertThat(veil("keys", "create", "--out", k.toString())).isEqualTo(ExitCodes.IO);
     }
-
-    @Test
-    void revealTurnsTokensAndCiphertextsBackForTheKeyHolder() throws Exception {
-        Files.copy(Path.of("../examples/keys/demo.keyset.json"), dir.resolve("prf.json"));
-        Files.copy(Path.of("../examples/keys/demo-quarantine.keyset.json"), dir.resolve("gcm.json"));
-        Path policy = write("p.yaml", "veil: 1\nname: rev\nkeys:\n  default: {keyset: prf.json}\n  gcm: {keyset: gcm.json}\n"
-                + "fields:\n  card: CREDIT_CARD\n  email: EMAIL\n  name: PERSON_NAME\nscan:\n  strings: none\n"
-                + "segments:\n  ops:\n    actions:\n      CREDIT_CARD: {tokenize: {keep_last: 4, luhn: true}}\n"
-                + "      EMAIL: {encrypt: {key: gcm}}\n      default: redact\n");
-        Path in = write("in.jsonl", "{\"card\":\"4111 1111 1111 1111\",\"email\":\"ann@example.com\",\"name\":\"Ann\"}\n");
-        Path o = dir.resolve("out.jsonl");
-        assertThat(veil("mask", "-p", policy.toString(), "-s", "ops", in.toString(), "-o", o.toString())).as(err.toString()).isZero();
-        String masked = Files.readString(o);
-        java.util.regex.Matcher card = java.util.regex.Pattern.compile("\"card\":\"(\\d{4} \\d{4} \\d{4} 1111)\"").matcher(masked);
-        java.util.regex.Matcher email = java.util.regex.Pattern.compile("\"email\":\"(veil\\.r\\.[A-Za-z0-9_-]+)\"").matcher(masked);
-        assertThat(card.find()).as(masked).isTrue();
-        assertThat(email.find()).as(masked).isTrue();
-        assertThat(masked).doesNotContain("4111 1111 1111 1111").doesNotContain("ann@example.com");
-
-        streams();
-        assertThat(veil("reveal", "-p", policy.toString(), "-s", "ops", "-c", "CREDIT_CARD", card.group(1))).isZero();
-        assertThat(out.toString()).isEqualTo("4111 1111 1111 1111\n");
-        assertThat(err.toString()).contains("not audited yet");
-        streams();
-        assertThat(veil("reveal", "-p", policy.toString(), "-s", "ops", "-c", "EMAIL", email.group(1), "veil.r.AAAA"))
-                .isEqualTo(ExitCodes.NOT_REVEALED);
-        assertThat(out.toString()).isEqualTo("ann@example.com\n\n");
-        assertThat(err.toString()).contains("value 2: cannot decrypt").contains("1 of 2 values not revealed");
-        streams();
-        assertThat(veil("reveal", "-p", policy.toString(), "-s", "ops", "-c", "PERSON_NAME", "x"))
-                .isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("PERSON_NAME in segment ops is redact");
-    }
 }

@@ -208,6 +208,84 @@ public final class Governance {
         return null;
     }
 
+    /**
+     * What a reveal asks for: re-identifying values of {@code dataClass} in {@code segment}'s view under the grant
+     * {@code grantId}, by {@code actor}. {@code field} (member names, or empty), {@code subjectId} and
+     * {@code recordKey} (or null) say where the values came from, for grants scoped to fields, subjects or keys.
+     */
+    public record RevealRequest(String grantId, String actor, String segment, DataClass dataClass, List<String> field,
+                                String subjectId, String recordKey) {
+        public RevealRequest {
+            field = List.copyOf(field);
+        }
+    }
+
+    /**
+     * Whether {@code r} may go ahead at {@code epochMillis}: null when an approved, active grant requested by the
+     * actor covers it, else why not (fit for the actor; never a value). A reveal is the strongest lift there is, so
+     * only the grant's own requester may use it, and only inside its scope and window.
+     */
+    public String revealRefusal(RevealRequest r, long epochMillis) {
+        Status st = null;
+        for (Status s : statuses) {
+            if (s.grant().id().equals(r.grantId())) {
+                st = s;
+            }
+        }
+        if (st == null) {
+            return "no grant " + r.grantId() + " in the store";
+        }
+        Grant g = st.grant();
+        if (st.state() != State.APPROVED) {
+            return "grant " + g.id() + " is " + st.describe(epochMillis) + (st.problem() == null ? "" : ": " + st.problem());
+        }
+        if (!g.activeAt(epochMillis)) {
+            return "grant " + g.id() + " is " + st.describe(epochMillis) + " (" + GovernanceRecord.time(g.start()) + " to "
+                    + GovernanceRecord.time(g.end()) + ")";
+        }
+        if (!g.requester().equals(r.actor())) {
+            return "grant " + g.id() + " was requested by " + g.requester() + "; only the requester may reveal under it";
+        }
+        if (!g.segment().equals(r.segment())) {
+            return "grant " + g.id() + " is for segment " + g.segment() + ", not " + r.segment();
+        }
+        Effective e = null;
+        for (Effective x : grants(g.stream(), g.segment())) {
+            if (x.grant().id().equals(g.id())) {
+                e = x;
+            }
+        }
+        if (e == null) {
+            return "grant " + g.id() + " has no effect under this policy";
+        }
+        boolean byField = false;
+        for (PathPattern p : e.fields()) {
+            byField |= !r.field().isEmpty() && p.matches(r.field());
+        }
+        if (!e.classes().contains(r.dataClass()) && !byField) {
+            return "grant " + g.id() + " covers " + (g.classes().isEmpty() ? "" : "classes " + g.classes() + " ")
+                    + (g.fields().isEmpty() ? "" : "fields " + g.fields() + " ") + "but not " + r.dataClass().name()
+                    + (r.field().isEmpty() ? "" : " at " + String.join(".", r.field()));
+        }
+        if (e.needsSubject()) {
+            if (r.subjectId() == null) {
+                return "grant " + g.id() + " covers some data subjects only: name the values' subject (--subject)";
+            }
+            if (fingerprints == null || !e.subjects().contains(fingerprint(r.subjectId()))) {
+                return "grant " + g.id() + " does not cover that data subject";
+            }
+        }
+        if (e.keyPattern() != null) {
+            if (r.recordKey() == null) {
+                return "grant " + g.id() + " covers records by key only: name the values' record key (--record-key)";
+            }
+            if (!e.keyPattern().matches(r.recordKey())) {
+                return "grant " + g.id() + " does not cover that record key";
+            }
+        }
+        return null;
+    }
+
     /** Verified, approved, unrevoked grants for a stream and segment (their time windows still to check). */
     public List<Effective> grants(String stream, String segment) {
         List<Effective> l = byStreamSegment.get(stream + "\u0000" + segment);

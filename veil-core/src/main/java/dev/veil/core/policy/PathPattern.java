@@ -90,6 +90,30 @@ public final class PathPattern {
         return new PathPattern(text, steps);
     }
 
+    /** Whether this pattern matches the concrete path {@code names} (member names from the root). */
+    public boolean matches(List<String> names) {
+        return matches(0, names, 0);
+    }
+
+    private boolean matches(int step, List<String> names, int at) {
+        if (step == steps.size()) {
+            return at == names.size();
+        }
+        Step st = steps.get(step);
+        if (st instanceof AnyDepth) {
+            for (int i = at; i <= names.size(); i++) {
+                if (matches(step + 1, names, i)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (at == names.size()) {
+            return false;
+        }
+        return (st instanceof AnyName || ((Name) st).name().equals(names.get(at))) && matches(step + 1, names, at + 1);
+    }
+
     @Override
     public String toString() {
         return text;
