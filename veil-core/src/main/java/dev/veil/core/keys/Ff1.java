@@ -6,7 +6,7 @@ import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
  * FF1 format-preserving encryption (NIST SP 800-38G) over symbols {@code 0 .. radix-1}, one byte per symbol, with
- * Bouncy Castle's engine under AES. This object is thread-safe; each {@link #cipher} it hands out is one
+ * Bouncy Castle's engine over the JDK's AES ({@link JceAes}). This object is thread-safe; each {@link #cipher} it hands out is one
  * initialized direction for one thread.
  */
 public final class Ff1 {
@@ -48,7 +48,7 @@ public final class Ff1 {
      * thread-safe: keep one per thread.
      */
     public Cipher cipher(boolean encrypt, int radix, byte[] tweak) {
-        FPEFF1Engine e = new FPEFF1Engine();
+        FPEFF1Engine e = new FPEFF1Engine(new JceAes());
         e.init(encrypt, new FPEParameters(new KeyParameter(key), radix, tweak));
         return new Cipher(e, radix);
     }
