@@ -1,10 +1,10 @@
 package dev.veil.cli;
 
-import dev.veil.core.codec.JsonText;
 import dev.veil.core.codec.JsonWalker;
 import dev.veil.core.codec.RecordException;
 import dev.veil.core.detect.DetectorSet;
 import dev.veil.core.detect.Finding;
+import dev.veil.core.detect.FindingsJson;
 import dev.veil.core.engine.Limits;
 import dev.veil.core.policy.Policy;
 import java.io.BufferedOutputStream;
@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -197,24 +196,14 @@ final class DetectCommand implements Callable<Integer> {
         }
 
         private void error(String message) {
-            sb.append("{\"findings\":[],\"error\":");
-            JsonText.quote(message, sb);
-            sb.append('}');
+            FindingsJson.error(sb, message);
         }
 
         private void finding(CharSequence path, Finding f) {
             if (count++ > 0) {
                 sb.append(',');
             }
-            sb.append('{');
-            if (path != null) {
-                sb.append("\"path\":");
-                JsonText.quote(path, sb);
-                sb.append(',');
-            }
-            sb.append("\"type\":\"").append(f.dataClass().name()).append("\",\"start\":").append(f.start())
-                    .append(",\"end\":").append(f.end()).append(",\"score\":")
-                    .append(String.format(Locale.ROOT, "%.2f", f.score())).append('}');
+            FindingsJson.append(sb, path, f);
         }
 
         private String decode(byte[] b, int off, int len) {

@@ -1,0 +1,202 @@
+package dev.veil.server;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * API tokens, stored as SHA-256 digests only ({@code tokens.json}): the token itself is shown once, when created.
+ * Tokens are 32 random bytes, so a plain digest is enough; there is nothing to brute-force, unlike a password.
+ * Immutable; {@link #with} and {@link #without} return new sets for {@link #save}.
+ */
+public final class ApiTokens {
+    /** Every token starts with this, so secret scanners (and Veil's own detector) can recognize a leaked one. */
+    public static final String PREFIX = "veil_at_";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One stored token: who it is for, what it may do, when it was made; the digest, never the token. */
+    public record Entry(String name, String digest, Set<Role> roles, Set<String> segments, Instant created) {
+        public Entry {
+            roles = Set.copyOf(roles);
+            segments = Set.copyOf(segments);
+        }
+    }
+
+    private final List<Entry> entries;
+    private final Map<String, Entry> byDigest;
+
+    private ApiTokens(List<Entry> entries) {
+        this.entries = List.copyOf(entries);
+        this.byDigest = entries.stream().collect(Collectors.toUnmodifiableMap(Entry::digest, Function.identity()));
+    }
+
+    public static ApiTokens empty() {
+        return new ApiTokens(List.of());
+    }
+
+    public List<Entry> entries() {
+        return entries;
+    }
+
+    public boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    /** The principal a presented token stands for, or null when it is unknown. */
+    public Principal authenticate(String token) {
+        if (token == null || !token.startsWith(PREFIX)) {
+            return null;
+        }
+        Entry e = byDigest.get(digest(token));
+        return e == null ? null : new Principal(e.name(), e.roles(), e.segments(), "token");
+    }
+
+    /** A new random token for {@code name}; returns the token (show it once) and the set that stores its digest. */
+    public Created with(String name, Set<Role> roles, Set<String> segments) {
+        if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")) {
+            throw new IllegalArgumentException("a token name is 1 to 64 letters, digits, '.', '_', '@' or '-'");
+        }
+        if (entries.stream().anyMatch(e -> e.name().equals(name))) {
+            throw new IllegalArgumentException("a token named '" + name + "' exists; revoke it first");
+        }
+        if (roles.isEmpty()) {
+            throw new IllegalArgumentException("a token needs at least one role");
+        }
+        if (roles.contains(Role.MASKER) && segments.isEmpty()) {
+            throw new IllegalArgumentException("a masker token needs the segments it may receive");
+        }
+        byte[] raw = new byte[32];
+        new SecureRandom().nextBytes(raw);
+        String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        List<Entry> l = new ArrayList<>(entries);
+        l.add(new Entry(name, digest(token), roles, segments, Instant.now().truncatedTo(ChronoUnit.SECONDS)));
+        return new Created(token, new ApiTokens(l));
+    }
+
+    /** A token just made, and the set holding its digest. */
+    public record Created(String token, ApiTokens tokens) {
+    }
+
+    /** The set without the token named {@code name}. */
+    public ApiTokens without(String name) {
+        return new ApiTokens(entries.stream().filter(e -> !e.name().equals(name)).toList());
+    }
+
+    static String digest(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Reads a token file; a missing file is an empty set.
+     *
+     * @throws IOException naming the file and the entry when it cannot be read
+     */
+    public static ApiTokens load(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return empty();
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IOException(file + ": not a token file (" + e.getClass().getSimpleName() + ")");
+        }
+        JsonNode list = root == null ? null : root.get("tokens");
+        if (list == null || !list.isArray()) {
+            throw new IOException(file + ": expected {\"tokens\": [...]}");
+        }
+        List<Entry> l = new ArrayList<>();
+        int i = 0;
+        for (JsonNode n : list) {
+            String where = file + ": tokens[" + i++ + "]";
+            String name = n.path("name").asText(null);
+            String digest = n.path("sha256").asText(null);
+            if (name == null || digest == null || !digest.matches("[0-9a-f]{64}")) {
+                throw new IOException(where + ": needs name and sha256 (64 hex digits)");
+            }
+            Set<Role> roles = EnumSet.noneOf(Role.class);
+            for (JsonNode r : n.path("roles")) {
+                Role role = Role.parse(r.asText());
+                if (role == null) {
+                    throw new IOException(where + ".roles: unknown role '" + r.asText() + "'");
+                }
+                roles.add(role);
+            }
+            Set<String> segments = new LinkedHashSet<>();
+            n.path("segments").forEach(s -> segments.add(s.asText()));
+            Instant created = n.hasNonNull("created") ? Instant.parse(n.get("created").asText()) : Instant.EPOCH;
+            l.add(new Entry(name, digest, roles, segments, created));
+        }
+        return new ApiTokens(l);
+    }
+
+    /** Writes the file atomically, readable by its owner only where the file system allows. */
+    public void save(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, ".tokens", ".tmp");
+        try {
+            try {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: the directory's protection applies
+            }
+            try (OutputStream out = Files.newOutputStream(tmp);
+                 JsonGenerator g = new JsonFactory().createGenerator(out).useDefaultPrettyPrinter()) {
+                g.writeStartObject();
+                g.writeArrayFieldStart("tokens");
+                for (Entry e : entries) {
+                    g.writeStartObject();
+                    g.writeStringField("name", e.name());
+                    g.writeStringField("sha256", e.digest());
+                    g.writeArrayFieldStart("roles");
+                    for (Role r : new TreeSet<>(e.roles())) {
+                        g.writeString(r.text());
+                    }
+                    g.writeEndArray();
+                    g.writeArrayFieldStart("segments");
+                    for (String s : new TreeSet<>(e.segments())) {
+                        g.writeString(s);
+                    }
+                    g.writeEndArray();
+                    g.writeStringField("created", e.created().toString());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

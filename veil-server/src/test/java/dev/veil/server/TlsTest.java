@@ -1,0 +1,200 @@
+package dev.veil.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.veil.core.engine.Limits;
+import dev.veil.core.engine.Plan;
+import dev.veil.core.keys.KeyRing;
+import dev.veil.core.policy.Policy;
+import dev.veil.core.policy.PolicyLoader;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real TLS handshakes against the server: PEM and PKCS#12 identities, and mutual TLS with a client CA. */
+class TlsTest {
+    @TempDir
+    Path dir;
+    Policy policy;
+    Plan plan;
+    KeyPair caKey;
+    X509Certificate ca;
+    ApiTokens tokens;
+    String viewer;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Files.createDirectories(dir.resolve("keys"));
+        Files.copy(Path.of("../examples/keys/demo.keyset.json"), dir.resolve("keys/demo.keyset.json"));
+        Files.copy(Path.of("../examples/keys/demo-quarantine.keyset.json"), dir.resolve("keys/demo-quarantine.keyset.json"));
+        Files.copy(Path.of("../examples/retail.yaml"), dir.resolve("retail.yaml"));
+        policy = PolicyLoader.load(dir.resolve("retail.yaml"));
+        plan = Plan.compile(policy, List.copyOf(policy.segments().keySet()), KeyRing.of(policy.keys()), Limits.DEFAULT);
+        caKey = ec();
+        ca = certificate("CN=Veil Test CA", caKey, "CN=Veil Test CA", caKey.getPrivate(), true);
+        ApiTokens.Created c = ApiTokens.empty().with("viewer", Set.of(Role.VIEWER), Set.of());
+        tokens = c.tokens();
+        viewer = c.token();
+    }
+
+    static KeyPair ec() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(256);
+        return g.generateKeyPair();
+    }
+
+    X509Certificate certificate(String subject, KeyPair key, String issuer, PrivateKey signer, boolean isCa)
+            throws Exception {
+        long now = System.currentTimeMillis();
+        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name(issuer),
+                BigInteger.valueOf(now), new Date(now - 60_000), new Date(now + 3_600_000), new X500Name(subject),
+                key.getPublic());
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(isCa));
+        if (!isCa) {
+            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+                new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
+        }
+        return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA")
+                .build(signer)));
+    }
+
+    Path pem(String name, Object... objects) throws IOException {
+        Path f = dir.resolve(name);
+        try (JcaPEMWriter w = new JcaPEMWriter(Files.newBufferedWriter(f))) {
+            for (Object o : objects) {
+                w.writeObject(o);
+            }
+        }
+        return f;
+    }
+
+    Path pkcs8(String name, PrivateKey k) throws IOException {
+        Path f = dir.resolve(name);
+        Files.writeString(f, "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(k.getEncoded())
+                + "\n-----END PRIVATE KEY-----\n");
+        return f;
+    }
+
+    HttpClient client(KeyStore clientKey) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", ca);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        KeyManagerFactory kmf = null;
+        if (clientKey != null) {
+            kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(clientKey, "pw".toCharArray());
+        }
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        return HttpClient.newBuilder().sslContext(ctx).build();
+    }
+
+    static int get(HttpClient c, VeilServer s, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(s.url() + "/v1/policy"));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> r = c.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (token != null) {
+            assertThat(r.headers().firstValue("Strict-Transport-Security")).isPresent();
+        }
+        return r.statusCode();
+    }
+
+    @Test
+    void pemIdentityServesHttpsOnly() throws Exception {
+        KeyPair k = ec();
+        X509Certificate cert = certificate("CN=veil", k, "CN=Veil Test CA", caKey.getPrivate(), false);
+        Tls tls = Tls.pem(pem("server.pem", cert, ca), pkcs8("server.key", k.getPrivate()));
+        try (VeilServer s = VeilServer.builder(policy, plan).port(0).tls(tls).tokens(tokens).start()) {
+            assertThat(s.url()).startsWith("https://127.0.0.1:");
+            assertThat(get(client(null), s, viewer)).isEqualTo(200);
+            // plain HTTP on the same port gets no answer it could take for the API
+            HttpClient plain = HttpClient.newHttpClient();
+            assertThatThrownBy(() -> plain.send(HttpRequest.newBuilder(URI.create(s.url().replace("https", "http")
+                    + "/healthz")).build(), HttpResponse.BodyHandlers.ofString()).body())
+                    .satisfiesAnyOf(e -> assertThat(e).isInstanceOf(IOException.class),
+                            e -> assertThat(e).hasMessageNotContaining("ok"));
+            // a client that does not trust the CA refuses the server
+            assertThatThrownBy(() -> get(HttpClient.newHttpClient(), s, viewer)).isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
+    void pkcs12IdentityAndMutualTls() throws Exception {
+        KeyPair k = ec();
+        X509Certificate cert = certificate("CN=veil", k, "CN=Veil Test CA", caKey.getPrivate(), false);
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("veil", k.getPrivate(), "secret".toCharArray(), new X509Certificate[] {cert, ca});
+        Path p12 = dir.resolve("server.p12");
+        try (var out = Files.newOutputStream(p12)) {
+            ks.store(out, "secret".toCharArray());
+        }
+        Tls tls = Tls.pkcs12(p12, "secret".toCharArray()).requireClientCertificates(pem("clients-ca.pem", ca));
+        KeyPair ck = ec();
+        X509Certificate clientCert = certificate("CN=support-app", ck, "CN=Veil Test CA", caKey.getPrivate(), false);
+        KeyStore client = KeyStore.getInstance("PKCS12");
+        client.load(null, null);
+        client.setKeyEntry("me", ck.getPrivate(), "pw".toCharArray(), new X509Certificate[] {clientCert});
+        // a certificate from another CA is refused as well
+        KeyPair otherCa = ec();
+        X509Certificate stranger = certificate("CN=stranger", ck, "CN=Other CA", otherCa.getPrivate(), false);
+        KeyStore strangerStore = KeyStore.getInstance("PKCS12");
+        strangerStore.load(null, null);
+        strangerStore.setKeyEntry("me", ck.getPrivate(), "pw".toCharArray(), new X509Certificate[] {stranger});
+        try (VeilServer s = VeilServer.builder(policy, plan).host("127.0.0.1").port(0).tls(tls).tokens(tokens).start()) {
+            assertThat(get(client(client), s, viewer)).isEqualTo(200);
+            assertThat(get(client(client), s, null)).isEqualTo(401); // TLS does not replace the token
+            assertThatThrownBy(() -> get(client(null), s, viewer)).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> get(client(strangerStore), s, viewer)).isInstanceOf(IOException.class);
+        }
+        assertThatThrownBy(() -> Tls.pkcs12(p12, "wrong".toCharArray())).hasMessageContaining("server.p12");
+    }
+
+    @Test
+    void aNonLoopbackAddressWithTlsAndTokensIsAllowed() throws Exception {
+        KeyPair k = ec();
+        X509Certificate cert = certificate("CN=veil", k, "CN=Veil Test CA", caKey.getPrivate(), false);
+        Tls tls = Tls.pem(pem("server.pem", cert), pkcs8("server.key", k.getPrivate()));
+        try (VeilServer s = VeilServer.builder(policy, plan).host("0.0.0.0").port(0).tls(tls).tokens(tokens).start()) {
+            assertThat(s.port()).isPositive();
+        }
+        assertThatThrownBy(() -> VeilServer.builder(policy, plan).host("0.0.0.0").port(0).tls(tls).start())
+                .hasMessageContaining("API tokens");
+        assertThatThrownBy(() -> Tls.pem(pem("server2.pem", cert), pem("wrong.key", cert)))
+                .hasMessageContaining("PKCS#8");
+    }
+}
