@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The {@code veil} command. */
 @Command(name = "veil", mixinStandardHelpOptions = true, versionProvider = VeilCommand.Version.class,
         description = "Masks personal data and secrets in data in motion.",
-        subcommands = {UpCommand.class, RunCommand.class, TailCommand.class, MaskCommand.class, DetectCommand.class, ScanCommand.class, PolicyCommand.class, KeysCommand.class, RevealCommand.class, IdentityCommand.class, GrantCommand.class, ConsentCommand.class, AuditCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {UpCommand.class, RunCommand.class, TailCommand.class, MaskCommand.class, DetectCommand.class, ScanCommand.class, PolicyCommand.class, KeysCommand.class, RevealCommand.class, ServeCommand.class, TokenCommand.class, IdentityCommand.class, GrantCommand.class, ConsentCommand.class, AuditCommand.class, CommandLine.HelpCommand.class},
         exitCodeOnInvalidInput = ExitCodes.USAGE, exitCodeOnExecutionException = ExitCodes.INTERNAL,
         footer = {"", "Exit codes: 0 ok, 1 invalid policy, 2 usage, 3 I/O error, 4 records quarantined, 5 Kafka unreachable or service failed, 6 not revealed, 70 internal error."})
 public final class VeilCommand implements Runnable {

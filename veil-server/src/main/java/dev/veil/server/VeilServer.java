@@ -81,6 +81,9 @@ public final class VeilServer implements AutoCloseable {
 
     private final Builder options;
     private final AtomicReference<Loaded> current = new AtomicReference<>();
+    private final AtomicReference<ApiTokens> tokens = new AtomicReference<>();
+    private volatile long tokensCheckedAt;
+    private volatile long tokensModified;
     private final List<Map<String, Object>> history = new CopyOnWriteArrayList<>();
     private final RateLimiter perPrincipal;
     private final RateLimiter perAddress;
@@ -92,6 +95,38 @@ public final class VeilServer implements AutoCloseable {
         this.perPrincipal = new RateLimiter(b.requestsPerSecond);
         // failed authentications are held to a tenth of that per client address: guessing stays slow
         this.perAddress = new RateLimiter(Math.max(1, b.requestsPerSecond / 10.0));
+        this.tokens.set(b.tokens);
+        this.tokensModified = modified(b.tokensFile);
+        this.tokensCheckedAt = System.nanoTime();
+    }
+
+    private static long modified(Path f) {
+        try {
+            return f == null || !Files.exists(f) ? 0 : Files.getLastModifiedTime(f).toMillis();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** The current token set, re-read when the token file changed. */
+    private ApiTokens tokens() {
+        Path f = options.tokensFile;
+        long now = System.nanoTime();
+        if (f != null && now - tokensCheckedAt > 1_000_000_000L) {
+            tokensCheckedAt = now;
+            long m = modified(f);
+            if (m != tokensModified) {
+                tokensModified = m;
+                try {
+                    tokens.set(ApiTokens.load(f));
+                    LOG.info("API tokens reloaded from {}", f);
+                } catch (IOException e) {
+                    tokens.set(ApiTokens.empty());
+                    LOG.error("API tokens: {}; no token is accepted until the file is fixed", e.getMessage());
+                }
+            }
+        }
+        return tokens.get();
     }
 
     public static Builder builder(Policy policy, Plan plan) {
@@ -106,6 +141,7 @@ public final class VeilServer implements AutoCloseable {
         private int port = 8443;
         private Tls tls;
         private ApiTokens tokens = ApiTokens.empty();
+        private Path tokensFile;
         private long maxRequestBytes = 8L << 20;
         private double requestsPerSecond = 200;
         private AuditLog audit;
@@ -137,6 +173,17 @@ public final class VeilServer implements AutoCloseable {
 
         public Builder tokens(ApiTokens t) {
             this.tokens = t;
+            return this;
+        }
+
+        /**
+         * Tokens from a file, read now and again whenever it changes (checked at most once a second), so
+         * {@code veil token create} and {@code revoke} take effect without a restart. A file that stops parsing
+         * admits no token until it is fixed.
+         */
+        public Builder tokensFile(Path file) throws IOException {
+            this.tokensFile = file;
+            this.tokens = ApiTokens.load(file);
             return this;
         }
 
@@ -277,7 +324,7 @@ public final class VeilServer implements AutoCloseable {
         }
         String auth = ctx.header("Authorization");
         String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
-        Principal p = token == null ? null : options.tokens.authenticate(token);
+        Principal p = token == null ? null : tokens().authenticate(token);
         if (p == null) {
             if (!perAddress.tryAcquire(ctx.ip(), System.nanoTime())) {
                 halt(ctx, 429, "too many failed attempts; wait and retry");

@@ -1,0 +1,158 @@
+package dev.veil.cli;
+
+import dev.veil.core.audit.AuditLog;
+import dev.veil.core.engine.Limits;
+import dev.veil.core.engine.Plan;
+import dev.veil.core.engine.PlanException;
+import dev.veil.core.keys.KeyRing;
+import dev.veil.core.keys.SecretRefs;
+import dev.veil.core.policy.Policy;
+import dev.veil.server.Tls;
+import dev.veil.server.VeilServer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code veil serve}: the HTTP API (mask, detect, policy, audit) over a policy, until Ctrl-C. */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Serve the HTTP API: POST /v1/mask and /v1/detect for services, policy and audit administration"
+            + " for people (OpenAPI at /v1/openapi.json).",
+            "Requests carry 'Authorization: Bearer TOKEN' (veil token create); admin actions and refusals go to"
+                + " HOME/audit.jsonl.",
+            "Binds 127.0.0.1; any other address needs TLS (--tls-cert/--tls-key or --tls-keystore) and tokens.",
+            "Exit 0 after Ctrl-C, SIGTERM or --for; 1 invalid policy or TLS identity; 2 usage or refused address;"
+                + " 3 unreadable file; 5 the port cannot be bound."})
+final class ServeCommand implements java.util.concurrent.Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+    @Mixin
+    Home home;
+
+    @Option(names = {"-p", "--policy"}, required = true, paramLabel = "FILE", description = "The policy to serve.")
+    Path policyFile;
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String bind;
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8443", description = "Port (default: ${DEFAULT-VALUE};"
+            + " 0 picks a free one).")
+    int port;
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Certificate chain, server certificate first.")
+    Path tlsCert;
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "Unencrypted PKCS#8 private key for --tls-cert.")
+    Path tlsKey;
+    @Option(names = "--tls-keystore", paramLabel = "P12", description = "PKCS#12 store with key and chain (instead of PEM).")
+    Path tlsKeystore;
+    @Option(names = "--tls-password", paramLabel = "env:NAME|file:PATH", defaultValue = "env:VEIL_TLS_PASSWORD",
+            description = "Password of --tls-keystore (default: ${DEFAULT-VALUE}).")
+    String tlsPassword;
+    @Option(names = "--client-ca", paramLabel = "PEM", description = "Require client certificates issued by these CAs"
+            + " (mutual TLS); tokens are still required.")
+    Path clientCa;
+    @Option(names = "--max-request-bytes", paramLabel = "N", defaultValue = "8388608",
+            description = "Largest request body (default: ${DEFAULT-VALUE}); larger ones get 413.")
+    long maxRequestBytes;
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "200",
+            description = "Requests per second per token (default: ${DEFAULT-VALUE}); beyond it 429.")
+    double rate;
+    @Option(names = "--for", paramLabel = "SECONDS", description = "Stop after this many seconds (default: until Ctrl-C).")
+    Long seconds;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Policy policy = PolicyCommand.load(policyFile, err);
+        if (policy == null) {
+            return ExitCodes.INVALID_POLICY;
+        }
+        if ((tlsCert == null) != (tlsKey == null) || (tlsCert != null && tlsKeystore != null)) {
+            err.println("veil serve: give --tls-cert with --tls-key, or --tls-keystore alone");
+            return ExitCodes.USAGE;
+        }
+        if (clientCa != null && tlsCert == null && tlsKeystore == null) {
+            err.println("veil serve: --client-ca needs TLS: add --tls-cert/--tls-key or --tls-keystore");
+            return ExitCodes.USAGE;
+        }
+        return Home.guarded("veil serve", err, () -> {
+            Plan plan;
+            try {
+                plan = Plan.compile(policy, List.copyOf(policy.segments().keySet()), KeyRing.of(policy.keys()),
+                        Limits.DEFAULT);
+            } catch (PlanException e) {
+                err.println(e.getMessage());
+                return ExitCodes.INVALID_POLICY;
+            }
+            Tls tls = null;
+            if (tlsCert != null) {
+                tls = Tls.pem(tlsCert, tlsKey);
+            } else if (tlsKeystore != null) {
+                tls = Tls.pkcs12(tlsKeystore, SecretRefs.read(tlsPassword, System::getenv, "TLS keystore password",
+                        "set it, or name it with --tls-password").toCharArray());
+            }
+            if (tls != null && clientCa != null) {
+                tls = tls.requireClientCertificates(clientCa);
+            }
+            Path tokens = TokenCommand.file(home);
+            CountDownLatch stop = new CountDownLatch(1);
+            CountDownLatch closed = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                stop.countDown();
+                try {
+                    closed.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "veil-serve-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try (AuditLog audit = home.audit(null)) {
+                VeilServer server;
+                try {
+                    server = VeilServer.builder(policy, plan).host(bind).port(port).tls(tls).tokensFile(tokens)
+                            .maxRequestBytes(maxRequestBytes).requestsPerSecond(rate)
+                            .audit(audit, home.auditFile(), Set.of(home.auditIdentity().publicKeyText()))
+                            .policyDir(policyFile.toAbsolutePath().getParent()).start();
+                } catch (IllegalStateException e) {
+                    err.println("veil serve: " + e.getMessage());
+                    return e.getMessage().startsWith("refusing") ? ExitCodes.USAGE : ExitCodes.SERVICE;
+                } catch (IllegalArgumentException e) {
+                    err.println("veil serve: " + e.getMessage());
+                    return ExitCodes.USAGE;
+                }
+                try (server) {
+                    audit.append("server-started", java.util.Map.of("url", server.url(), "policy",
+                            policy.shortVersion()));
+                    out.println("veil serve: listening on " + server.url() + " (policy " + policy.name() + "@"
+                            + policy.shortVersion() + "; tokens in " + tokens + "; OpenAPI at " + server.url()
+                            + "/v1/openapi.json)");
+                    out.flush();
+                    try {
+                        if (seconds == null) {
+                            stop.await();
+                        } else {
+                            stop.await(seconds, TimeUnit.SECONDS);
+                        }
+                    } catch (InterruptedException e) {
+                        // stop as after Ctrl-C; the flag is not set again, or Jetty's own shutdown would be cut short
+                        out.println("veil serve: interrupted; stopping");
+                    }
+                    audit.append("server-stopped", java.util.Map.of("url", server.url()));
+                }
+            } finally {
+                closed.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // already shutting down: the hook is running and waits for closed
+                }
+            }
+            return ExitCodes.OK;
+        });
+    }
+}
