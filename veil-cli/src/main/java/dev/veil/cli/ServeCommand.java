@@ -11,10 +11,9 @@ import dev.veil.server.Tls;
 import dev.veil.server.VeilServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -100,18 +99,10 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                 tls = tls.requireClientCertificates(clientCa);
             }
             Path tokens = TokenCommand.file(home);
-            CountDownLatch stop = new CountDownLatch(1);
-            CountDownLatch closed = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                stop.countDown();
-                try {
-                    closed.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "veil-serve-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            try (AuditLog audit = home.audit(null)) {
+            // the same shutdown as veil run: Ctrl-C or SIGTERM waits for the server and the audit log to close
+            try (ServiceSession session = new ServiceSession()) {
+                AuditLog audit = home.audit(null);
+                session.keep(audit);
                 VeilServer server;
                 try {
                     server = VeilServer.builder(policy, plan).host(bind).port(port).tls(tls).tokensFile(tokens)
@@ -125,32 +116,19 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                     err.println("veil serve: " + e.getMessage());
                     return ExitCodes.USAGE;
                 }
-                try (server) {
-                    audit.append("server-started", java.util.Map.of("url", server.url(), "policy",
-                            policy.shortVersion()));
-                    out.println("veil serve: listening on " + server.url() + " (policy " + policy.name() + "@"
-                            + policy.shortVersion() + "; tokens in " + tokens + "; OpenAPI at " + server.url()
-                            + "/v1/openapi.json)");
-                    out.flush();
-                    try {
-                        if (seconds == null) {
-                            stop.await();
-                        } else {
-                            stop.await(seconds, TimeUnit.SECONDS);
-                        }
-                    } catch (InterruptedException e) {
-                        // stop as after Ctrl-C; the flag is not set again, or Jetty's own shutdown would be cut short
-                        out.println("veil serve: interrupted; stopping");
-                    }
-                    audit.append("server-stopped", java.util.Map.of("url", server.url()));
-                }
-            } finally {
-                closed.countDown();
+                session.keep(server);
+                audit.append("server-started", java.util.Map.of("url", server.url(), "policy", policy.shortVersion()));
+                out.println("veil serve: listening on " + server.url() + " (policy " + policy.name() + "@"
+                        + policy.shortVersion() + "; tokens in " + tokens + "; OpenAPI at " + server.url()
+                        + "/v1/openapi.json)");
+                out.flush();
                 try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException e) {
-                    // already shutting down: the hook is running and waits for closed
+                    session.awaitStop(seconds == null ? null : Duration.ofSeconds(seconds), out, null, null);
+                } catch (InterruptedException e) {
+                    // stop as after Ctrl-C; the flag is not set again, or Jetty's own shutdown would be cut short
+                    out.println("veil serve: interrupted; stopping");
                 }
+                audit.append("server-stopped", java.util.Map.of("url", server.url()));
             }
             return ExitCodes.OK;
         });

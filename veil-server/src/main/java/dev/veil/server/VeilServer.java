@@ -441,10 +441,8 @@ public final class VeilServer implements AutoCloseable {
         Loaded l = current.get();
         String body = new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8);
         StringBuilder sb = new StringBuilder(body.length() / 4 + 32);
-        for (String line : body.split("\r?\n", -1)) {
-            if (line.isEmpty() && sb.length() > 0 && body.endsWith("\n")) {
-                continue;
-            }
+        // one object per input line, blank ones included, so answers line up with what was sent
+        for (String line : (Iterable<String>) body.lines()::iterator) {
             sb.append("{\"findings\":[");
             int n = 0;
             for (Finding f : l.plan.detectors().scan(line)) {

@@ -163,9 +163,10 @@ class VeilServerTest {
         assertThat(call("POST", "/v1/mask?segment=analytics", supportMasker, body).statusCode()).isEqualTo(403);
         assertThat(call("POST", "/v1/mask", supportMasker, body).statusCode()).isEqualTo(400);
         assertThat(call("POST", "/v1/mask?segment=nope", tokenOf.get(Role.OPERATOR), body).body()).contains("one of");
-        HttpResponse<String> d = call("POST", "/v1/detect", supportMasker, "write to " + EMAIL + "\nnothing here\n");
+        HttpResponse<String> d = call("POST", "/v1/detect", supportMasker, "write to " + EMAIL + "\n\r\nnothing here\n");
         assertThat(d.body().lines().toList()).containsExactly(
-                "{\"findings\":[{\"type\":\"EMAIL\",\"start\":9,\"end\":33,\"score\":0.95}]}", "{\"findings\":[]}");
+                "{\"findings\":[{\"type\":\"EMAIL\",\"start\":9,\"end\":33,\"score\":0.95}]}", "{\"findings\":[]}",
+                "{\"findings\":[]}");
         assertThat(Files.readString(auditFile)).doesNotContain(EMAIL);
     }
 
