@@ -60,6 +60,17 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--rate", paramLabel = "N", defaultValue = "200",
             description = "Requests per second per token (default: ${DEFAULT-VALUE}); beyond it 429.")
     double rate;
+    @Option(names = "--oidc-issuer", paramLabel = "URL", description = "Also accept JWTs from this OpenID Connect"
+            + " issuer (exact 'iss'); needs --oidc-audience and --oidc-jwks.")
+    String oidcIssuer;
+    @Option(names = "--oidc-audience", paramLabel = "AUD", description = "The audience JWTs must name ('aud').")
+    String oidcAudience;
+    @Option(names = "--oidc-jwks", paramLabel = "URL|FILE", description = "The issuer's signing keys: an https URL"
+            + " (cached, refreshed on unknown key ids) or a JWK set file.")
+    String oidcJwks;
+    @Option(names = "--oidc-roles-claim", paramLabel = "CLAIM", defaultValue = "veil_roles",
+            description = "Claim listing Veil roles (default: ${DEFAULT-VALUE}); maskers' segments come from veil_segments.")
+    String oidcRolesClaim;
     @Option(names = "--for", paramLabel = "SECONDS", description = "Stop after this many seconds (default: until Ctrl-C).")
     Long seconds;
 
@@ -77,6 +88,10 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         }
         if (clientCa != null && tlsCert == null && tlsKeystore == null) {
             err.println("veil serve: --client-ca needs TLS: add --tls-cert/--tls-key or --tls-keystore");
+            return ExitCodes.USAGE;
+        }
+        if (oidcIssuer != null && (oidcAudience == null || oidcJwks == null)) {
+            err.println("veil serve: --oidc-issuer needs --oidc-audience and --oidc-jwks");
             return ExitCodes.USAGE;
         }
         return Home.guarded("veil serve", err, () -> {
@@ -99,6 +114,11 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                 tls = tls.requireClientCertificates(clientCa);
             }
             Path tokens = TokenCommand.file(home);
+            dev.veil.server.Oidc oidc = null;
+            if (oidcIssuer != null) {
+                oidc = dev.veil.server.Oidc.builder(oidcIssuer, oidcAudience).jwks(oidcJwks).rolesClaim(oidcRolesClaim)
+                        .build();
+            }
             // the same shutdown as veil run: Ctrl-C or SIGTERM waits for the server and the audit log to close
             try (ServiceSession session = new ServiceSession()) {
                 AuditLog audit = home.audit(null);
@@ -108,7 +128,9 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                     server = VeilServer.builder(policy, plan).host(bind).port(port).tls(tls).tokensFile(tokens)
                             .maxRequestBytes(maxRequestBytes).requestsPerSecond(rate)
                             .audit(audit, home.auditFile(), Set.of(home.auditIdentity().publicKeyText()))
-                            .policyDir(policyFile.toAbsolutePath().getParent()).start();
+                            .policyDir(policyFile.toAbsolutePath().getParent())
+                            .policyText(java.nio.file.Files.readString(policyFile)).oidc(oidc)
+                            .governance(new HomeGovernanceStore(home)).start();
                 } catch (IllegalStateException e) {
                     err.println("veil serve: " + e.getMessage());
                     return e.getMessage().startsWith("refusing") ? ExitCodes.USAGE : ExitCodes.SERVICE;
@@ -119,8 +141,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                 session.keep(server);
                 audit.append("server-started", java.util.Map.of("url", server.url(), "policy", policy.shortVersion()));
                 out.println("veil serve: listening on " + server.url() + " (policy " + policy.name() + "@"
-                        + policy.shortVersion() + "; tokens in " + tokens + "; OpenAPI at " + server.url()
-                        + "/v1/openapi.json)");
+                        + policy.shortVersion() + "; tokens in " + tokens + "; console at " + server.url() + "/console/; OpenAPI at "
+                        + server.url() + "/v1/openapi.json)");
                 out.flush();
                 try {
                     session.awaitStop(seconds == null ? null : Duration.ofSeconds(seconds), out, null, null);

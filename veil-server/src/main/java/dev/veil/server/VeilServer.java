@@ -61,6 +61,10 @@ public final class VeilServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VeilServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Role[] READERS = {Role.VIEWER, Role.OPERATOR, Role.POLICY_ADMIN, Role.APPROVER, Role.AUDITOR};
+    private static final java.util.regex.Pattern STREAM_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final int MAX_SAMPLE_BYTES = 64 * 1024;
+    private static final int MAX_SAMPLED_STREAMS = 64;
+    private static final int MAX_STREAMS = 256;
 
     /** A compiled policy and what serves it: the plan for every segment and one masker per request thread. */
     private static final class Loaded {
@@ -68,14 +72,18 @@ public final class VeilServer implements AutoCloseable {
         final Plan plan;
         final Instant activated;
         final String by;
-        final ThreadLocal<JsonMasker> maskers;
+        /** Per request thread, one governed masker per stream (grants are scoped to streams). */
+        final ThreadLocal<Map<String, dev.veil.core.governance.GovernedMasker>> maskers;
+        /** The YAML it was read from, for the policy editor and diffs; null when not known. */
+        final String text;
 
-        Loaded(Policy policy, Plan plan, Instant activated, String by) {
+        Loaded(Policy policy, Plan plan, Instant activated, String by, String text) {
             this.policy = policy;
+            this.text = text;
             this.plan = plan;
             this.activated = activated;
             this.by = by;
-            this.maskers = ThreadLocal.withInitial(() -> new JsonMasker(plan));
+            this.maskers = ThreadLocal.withInitial(java.util.HashMap::new);
         }
     }
 
@@ -88,6 +96,13 @@ public final class VeilServer implements AutoCloseable {
     private final RateLimiter perPrincipal;
     private final RateLimiter perAddress;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AlertFeed alerts;
+    /** The server's own alerts (refused records, failed sign-ins, activations), deduplicated and rate-limited. */
+    private final dev.veil.core.alert.Alerter alerter;
+    private final AdminApi admin;
+    /** The last record sent to /v1/mask per stream, for the console's record viewer; bounded in size and count. */
+    private final Map<String, byte[]> samples = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Set<String> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private Javalin app;
 
     private VeilServer(Builder b) {
@@ -98,6 +113,9 @@ public final class VeilServer implements AutoCloseable {
         this.tokens.set(b.tokens);
         this.tokensModified = modified(b.tokensFile);
         this.tokensCheckedAt = System.nanoTime();
+        this.alerts = b.alerts != null ? b.alerts : new AlertFeed(200);
+        this.alerter = dev.veil.core.alert.Alerter.builder("veil-serve").sink(alerts).build();
+        this.admin = new AdminApi(this, b.governance, () -> current.get().policy, b.auditFile);
     }
 
     private static long modified(Path f) {
@@ -148,6 +166,12 @@ public final class VeilServer implements AutoCloseable {
         private Path auditFile;
         private Set<String> auditKeys = Set.of();
         private Path policyDir;
+        private String policyText;
+        private Oidc oidc;
+        private GovernanceStore governance;
+        private AlertFeed alerts;
+        private final List<io.micrometer.core.instrument.MeterRegistry> meters = new ArrayList<>();
+        private boolean samples = true;
 
         private Builder(Policy policy, Plan plan) {
             this.policy = policy;
@@ -213,6 +237,45 @@ public final class VeilServer implements AutoCloseable {
             return this;
         }
 
+        /** The active policy's YAML, shown by the console's editor and used for diffs. */
+        public Builder policyText(String yaml) {
+            this.policyText = yaml;
+            return this;
+        }
+
+        /** Also accepts bearer JWTs from this OpenID Connect provider. */
+        public Builder oidc(Oidc o) {
+            this.oidc = o;
+            return this;
+        }
+
+        /** Where grants and consent changes are read and stored; without it those routes answer 404. */
+        public Builder governance(GovernanceStore g) {
+            this.governance = g;
+            return this;
+        }
+
+        /** The alert feed shown live in the console; give the same one to the service's alerter. */
+        public Builder alerts(AlertFeed feed) {
+            this.alerts = feed;
+            return this;
+        }
+
+        /** A registry whose {@code veil.records.out} counters (the Kafka service's) feed the throughput view. */
+        public Builder meters(io.micrometer.core.instrument.MeterRegistry r) {
+            this.meters.add(r);
+            return this;
+        }
+
+        /**
+         * Whether the last record per stream sent to {@code /v1/mask} is kept in memory for the record viewer
+         * (default true). It is shown masked, and raw only to a principal holding an active grant for the stream.
+         */
+        public Builder samples(boolean keep) {
+            this.samples = keep;
+            return this;
+        }
+
         /**
          * Starts the server.
          *
@@ -226,9 +289,9 @@ public final class VeilServer implements AutoCloseable {
             } catch (UnknownHostException e) {
                 throw new IllegalStateException("cannot resolve bind address " + host);
             }
-            if (!loopback && (tls == null || tokens.isEmpty())) {
+            if (!loopback && (tls == null || (tokens.isEmpty() && tokensFile == null && oidc == null))) {
                 throw new IllegalStateException("refusing to bind " + host + ": a non-loopback address needs TLS"
-                        + " (--tls-cert/--tls-key or --tls-keystore) and API tokens (veil token create)");
+                        + " (--tls-cert/--tls-key or --tls-keystore) and authentication (veil token create, or --oidc-issuer)");
             }
             if (maxRequestBytes < 1024) {
                 throw new IllegalArgumentException("the request limit is at least 1024 bytes");
@@ -251,7 +314,7 @@ public final class VeilServer implements AutoCloseable {
     }
 
     private void startServer() {
-        current.set(new Loaded(options.policy, options.plan, Instant.now(), "startup"));
+        current.set(new Loaded(options.policy, options.plan, Instant.now(), "startup", options.policyText));
         history.add(historyEntry(current.get()));
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -284,6 +347,12 @@ public final class VeilServer implements AutoCloseable {
                 LOG.error("request to {} failed ({})", route(ctx), e.getClass().getName());
                 error(ctx, 500, "internal error; nothing was returned for this request");
             });
+            config.staticFiles.add(sf -> {
+                sf.hostedPath = "/console";
+                sf.directory = "/dev/veil/server/console";
+                sf.location = io.javalin.http.staticfiles.Location.CLASSPATH;
+            });
+            config.routes.get("/", ctx -> ctx.redirect("/console/"));
             config.routes.get("/healthz", ctx -> ctx.result("ok"));
             config.routes.get("/v1/openapi.json", this::openApi);
             config.routes.post("/v1/mask", this::mask, Role.MASKER, Role.OPERATOR);
@@ -294,6 +363,27 @@ public final class VeilServer implements AutoCloseable {
             config.routes.post("/v1/policy/dry-run", this::dryRun, Role.POLICY_ADMIN);
             config.routes.post("/v1/policy/activate", this::activate, Role.POLICY_ADMIN);
             config.routes.get("/v1/audit/verify", this::auditVerify, Role.AUDITOR);
+            config.routes.get("/v1/audit", admin::auditQuery, Role.AUDITOR);
+            config.routes.get("/v1/policy/text", this::policyText, READERS);
+            config.routes.post("/v1/policy/diff", this::policyDiff, Role.POLICY_ADMIN);
+            config.routes.get("/v1/grants", admin::listGrants, READERS);
+            config.routes.post("/v1/grants", admin::requestGrant, Role.OPERATOR);
+            config.routes.post("/v1/grants/{id}/approve", admin::approveGrant, Role.APPROVER);
+            config.routes.post("/v1/grants/{id}/revoke", admin::revokeGrant, Role.OPERATOR, Role.APPROVER);
+            config.routes.post("/v1/consent/lookup", admin::consentLookup, Role.OPERATOR, Role.AUDITOR);
+            config.routes.post("/v1/consent", admin::consentChange, Role.OPERATOR);
+            config.routes.get("/v1/alerts", ctx -> ctx.contentType("application/json")
+                    .result("{\"alerts\":[" + String.join(",", alerts.recent()) + "]}"), READERS);
+            config.routes.get("/v1/alerts/stream", new io.javalin.http.sse.SseHandler(alerts::attach), READERS);
+            config.routes.get("/v1/throughput", this::throughput, READERS);
+            config.routes.get("/v1/samples", this::samples, Role.OPERATOR, Role.POLICY_ADMIN);
+            config.routes.get("/v1/whoami", ctx -> {
+                Principal p = principal(ctx);
+                List<String> roles = new ArrayList<>();
+                p.roles().forEach(r -> roles.add(r.text()));
+                Collections.sort(roles);
+                json(ctx, 200, Map.of("name", p.name(), "roles", roles, "via", p.via()));
+            }, Role.values());
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()),
                     Role.VIEWER, Role.OPERATOR, Role.AUDITOR);
         });
@@ -324,16 +414,30 @@ public final class VeilServer implements AutoCloseable {
         }
         String auth = ctx.header("Authorization");
         String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
-        Principal p = token == null ? null : tokens().authenticate(token);
+        Principal p = null;
+        String rejected = null;
+        if (token != null && options.oidc != null && Oidc.looksLikeJwt(token)) {
+            try {
+                p = options.oidc.authenticate(token);
+            } catch (Oidc.Rejected e) {
+                rejected = e.getMessage();
+            }
+        } else if (token != null) {
+            p = tokens().authenticate(token);
+        }
         if (p == null) {
             if (!perAddress.tryAcquire(ctx.ip(), System.nanoTime())) {
                 halt(ctx, 429, "too many failed attempts; wait and retry");
                 return;
             }
             count(ctx, 401);
-            audit("api-denied", ctx, null, Map.of("status", 401));
+            alerter.raise("api-auth-failed", dev.veil.core.alert.Alert.Severity.WARNING, ctx.ip(),
+                    "a request to " + route(ctx) + " was refused: " + (rejected != null ? rejected : "no valid token"),
+                    Map.of("client", ctx.ip(), "route", route(ctx)));
+            audit("api-denied", ctx, null, rejected == null ? Map.of("status", 401) : Map.of("status", 401, "why", rejected));
             ctx.header("WWW-Authenticate", "Bearer");
-            halt(ctx, 401, token == null ? "send an API token: Authorization: Bearer veil_at_..." : "unknown API token");
+            halt(ctx, 401, token == null ? "send an API token: Authorization: Bearer veil_at_..."
+                    : rejected != null ? rejected : "unknown API token");
             return;
         }
         if (!perPrincipal.tryAcquire(p.name(), System.nanoTime())) {
@@ -370,7 +474,7 @@ public final class VeilServer implements AutoCloseable {
         }
     }
 
-    private static Principal principal(Context ctx) {
+    static Principal principal(Context ctx) {
         return ctx.attribute("principal");
     }
 
@@ -389,8 +493,33 @@ public final class VeilServer implements AutoCloseable {
             error(ctx, 403, p.name() + " may not receive segment " + segment);
             return;
         }
+        String stream = ctx.queryParam("stream") == null ? "api" : ctx.queryParam("stream");
+        if (!STREAM_NAME.matcher(stream).matches()) {
+            error(ctx, 400, "a stream name is 1-64 letters, digits, '.', '_' or '-'");
+            return;
+        }
+        if (!streams.contains(stream) && (streams.size() >= MAX_STREAMS || !streams.add(stream))) {
+            // each stream is a metric series: a bound keeps a client from growing them without end
+            error(ctx, 400, "this server already counts " + MAX_STREAMS + " streams; reuse one of them");
+            return;
+        }
+        dev.veil.core.governance.Governance gov;
+        try {
+            gov = admin.governance();
+        } catch (Exception e) {
+            // opt-outs cannot be known: masking now could hand out a suppressed subject's record
+            LOG.error("grant store unreadable ({}); /v1/mask refuses until it is back", e.getClass().getName());
+            error(ctx, 503, "the grant and consent store cannot be read; nothing was masked, retry later");
+            return;
+        }
         byte[] body = ctx.bodyAsBytes();
-        JsonMasker masker = l.maskers.get();
+        dev.veil.core.governance.GovernedMasker masker = l.maskers.get()
+                .computeIfAbsent(stream, st -> new dev.veil.core.governance.GovernedMasker(l.plan, st));
+        long now = System.currentTimeMillis();
+        int suppressed = 0;
+        Map<String, Long> grantUses = new LinkedHashMap<>();
+        int lastStart = -1;
+        int lastLen = 0;
         ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 64);
         int records = 0;
         int refused = 0;
@@ -409,7 +538,15 @@ public final class VeilServer implements AutoCloseable {
             if (len > 0) {
                 records++;
                 try {
-                    Views v = masker.mask(body, start, len);
+                    Views v = masker.mask(body, start, len, null, gov, now);
+                    suppressed += masker.suppressed() ? 1 : 0;
+                    for (dev.veil.core.governance.GovernedMasker.Use u : masker.uses()) {
+                        if (u.segment().equals(segment)) {
+                            grantUses.merge(u.grantId(), 1L, Long::sum);
+                        }
+                    }
+                    lastStart = start;
+                    lastLen = len;
                     if (v.dropped(s)) {
                         out.writeBytes(("{\"veil\":{\"line\":" + line + ",\"dropped\":true}}").getBytes(StandardCharsets.US_ASCII));
                     } else {
@@ -427,9 +564,24 @@ public final class VeilServer implements AutoCloseable {
             }
             start = end + 1;
         }
-        registry.counter("veil_api_records", "segment", segment).increment(records);
+        registry.counter("veil.records.out", "stream", stream, "segment", segment).increment(records - refused);
         if (refused > 0) {
-            registry.counter("veil_api_refused_records", "segment", segment).increment(refused);
+            alerter.raise("records-refused", dev.veil.core.alert.Alert.Severity.WARNING, stream + "/" + segment,
+                    refused + " record(s) sent to /v1/mask for stream " + stream + " were refused and not returned",
+                    Map.of("stream", stream, "segment", segment, "refused", refused, "principal", p.name()));
+            registry.counter("veil.records.quarantined", "stream", stream, "segment", segment).increment(refused);
+        }
+        for (Map.Entry<String, Long> u : grantUses.entrySet()) {
+            // a grant lifted masking in what this principal received: on the record, as the service does
+            audit("grant-used", ctx, p, Map.of("grant", u.getKey(), "stream", stream, "segment", segment,
+                    "records", u.getValue()));
+        }
+        if (suppressed > 0) {
+            registry.counter("veil.records.suppressed", "stream", stream).increment(suppressed);
+        }
+        if (options.samples && lastStart >= 0 && lastLen <= MAX_SAMPLE_BYTES
+                && (samples.containsKey(stream) || samples.size() < MAX_SAMPLED_STREAMS)) {
+            samples.put(stream, java.util.Arrays.copyOfRange(body, lastStart, lastStart + lastLen));
         }
         ctx.header("X-Veil-Policy", l.policy.shortVersion());
         ctx.header("X-Veil-Refused", Integer.toString(refused));
@@ -531,7 +683,7 @@ public final class VeilServer implements AutoCloseable {
             error(ctx, 400, "expected {\"policy\": \"YAML text\", \"records\": [ {...}, ... ]}");
             return;
         }
-        if (req == null || !req.path("policy").isTextual() || !req.path("records").isArray()) {
+        if (req == null || !req.path("policy").isTextual() || (req.has("records") && !req.path("records").isArray())) {
             error(ctx, 400, "expected {\"policy\": \"YAML text\", \"records\": [ {...}, ... ]}");
             return;
         }
@@ -545,8 +697,16 @@ public final class VeilServer implements AutoCloseable {
         JsonMasker c = new JsonMasker(candidate);
         List<Map<String, Object>> out = new ArrayList<>();
         int changed = 0;
-        for (JsonNode rec : req.get("records")) {
-            byte[] b = JSON.writeValueAsBytes(rec);
+        List<byte[]> records = new ArrayList<>();
+        if (req.has("records")) {
+            for (JsonNode rec : req.get("records")) {
+                records.add(JSON.writeValueAsBytes(rec));
+            }
+        } else {
+            // no records sent: the samples this server holds, so the editor can dry-run against live traffic
+            records.addAll(new java.util.TreeMap<>(samples).values());
+        }
+        for (byte[] b : records) {
             Map<String, Object> one = new LinkedHashMap<>();
             Map<String, Object> cand = views(c, b);
             Map<String, Object> act = views(a, b);
@@ -590,12 +750,97 @@ public final class VeilServer implements AutoCloseable {
             json(ctx, 422, Map.of("valid", false, "problems", r));
             return;
         }
-        Loaded l = new Loaded(plan.policy(), plan, Instant.now(), principal(ctx).name());
+        Loaded l = new Loaded(plan.policy(), plan, Instant.now(), principal(ctx).name(),
+                new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8));
         Loaded before = current.getAndSet(l);
         history.add(historyEntry(l));
+        alerter.raise("policy-activated", dev.veil.core.alert.Alert.Severity.INFO, plan.policy().shortVersion(),
+                "policy " + plan.policy().name() + "@" + plan.policy().shortVersion() + " activated by " + principal(ctx).name(),
+                Map.of("version", plan.policy().shortVersion(), "previous", before.policy.shortVersion()));
         audit("policy-activated", ctx, principal(ctx), Map.of("version", plan.policy().shortVersion(),
                 "previous", before.policy.shortVersion()));
         json(ctx, 200, historyEntry(l));
+    }
+
+    private void policyText(Context ctx) {
+        Loaded l = current.get();
+        if (l.text == null) {
+            error(ctx, 404, "the active policy's text is not known to this server");
+            return;
+        }
+        ctx.contentType("application/yaml; charset=utf-8").header("X-Veil-Policy", l.policy.shortVersion()).result(l.text);
+    }
+
+    /** The candidate YAML in the body against the active text, line by line. */
+    private void policyDiff(Context ctx) throws IOException {
+        Loaded l = current.get();
+        if (l.text == null) {
+            error(ctx, 404, "the active policy's text is not known to this server");
+            return;
+        }
+        List<String> a = l.text.lines().toList();
+        List<String> b = new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8).lines().toList();
+        List<LineDiff.Line> d;
+        try {
+            d = LineDiff.diff(a, b);
+        } catch (IllegalArgumentException e) {
+            error(ctx, 413, e.getMessage());
+            return;
+        }
+        int added = 0;
+        int removed = 0;
+        List<Map<String, String>> lines = new ArrayList<>();
+        for (LineDiff.Line x : d) {
+            added += x.op().equals("+") ? 1 : 0;
+            removed += x.op().equals("-") ? 1 : 0;
+            lines.add(Map.of("op", x.op(), "text", x.text()));
+        }
+        json(ctx, 200, Map.of("active", l.policy.shortVersion(), "added", added, "removed", removed, "lines", lines));
+    }
+
+    /** Records written per stream and segment so far: this server's and those of any registry it was given. */
+    private void throughput(Context ctx) throws IOException {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        List<io.micrometer.core.instrument.MeterRegistry> all = new ArrayList<>(options.meters);
+        all.add(registry);
+        for (io.micrometer.core.instrument.MeterRegistry r : all) {
+            for (Counter c : r.find("veil.records.out").counters()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("stream", c.getId().getTag("stream"));
+                m.put("segment", c.getId().getTag("segment"));
+                m.put("records", (long) c.count());
+                rows.add(m);
+            }
+        }
+        json(ctx, 200, Map.of("at", System.currentTimeMillis(), "counters", rows));
+    }
+
+    /**
+     * The last record of each stream as every segment sees it under the active policy. The raw record is added only
+     * for a principal that requested a grant for that stream which is approved and active now; each raw view is
+     * audited.
+     */
+    private void samples(Context ctx) throws Exception {
+        Loaded l = current.get();
+        Principal p = principal(ctx);
+        JsonMasker m = new JsonMasker(l.plan);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map.Entry<String, byte[]> e : new java.util.TreeMap<>(samples).entrySet()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("stream", e.getKey());
+            one.put("views", views(m, e.getValue()));
+            if (admin.holdsActiveGrant(p, e.getKey())) {
+                one.put("raw", JSON.readTree(e.getValue()));
+                audit("sample-raw-viewed", ctx, p, Map.of("stream", e.getKey()));
+            }
+            out.add(one);
+        }
+        json(ctx, 200, Map.of("policy", l.policy.shortVersion(), "samples", out));
+    }
+
+    /** The console's live alert feed; hand it to the service's alerter as a sink. */
+    public AlertFeed alerts() {
+        return alerts;
     }
 
     private void auditVerify(Context ctx) throws IOException {
@@ -629,7 +874,7 @@ public final class VeilServer implements AutoCloseable {
         }
     }
 
-    private void audit(String type, Context ctx, Principal p, Map<String, ?> extra) {
+    void audit(String type, Context ctx, Principal p, Map<String, ?> extra) {
         if (options.audit == null) {
             return;
         }
@@ -651,11 +896,11 @@ public final class VeilServer implements AutoCloseable {
                 .tag("status", Integer.toString(status)).register(registry).increment();
     }
 
-    private static void json(Context ctx, int status, Object body) throws IOException {
+    static void json(Context ctx, int status, Object body) throws IOException {
         ctx.status(status).contentType("application/json").result(JSON.writeValueAsBytes(body));
     }
 
-    private static void error(Context ctx, int status, String message) {
+    static void error(Context ctx, int status, String message) {
         try {
             json(ctx, status, Map.of("error", message));
         } catch (IOException e) {
@@ -674,5 +919,6 @@ public final class VeilServer implements AutoCloseable {
         if (app != null) {
             app.stop();
         }
+        alerter.close();
     }
 }
