@@ -155,6 +155,7 @@ async function loadGrants() {
   const r = await api("GET", "/v1/grants");
   const body = $("grants-table").tBodies[0]; body.replaceChildren();
   if (!r.ok) { $("grants-message").textContent = r.data.error || r.status; return; }
+  $("grant-form").hidden = !has("operator");
   state.grants = r.data.grants.map((g) => ({ ...g, until: Date.now() + g.seconds_left * 1000 }));
   for (const g of state.grants) {
     const actions = el("td", {});
