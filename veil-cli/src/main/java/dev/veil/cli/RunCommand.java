@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -150,6 +151,9 @@ final class RunCommand implements Callable<Integer> {
             return seconds == null ? null : Duration.ofSeconds(seconds);
         }
 
+        /** Sinks besides topic and webhook, such as the console's live feed under {@code veil up}. */
+        final List<dev.veil.core.alert.AlertSink> extraAlertSinks = new java.util.ArrayList<>();
+
         /** Starts broker (when needed), service and metrics into {@code session}; returns an exit code. */
         int start(ServiceSession session, KafkaOptions kafka, Path policy, boolean activate, Integer createInputs,
                   PrintWriter out, PrintWriter err) {
@@ -198,6 +202,7 @@ final class RunCommand implements Callable<Integer> {
             if (webhook != null) {
                 b.alertSink(webhook);
             }
+            extraAlertSinks.forEach(b::alertSink);
             Home h = new Home();
             h.home = home;
             try {

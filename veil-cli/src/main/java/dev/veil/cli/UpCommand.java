@@ -46,6 +46,16 @@ final class UpCommand implements Callable<Integer> {
             description = "Demo events per second across the three topics (default: ${DEFAULT-VALUE}; 0: none).")
     int rate;
 
+    @Option(names = "--console-port", paramLabel = "PORT", defaultValue = "8443",
+            description = "Port of the API and console on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int consolePort;
+
+    @Option(names = "--no-console", description = "Do not start the API and console.")
+    boolean noConsole;
+
+    /** The token and identity {@code veil up} makes for its console: replaced on every start, dev mode only. */
+    static final String CONSOLE_PRINCIPAL = "veil-up";
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
@@ -68,6 +78,25 @@ final class UpCommand implements Callable<Integer> {
                     + kafka.bootstrap + " and writes demo events; use a dev cluster, or --control-topic of your own");
         }
         out.flush();
+        dev.veil.server.AlertFeed feed = new dev.veil.server.AlertFeed(200);
+        Home console = null;
+        if (!noConsole) {
+            console = new Home();
+            console.home = options.home;
+            try {
+                // before the service starts: it reads the trust file once, and must trust the console's identity
+                if (!Files.exists(console.identityFile(CONSOLE_PRINCIPAL))) {
+                    dev.veil.core.keys.Identity id = dev.veil.core.keys.Identity.generate(CONSOLE_PRINCIPAL);
+                    id.save(console.identityFile(CONSOLE_PRINCIPAL));
+                    console.trust().with(CONSOLE_PRINCIPAL, id.publicKeyText(), java.util.Set.of("operator"))
+                            .save(console.trustFile());
+                }
+            } catch (dev.veil.core.keys.KeyException e) {
+                err.println("veil: console identity: " + e.getMessage());
+                return ExitCodes.INVALID_POLICY;
+            }
+            options.extraAlertSinks.add(feed);
+        }
         try (ServiceSession session = new ServiceSession()) {
             int rc = options.start(session, kafka, policy, true, 2, out, err);
             if (rc != ExitCodes.OK) {
@@ -90,6 +119,9 @@ final class UpCommand implements Callable<Integer> {
             } else if (rate > 0) {
                 demo.start();
                 out.println("Demo        " + rate + " events/s into " + String.join(", ", demo.topics));
+            }
+            if (console != null) {
+                startConsole(session, console, bootstrap, running, feed, out, err);
             }
             out.println("Views       (read one with the command beside it)");
             String at = kafka.bootstrap == null && session.broker.port() == KafkaOptions.DEFAULT_PORT
@@ -117,6 +149,44 @@ final class UpCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * The API and console on loopback over the running service: its alerts live, its throughput, grants and consent
+     * on its control topic. A fresh token with every role but masker is printed once; a console that cannot start
+     * (port taken) is a warning, the service runs on.
+     */
+    private void startConsole(ServiceSession session, Home console, String bootstrap, Policy running,
+                              dev.veil.server.AlertFeed feed, PrintWriter out, PrintWriter err) {
+        Home.KafkaGroup k = new Home.KafkaGroup();
+        k.bootstrap = bootstrap;
+        k.config = kafka.config;
+        k.controlTopic = kafka.controlTopic;
+        console.kafka = k;
+        try {
+            Path tokensFile = TokenCommand.file(console);
+            dev.veil.server.ApiTokens.Created c = dev.veil.server.ApiTokens.load(tokensFile).without(CONSOLE_PRINCIPAL)
+                    .with(CONSOLE_PRINCIPAL, java.util.EnumSet.of(dev.veil.server.Role.VIEWER, dev.veil.server.Role.OPERATOR,
+                            dev.veil.server.Role.POLICY_ADMIN, dev.veil.server.Role.AUDITOR), java.util.Set.of());
+            c.tokens().save(tokensFile);
+            dev.veil.core.engine.Plan plan = dev.veil.core.engine.Plan.compile(running,
+                    java.util.List.copyOf(running.segments().keySet()), dev.veil.core.keys.KeyRing.of(running.keys()),
+                    dev.veil.core.engine.Limits.DEFAULT);
+            dev.veil.core.audit.AuditLog audit = console.audit(null);
+            session.keep(audit);
+            dev.veil.server.VeilServer server = dev.veil.server.VeilServer.builder(running, plan).port(consolePort)
+                    .tokensFile(tokensFile).alerts(feed).meters(session.registry)
+                    .governance(new HomeGovernanceStore(console)).policyText(Files.readString(policy))
+                    .audit(audit, console.auditFile(), java.util.Set.of(console.auditIdentity().publicKeyText()))
+                    .policyDir(policy.toAbsolutePath().getParent()).start();
+            session.keep(server);
+            out.println("Console     " + server.url() + "/console/  sign in with " + c.token());
+            out.println("            (token " + CONSOLE_PRINCIPAL + ": viewer, operator, policy-admin, auditor; approvals need"
+                    + " a second person: ./veil token create NAME --roles approver)");
+        } catch (Exception e) {
+            err.println("veil: warning: the console did not start (" + e.getMessage() + "); the service runs on."
+                    + " Pick another port with --console-port, or --no-console");
+        }
     }
 
     /** Writes demo events at a steady rate into those of orders, tickets and auth-logs the policy reads. */

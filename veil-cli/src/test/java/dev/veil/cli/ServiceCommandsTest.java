@@ -87,7 +87,7 @@ class ServiceCommandsTest {
         CompletableFuture<Integer> up = CompletableFuture.supplyAsync(() -> VeilCommand.run(
                 new PrintWriter(upOut, true), new PrintWriter(upErr, true), "up", "--policy", policy.toString(),
                 "--data-dir", dir.resolve(".veil").toString(), "--kafka-port", String.valueOf(port),
-                "--metrics-port", "0", "--rate", "300", "--for", "35", "--home", home.toString(),
+                "--metrics-port", "0", "--rate", "300", "--for", "35", "--home", home.toString(), "--console-port", "0",
                 "--alert-webhook", "http://127.0.0.1:" + http.getAddress().getPort() + "/hook",
                 "--alert-webhook-secret", "file:" + secret));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
@@ -120,6 +120,22 @@ class ServiceCommandsTest {
         assertThat(scrape).contains("veil_records_in_total{stream=\"orders\"}")
                 .contains("veil_records_out_total{segment=\"support\",stream=\"orders\"}")
                 .contains("kafka_consumer_fetch_manager_records_lag_max");
+
+        // The console runs beside the service: its token sees the service's throughput per stream and segment
+        Matcher cm = Pattern.compile("Console     (http://\\S+)/console/  sign in with (veil_at_\\S+)").matcher(upOut.toString());
+        assertThat(cm.find()).as(upOut.toString()).isTrue();
+        HttpResponse<String> tp = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(cm.group(1)
+                + "/v1/throughput")).header("Authorization", "Bearer " + cm.group(2)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(tp.statusCode()).isEqualTo(200);
+        assertThat(tp.body()).contains("\"stream\":\"orders\",\"segment\":\"analytics\"");
+        // and grants requested there go to the service's control topic, signed by the console's identity
+        HttpResponse<String> g = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(cm.group(1) + "/v1/grants"))
+                .header("Authorization", "Bearer " + cm.group(2)).POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"stream\":\"orders\",\"segment\":\"support\",\"classes\":[\"EMAIL\"],\"duration\":\"PT5M\","
+                                + "\"reason\":\"test\",\"ticket\":\"T-1\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(g.statusCode()).as(g.body()).isEqualTo(201);
+        Result listed = veil("grant", "list", "-p", policy.toString(), "-b", bootstrap, "--home", home.toString());
+        assertThat(listed.out()).as(listed.err()).contains("pending").contains("veil-up");
 
         // A new policy version: analytics nullifies phones from the next records on.
         Path v2 = policy("retail-v2.yaml", t -> t.replace("      US_SSN: drop\n", "      US_SSN: drop\n      PHONE: nullify\n"));
