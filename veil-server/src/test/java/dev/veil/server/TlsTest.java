@@ -193,7 +193,7 @@ class TlsTest {
             assertThat(s.port()).isPositive();
         }
         assertThatThrownBy(() -> VeilServer.builder(policy, plan).host("0.0.0.0").port(0).tls(tls).start())
-                .hasMessageContaining("API tokens");
+                .hasMessageContaining("authentication");
         assertThatThrownBy(() -> Tls.pem(pem("server2.pem", cert), pem("wrong.key", cert)))
                 .hasMessageContaining("PKCS#8");
     }
