@@ -4,29 +4,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.veil.core.governance.Governance;
 import dev.veil.core.governance.GovernanceLedger;
+import dev.veil.core.governance.GovernanceRecord;
 import dev.veil.core.governance.GovernanceRecord.ConsentChange;
 import dev.veil.core.governance.GovernanceRecord.GrantRecord;
 import dev.veil.core.governance.GovernanceRecord.Revocation;
 import dev.veil.core.governance.Grant;
-import dev.veil.core.governance.TrustStore;
 import dev.veil.core.keys.Identity;
 import dev.veil.core.keys.KeyRing;
 import dev.veil.core.keys.KeyedHash;
 import dev.veil.core.policy.Policy;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,19 +40,41 @@ import java.util.function.Supplier;
  */
 final class AdminApi {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final int AUDIT_QUERY_MAX = 1000;
+    /** The audit fields that name a person, any of which {@code who} matches. */
+    private static final List<String> WHO = List.of("principal", "actor", "requester", "approver");
 
     private final GovernanceStore store;
     private final Supplier<Policy> policy;
     private final Path auditFile;
     private final VeilServer server;
     /** Grants and consent as last evaluated, for /v1/mask; re-read when stale or after a change made here. */
-    private volatile Governance cached;
-    private volatile Policy cachedFor;
-    private volatile long cachedAt;
+    private volatile Snapshot snapshot;
     private final Object refresh = new Object();
+    /** The consent key of the active policy, loaded once per policy rather than per request. */
+    private volatile ConsentKey consentKey;
     static final long GOVERNANCE_TTL_MS = 1000;
+    static final long OUTAGE_GRACE_MS = 60_000;
+
+    /** What the store said under {@code policy} at {@code at} (epoch ms). */
+    private record Snapshot(Governance governance, Policy policy, long at) {
+        boolean fresh(Policy p, long now, long ttl) {
+            return policy == p && now - at < ttl;
+        }
+    }
+
+    private record ConsentKey(Policy policy, KeyedHash key) {
+    }
+
+    /** What a governance route does with its request, once the store is known to be there. */
+    interface Route {
+        void handle(Context ctx) throws Exception;
+    }
+
+    /** As {@link Route}, with the request body already parsed as a JSON object. */
+    interface BodyRoute {
+        void handle(Context ctx, JsonNode body) throws Exception;
+    }
 
     AdminApi(VeilServer server, GovernanceStore store, Supplier<Policy> policy, Path auditFile) {
         this.server = server;
@@ -63,7 +84,15 @@ final class AdminApi {
     }
 
     private KeyedHash fingerprints(Policy p) throws Exception {
-        return p.consent() == null ? null : KeyRing.of(p.keys()).keyedHash(p.consent().key());
+        if (p.consent() == null) {
+            return null;
+        }
+        ConsentKey k = consentKey;
+        if (k == null || k.policy() != p) {
+            k = new ConsentKey(p, KeyRing.of(p.keys()).keyedHash(p.consent().key()));
+            consentKey = k;
+        }
+        return k.key();
     }
 
     private Governance evaluate(GovernanceLedger l) throws Exception {
@@ -81,40 +110,68 @@ final class AdminApi {
             return Governance.NONE;
         }
         Policy p = policy.get();
-        Governance g = cached;
-        if (g != null && cachedFor == p && System.currentTimeMillis() - cachedAt < GOVERNANCE_TTL_MS) {
-            return g;
+        Snapshot s = snapshot;
+        if (s != null && s.fresh(p, System.currentTimeMillis(), GOVERNANCE_TTL_MS)) {
+            return s.governance();
         }
         synchronized (refresh) {
-            if (cached != null && cachedFor == p && System.currentTimeMillis() - cachedAt < GOVERNANCE_TTL_MS) {
-                return cached;
+            s = snapshot;
+            if (s != null && s.fresh(p, System.currentTimeMillis(), GOVERNANCE_TTL_MS)) {
+                return s.governance();
             }
             try {
-                Governance fresh = evaluate(store.ledger());
-                cached = fresh;
-                cachedFor = p;
-                cachedAt = System.currentTimeMillis();
-                return fresh;
+                Governance g = evaluate(store.ledger());
+                snapshot = new Snapshot(g, p, System.currentTimeMillis());
+                return g;
             } catch (Exception e) {
-                if (cached != null && cachedFor == p && System.currentTimeMillis() - cachedAt < 60_000) {
-                    return cached; // a short outage: the answer of under a minute ago still stands
+                if (s != null && s.fresh(p, System.currentTimeMillis(), OUTAGE_GRACE_MS)) {
+                    return s.governance(); // a short outage: the answer of under a minute ago still stands
                 }
                 throw e;
             }
         }
     }
 
-    private void changed() {
-        cachedAt = 0;
+    /** A route that needs the store: 404 without one. */
+    Handler route(Route r) {
+        return ctx -> {
+            if (store == null) {
+                VeilServer.error(ctx, 404, "this server has no grant store (start it with veil serve, which uses HOME's)");
+            } else {
+                r.handle(ctx);
+            }
+        };
     }
 
-    /** Whether the store is there at all; answers 404 when it is not. */
-    private boolean available(Context ctx) {
-        if (store == null) {
-            VeilServer.error(ctx, 404, "this server has no grant store (start it with veil serve, which uses HOME's)");
-            return false;
+    /** A route that needs the store and a JSON object body: 404 or 400 otherwise. */
+    Handler withBody(BodyRoute r) {
+        return route(ctx -> {
+            JsonNode body = body(ctx);
+            if (body != null) {
+                r.handle(ctx, body);
+            }
+        });
+    }
+
+    /**
+     * Stores a signed record, audits it as the principal's action and makes the next {@link #governance()} re-read
+     * the store, so this server's own /v1/mask sees the change at once.
+     */
+    private void publish(Context ctx, Identity me, GovernanceRecord r) throws Exception {
+        store.publish(r, me.name());
+        snapshot = null;
+        server.audit(r.auditType(), ctx, VeilServer.principal(ctx), r.auditFields());
+    }
+
+    /** The fingerprint of a subject id under the active policy's consent key, or null after answering 409. */
+    private String fingerprint(Context ctx, String subject) throws Exception {
+        KeyedHash fh = fingerprints(policy.get());
+        if (fh == null) {
+            VeilServer.error(ctx, 409, "policy " + policy.get().name() + " has no consent: section (consent.subject"
+                    + " says where the subject id is in records)");
+            return null;
         }
-        return true;
+        return Governance.fingerprint(fh, subject);
     }
 
     /** The acting principal's signing identity, or an answer saying how to get one. */
@@ -129,10 +186,7 @@ final class AdminApi {
     }
 
     void listGrants(Context ctx) throws Exception {
-        if (!available(ctx)) {
-            return;
-        }
-        Governance g = evaluate(store.ledger());
+        Governance g = governance();
         long now = System.currentTimeMillis();
         List<Map<String, Object>> out = new ArrayList<>();
         for (Governance.Status s : g.statuses()) {
@@ -165,14 +219,7 @@ final class AdminApi {
     }
 
     /** {@code {stream, segment, classes[], fields[], subjects[], key_pattern, reason, ticket, duration, start}}. */
-    void requestGrant(Context ctx) throws Exception {
-        if (!available(ctx)) {
-            return;
-        }
-        JsonNode req = body(ctx);
-        if (req == null) {
-            return;
-        }
+    void requestGrant(Context ctx, JsonNode req) throws Exception {
         String stream = text(req, "stream");
         String segment = text(req, "segment");
         String reason = text(req, "reason");
@@ -195,24 +242,18 @@ final class AdminApi {
         }
         Policy p = policy.get();
         List<String> fps = new ArrayList<>();
-        List<String> subjects = strings(req.path("subjects"));
-        if (!subjects.isEmpty()) {
-            KeyedHash fh = fingerprints(p);
-            if (fh == null) {
-                VeilServer.error(ctx, 400, "subjects need the policy's consent.subject path (to find subjects in records)");
+        for (String s : strings(req.path("subjects"))) {
+            String fp = fingerprint(ctx, s);
+            if (fp == null) {
                 return;
             }
-            for (String s : subjects) {
-                fps.add(Governance.fingerprint(fh, s));
-            }
+            fps.add(fp);
         }
         Identity me = signer(ctx);
         if (me == null) {
             return;
         }
-        byte[] rnd = new byte[6];
-        RANDOM.nextBytes(rnd);
-        Grant g = new Grant("g-" + HexFormat.of().formatHex(rnd), p.name(), stream, segment, strings(req.path("classes")),
+        Grant g = new Grant(Grant.newId(), p.name(), stream, segment, strings(req.path("classes")),
                 strings(req.path("fields")), fps, text(req, "key_pattern"), me.name(), reason, ticket, from, d,
                 Instant.now().truncatedTo(ChronoUnit.MILLIS));
         GrantRecord r = GrantRecord.request(g, me);
@@ -222,9 +263,7 @@ final class AdminApi {
             VeilServer.error(ctx, 422, st.problem());
             return;
         }
-        store.publish(r, me.name());
-        changed();
-        server.audit(r.auditType(), ctx, VeilServer.principal(ctx), r.auditFields());
+        publish(ctx, me, r);
         VeilServer.json(ctx, 201, describe(st, System.currentTimeMillis()));
     }
 
@@ -235,9 +274,6 @@ final class AdminApi {
     }
 
     void approveGrant(Context ctx) throws Exception {
-        if (!available(ctx)) {
-            return;
-        }
         String id = ctx.pathParam("id");
         GrantRecord pending = null;
         for (GrantRecord r : store.ledger().grant(id)) {
@@ -260,21 +296,12 @@ final class AdminApi {
             VeilServer.error(ctx, 422, st.problem());
             return;
         }
-        store.publish(approved, me.name());
-        changed();
-        server.audit(approved.auditType(), ctx, VeilServer.principal(ctx), approved.auditFields());
+        publish(ctx, me, approved);
         VeilServer.json(ctx, 200, describe(st, System.currentTimeMillis()));
     }
 
     /** {@code {reason}}. */
-    void revokeGrant(Context ctx) throws Exception {
-        if (!available(ctx)) {
-            return;
-        }
-        JsonNode req = body(ctx);
-        if (req == null) {
-            return;
-        }
+    void revokeGrant(Context ctx, JsonNode req) throws Exception {
         String reason = text(req, "reason");
         if (reason == null) {
             VeilServer.error(ctx, 400, "say why: {\"reason\": \"...\"}");
@@ -289,57 +316,44 @@ final class AdminApi {
         if (me == null) {
             return;
         }
-        TrustStore trust = store.trust();
-        if (!trust.holds(me, "operator", "approver")) {
+        if (!store.trust().holds(me, "operator", "approver")) {
             VeilServer.error(ctx, 403, me.name() + " is not trusted as operator or approver; instances would ignore it");
             return;
         }
-        Revocation r = Revocation.sign(id, me, Instant.now(), reason);
-        store.publish(r, me.name());
-        changed();
-        server.audit(r.auditType(), ctx, VeilServer.principal(ctx), r.auditFields());
+        publish(ctx, me, Revocation.sign(id, me, Instant.now(), reason));
         VeilServer.json(ctx, 200, Map.of("id", id, "state", "revoked", "by", me.name()));
     }
 
     /** {@code {subject}}: whether that data subject has opted out. The id is fingerprinted, never echoed. */
-    void consentLookup(Context ctx) throws Exception {
-        if (!available(ctx)) {
-            return;
-        }
-        JsonNode req = body(ctx);
-        if (req == null) {
-            return;
-        }
-        Policy p = policy.get();
-        KeyedHash fh = fingerprints(p);
+    void consentLookup(Context ctx, JsonNode req) throws Exception {
         String subject = text(req, "subject");
-        if (fh == null || subject == null) {
-            VeilServer.error(ctx, fh == null ? 409 : 400, fh == null ? "policy " + p.name() + " has no consent: section"
-                    : "send {\"subject\": \"ID\"}");
+        if (subject == null) {
+            VeilServer.error(ctx, 400, "send {\"subject\": \"ID\"}");
             return;
         }
-        String fp = Governance.fingerprint(fh, subject);
-        boolean out = evaluate(store.ledger()).optedOut(fp);
+        String fp = fingerprint(ctx, subject);
+        if (fp == null) {
+            return;
+        }
+        boolean out = governance().optedOut(fp);
         server.audit("consent-lookup", ctx, VeilServer.principal(ctx), Map.of("subject", fp));
         VeilServer.json(ctx, 200, Map.of("subject", fp, "opted_out", out));
     }
 
     /** {@code {subjects: [...], opt_out: true|false}}. */
-    void consentChange(Context ctx) throws Exception {
-        if (!available(ctx)) {
-            return;
-        }
-        JsonNode req = body(ctx);
-        if (req == null) {
-            return;
-        }
-        Policy p = policy.get();
-        KeyedHash fh = fingerprints(p);
+    void consentChange(Context ctx, JsonNode req) throws Exception {
         List<String> subjects = strings(req.path("subjects"));
-        if (fh == null || subjects.isEmpty() || !req.path("opt_out").isBoolean()) {
-            VeilServer.error(ctx, fh == null ? 409 : 400, fh == null ? "policy " + p.name() + " has no consent: section"
-                    : "send {\"subjects\": [\"ID\", ...], \"opt_out\": true|false}");
+        if (subjects.isEmpty() || !req.path("opt_out").isBoolean()) {
+            VeilServer.error(ctx, 400, "send {\"subjects\": [\"ID\", ...], \"opt_out\": true|false}");
             return;
+        }
+        List<String> fps = new ArrayList<>();
+        for (String s : subjects) {
+            String fp = fingerprint(ctx, s);
+            if (fp == null) {
+                return;
+            }
+            fps.add(fp);
         }
         Identity me = signer(ctx);
         if (me == null) {
@@ -350,13 +364,8 @@ final class AdminApi {
             return;
         }
         boolean optOut = req.get("opt_out").asBoolean();
-        List<String> fps = new ArrayList<>();
-        for (String s : subjects) {
-            ConsentChange c = ConsentChange.sign(Governance.fingerprint(fh, s), optOut, me, Instant.now());
-            store.publish(c, me.name());
-            changed();
-            server.audit(c.auditType(), ctx, VeilServer.principal(ctx), c.auditFields());
-            fps.add(c.subject());
+        for (String fp : fps) {
+            publish(ctx, me, ConsentChange.sign(fp, optOut, me, Instant.now()));
         }
         VeilServer.json(ctx, 200, Map.of("subjects", fps, "opted_out", optOut));
     }
@@ -401,9 +410,7 @@ final class AdminApi {
                 String ts = e.path("ts").asText("");
                 if ((type != null && !type.equals(e.path("type").asText()))
                         || (since != null && ts.compareTo(since) < 0) || (until != null && ts.compareTo(until) > 0)
-                        || (who != null && !who.equals(e.path("principal").asText(null))
-                        && !who.equals(e.path("actor").asText(null)) && !who.equals(e.path("requester").asText(null))
-                        && !who.equals(e.path("approver").asText(null)))) {
+                        || (who != null && WHO.stream().noneMatch(f -> who.equals(e.path(f).asText(null))))) {
                     continue;
                 }
                 hits.addFirst(e);
@@ -421,9 +428,6 @@ final class AdminApi {
      * and active now.
      */
     boolean holdsActiveGrant(Principal p, String stream) throws Exception {
-        if (store == null) {
-            return false;
-        }
         long now = System.currentTimeMillis();
         for (Governance.Status s : governance().statuses()) {
             Grant g = s.grant();

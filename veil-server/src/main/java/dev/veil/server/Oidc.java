@@ -38,23 +38,19 @@ public final class Oidc {
             JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384,
             JWSAlgorithm.ES512, JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
 
-    private final String issuer;
-    private final String audience;
     private final String rolesClaim;
     private final String segmentsClaim;
     private final String nameClaim;
     private final DefaultJWTProcessor<SecurityContext> processor;
 
     private Oidc(Builder b, JWKSource<SecurityContext> keys) {
-        this.issuer = b.issuer;
-        this.audience = b.audience;
         this.rolesClaim = b.rolesClaim;
         this.segmentsClaim = b.segmentsClaim;
         this.nameClaim = b.nameClaim;
         DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
         p.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
-        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(Set.of(audience),
-                new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("sub", "exp"), null);
+        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(Set.of(b.audience),
+                new JWTClaimsSet.Builder().issuer(b.issuer).build(), Set.of("sub", "exp"), null);
         claims.setMaxClockSkew(b.clockSkewSeconds);
         p.setJWTClaimsSetVerifier(claims);
         this.processor = p;
@@ -212,9 +208,5 @@ public final class Oidc {
             return c.stream().filter(String.class::isInstance).map(String.class::cast).toList();
         }
         return List.of();
-    }
-
-    String issuer() {
-        return issuer;
     }
 }

@@ -77,8 +77,8 @@ public final class VeilServer implements AutoCloseable {
         /** The YAML it was read from, for the policy editor and diffs; null when not known. */
         final String text;
 
-        Loaded(Policy policy, Plan plan, Instant activated, String by, String text) {
-            this.policy = policy;
+        Loaded(Plan plan, Instant activated, String by, String text) {
+            this.policy = plan.policy();
             this.text = text;
             this.plan = plan;
             this.activated = activated;
@@ -147,13 +147,13 @@ public final class VeilServer implements AutoCloseable {
         return tokens.get();
     }
 
-    public static Builder builder(Policy policy, Plan plan) {
-        return new Builder(policy, plan);
+    /** A server for {@code plan}, compiled for every segment of its policy. */
+    public static Builder builder(Plan plan) {
+        return new Builder(plan);
     }
 
     /** Options of a server; {@link #start} checks them together. */
     public static final class Builder {
-        private final Policy policy;
         private final Plan plan;
         private String host = "127.0.0.1";
         private int port = 8443;
@@ -173,8 +173,7 @@ public final class VeilServer implements AutoCloseable {
         private final List<io.micrometer.core.instrument.MeterRegistry> meters = new ArrayList<>();
         private boolean samples = true;
 
-        private Builder(Policy policy, Plan plan) {
-            this.policy = policy;
+        private Builder(Plan plan) {
             this.plan = plan;
         }
 
@@ -279,8 +278,8 @@ public final class VeilServer implements AutoCloseable {
         /**
          * Starts the server.
          *
-         * @throws IllegalStateException when the address is not loopback and TLS or tokens are missing, or the
-         *                               port cannot be bound
+         * @throws RefusedAddress        when the address is not loopback and TLS or authentication is missing
+         * @throws IllegalStateException when the port cannot be bound
          */
         public VeilServer start() {
             boolean loopback;
@@ -290,7 +289,7 @@ public final class VeilServer implements AutoCloseable {
                 throw new IllegalStateException("cannot resolve bind address " + host);
             }
             if (!loopback && (tls == null || (tokens.isEmpty() && tokensFile == null && oidc == null))) {
-                throw new IllegalStateException("refusing to bind " + host + ": a non-loopback address needs TLS"
+                throw new RefusedAddress("refusing to bind " + host + ": a non-loopback address needs TLS"
                         + " (--tls-cert/--tls-key or --tls-keystore) and authentication (veil token create, or --oidc-issuer)");
             }
             if (maxRequestBytes < 1024) {
@@ -299,6 +298,13 @@ public final class VeilServer implements AutoCloseable {
             VeilServer s = new VeilServer(this);
             s.startServer();
             return s;
+        }
+    }
+
+    /** A non-loopback address without TLS or authentication: a configuration to fix, not a failure to retry. */
+    public static final class RefusedAddress extends IllegalStateException {
+        RefusedAddress(String message) {
+            super(message);
         }
     }
 
@@ -314,7 +320,7 @@ public final class VeilServer implements AutoCloseable {
     }
 
     private void startServer() {
-        current.set(new Loaded(options.policy, options.plan, Instant.now(), "startup", options.policyText));
+        current.set(new Loaded(options.plan, Instant.now(), "startup", options.policyText));
         history.add(historyEntry(current.get()));
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -366,12 +372,12 @@ public final class VeilServer implements AutoCloseable {
             config.routes.get("/v1/audit", admin::auditQuery, Role.AUDITOR);
             config.routes.get("/v1/policy/text", this::policyText, READERS);
             config.routes.post("/v1/policy/diff", this::policyDiff, Role.POLICY_ADMIN);
-            config.routes.get("/v1/grants", admin::listGrants, READERS);
-            config.routes.post("/v1/grants", admin::requestGrant, Role.OPERATOR);
-            config.routes.post("/v1/grants/{id}/approve", admin::approveGrant, Role.APPROVER);
-            config.routes.post("/v1/grants/{id}/revoke", admin::revokeGrant, Role.OPERATOR, Role.APPROVER);
-            config.routes.post("/v1/consent/lookup", admin::consentLookup, Role.OPERATOR, Role.AUDITOR);
-            config.routes.post("/v1/consent", admin::consentChange, Role.OPERATOR);
+            config.routes.get("/v1/grants", admin.route(admin::listGrants), READERS);
+            config.routes.post("/v1/grants", admin.withBody(admin::requestGrant), Role.OPERATOR);
+            config.routes.post("/v1/grants/{id}/approve", admin.route(admin::approveGrant), Role.APPROVER);
+            config.routes.post("/v1/grants/{id}/revoke", admin.withBody(admin::revokeGrant), Role.OPERATOR, Role.APPROVER);
+            config.routes.post("/v1/consent/lookup", admin.withBody(admin::consentLookup), Role.OPERATOR, Role.AUDITOR);
+            config.routes.post("/v1/consent", admin.withBody(admin::consentChange), Role.OPERATOR);
             config.routes.get("/v1/alerts", ctx -> ctx.contentType("application/json")
                     .result("{\"alerts\":[" + String.join(",", alerts.recent()) + "]}"), READERS);
             config.routes.get("/v1/alerts/stream", new io.javalin.http.sse.SseHandler(alerts::attach), READERS);
@@ -630,12 +636,11 @@ public final class VeilServer implements AutoCloseable {
     }
 
     /** Parses and compiles policy text from a request: a compiled plan, or the problems with line and key. */
-    private Object compile(byte[] yaml) {
-        String text = new String(yaml, StandardCharsets.UTF_8);
+    private Object compile(String text) {
         Path base = options.policyDir != null ? options.policyDir : Path.of(".");
         try {
             Policy p = PolicyLoader.parse(text, "request", base);
-            return Plan.compile(p, List.copyOf(p.segments().keySet()), KeyRing.of(p.keys()), Limits.DEFAULT);
+            return Plan.compile(p, List.of(), KeyRing.of(p.keys()), Limits.DEFAULT); // every segment
         } catch (PolicyException e) {
             return problems(e.problems());
         } catch (PlanException e) {
@@ -657,7 +662,7 @@ public final class VeilServer implements AutoCloseable {
     }
 
     private void validate(Context ctx) throws IOException {
-        Object r = compile(ctx.bodyAsBytes());
+        Object r = compile(ctx.body());
         Map<String, Object> m = new LinkedHashMap<>();
         if (r instanceof Plan plan) {
             m.put("valid", true);
@@ -687,7 +692,7 @@ public final class VeilServer implements AutoCloseable {
             error(ctx, 400, "expected {\"policy\": \"YAML text\", \"records\": [ {...}, ... ]}");
             return;
         }
-        Object r = compile(req.get("policy").asText().getBytes(StandardCharsets.UTF_8));
+        Object r = compile(req.get("policy").asText());
         if (!(r instanceof Plan candidate)) {
             json(ctx, 422, Map.of("valid", false, "problems", r));
             return;
@@ -744,14 +749,14 @@ public final class VeilServer implements AutoCloseable {
     }
 
     private void activate(Context ctx) throws IOException {
-        Object r = compile(ctx.bodyAsBytes());
+        String text = ctx.body();
+        Object r = compile(text);
         if (!(r instanceof Plan plan)) {
             audit("policy-rejected", ctx, principal(ctx), Map.of());
             json(ctx, 422, Map.of("valid", false, "problems", r));
             return;
         }
-        Loaded l = new Loaded(plan.policy(), plan, Instant.now(), principal(ctx).name(),
-                new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8));
+        Loaded l = new Loaded(plan, Instant.now(), principal(ctx).name(), text);
         Loaded before = current.getAndSet(l);
         history.add(historyEntry(l));
         alerter.raise("policy-activated", dev.veil.core.alert.Alert.Severity.INFO, plan.policy().shortVersion(),

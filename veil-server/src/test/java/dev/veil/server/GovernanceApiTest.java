@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.veil.core.audit.AuditLog;
-import dev.veil.core.engine.Limits;
 import dev.veil.core.engine.Plan;
 import dev.veil.core.keys.Identity;
-import dev.veil.core.keys.KeyRing;
-import dev.veil.core.policy.Policy;
-import dev.veil.core.policy.PolicyLoader;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -22,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -54,12 +49,7 @@ class GovernanceApiTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Files.createDirectories(dir.resolve("keys"));
-        Files.copy(Path.of("../examples/keys/demo.keyset.json"), dir.resolve("keys/demo.keyset.json"));
-        Files.copy(Path.of("../examples/keys/demo-quarantine.keyset.json"), dir.resolve("keys/demo-quarantine.keyset.json"));
-        Files.copy(Path.of("../examples/retail.yaml"), dir.resolve("retail.yaml"));
-        Policy policy = PolicyLoader.load(dir.resolve("retail.yaml"));
-        Plan plan = Plan.compile(policy, List.copyOf(policy.segments().keySet()), KeyRing.of(policy.keys()), Limits.DEFAULT);
+        Plan plan = RetailPolicy.compiled(dir);
         // alice may request and approve, so only the two-person rule stops her approving herself
         store.person("alice", "operator", "approver");
         store.person("bob", "approver");
@@ -73,7 +63,7 @@ class GovernanceApiTest {
         Identity signer = Identity.generate("veil-server");
         auditFile = dir.resolve("audit.jsonl");
         audit = AuditLog.openFile(auditFile, signer, Clock.systemUTC(), 1000);
-        server = VeilServer.builder(policy, plan).port(0).tokens(au.tokens()).governance(store)
+        server = VeilServer.builder(plan).port(0).tokens(au.tokens()).governance(store)
                 .audit(audit, auditFile, Set.of(signer.publicKeyText())).policyDir(dir).start();
     }
 

@@ -18,11 +18,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
-import dev.veil.core.engine.Limits;
 import dev.veil.core.engine.Plan;
-import dev.veil.core.keys.KeyRing;
-import dev.veil.core.policy.Policy;
-import dev.veil.core.policy.PolicyLoader;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -71,14 +67,9 @@ class OidcTest {
             ex.close();
         });
         idp.start();
-        Files.createDirectories(dir.resolve("keys"));
-        Files.copy(Path.of("../examples/keys/demo.keyset.json"), dir.resolve("keys/demo.keyset.json"));
-        Files.copy(Path.of("../examples/keys/demo-quarantine.keyset.json"), dir.resolve("keys/demo-quarantine.keyset.json"));
-        Files.copy(Path.of("../examples/retail.yaml"), dir.resolve("retail.yaml"));
-        Policy policy = PolicyLoader.load(dir.resolve("retail.yaml"));
-        Plan plan = Plan.compile(policy, List.copyOf(policy.segments().keySet()), KeyRing.of(policy.keys()), Limits.DEFAULT);
+        Plan plan = RetailPolicy.compiled(dir);
         Oidc oidc = Oidc.builder(ISSUER, AUDIENCE).jwks("http://127.0.0.1:" + idp.getAddress().getPort() + "/jwks").build();
-        server = VeilServer.builder(policy, plan).port(0).oidc(oidc).requestsPerSecond(1000).start();
+        server = VeilServer.builder(plan).port(0).oidc(oidc).requestsPerSecond(1000).start();
     }
 
     @AfterEach

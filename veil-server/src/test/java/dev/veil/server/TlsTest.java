@@ -3,11 +3,7 @@ package dev.veil.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.veil.core.engine.Limits;
 import dev.veil.core.engine.Plan;
-import dev.veil.core.keys.KeyRing;
-import dev.veil.core.policy.Policy;
-import dev.veil.core.policy.PolicyLoader;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
@@ -23,7 +19,6 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.Date;
-import java.util.List;
 import java.util.Set;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -45,7 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
 class TlsTest {
     @TempDir
     Path dir;
-    Policy policy;
     Plan plan;
     KeyPair caKey;
     X509Certificate ca;
@@ -54,12 +48,7 @@ class TlsTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Files.createDirectories(dir.resolve("keys"));
-        Files.copy(Path.of("../examples/keys/demo.keyset.json"), dir.resolve("keys/demo.keyset.json"));
-        Files.copy(Path.of("../examples/keys/demo-quarantine.keyset.json"), dir.resolve("keys/demo-quarantine.keyset.json"));
-        Files.copy(Path.of("../examples/retail.yaml"), dir.resolve("retail.yaml"));
-        policy = PolicyLoader.load(dir.resolve("retail.yaml"));
-        plan = Plan.compile(policy, List.copyOf(policy.segments().keySet()), KeyRing.of(policy.keys()), Limits.DEFAULT);
+        plan = RetailPolicy.compiled(dir);
         caKey = ec();
         ca = certificate("CN=Veil Test CA", caKey, "CN=Veil Test CA", caKey.getPrivate(), true);
         ApiTokens.Created c = ApiTokens.empty().with("viewer", Set.of(Role.VIEWER), Set.of());
@@ -138,7 +127,7 @@ class TlsTest {
         KeyPair k = ec();
         X509Certificate cert = certificate("CN=veil", k, "CN=Veil Test CA", caKey.getPrivate(), false);
         Tls tls = Tls.pem(pem("server.pem", cert, ca), pkcs8("server.key", k.getPrivate()));
-        try (VeilServer s = VeilServer.builder(policy, plan).port(0).tls(tls).tokens(tokens).start()) {
+        try (VeilServer s = VeilServer.builder(plan).port(0).tls(tls).tokens(tokens).start()) {
             assertThat(s.url()).startsWith("https://127.0.0.1:");
             assertThat(get(client(null), s, viewer)).isEqualTo(200);
             // plain HTTP on the same port gets no answer it could take for the API
@@ -175,7 +164,7 @@ class TlsTest {
         KeyStore strangerStore = KeyStore.getInstance("PKCS12");
         strangerStore.load(null, null);
         strangerStore.setKeyEntry("me", ck.getPrivate(), "pw".toCharArray(), new X509Certificate[] {stranger});
-        try (VeilServer s = VeilServer.builder(policy, plan).host("127.0.0.1").port(0).tls(tls).tokens(tokens).start()) {
+        try (VeilServer s = VeilServer.builder(plan).host("127.0.0.1").port(0).tls(tls).tokens(tokens).start()) {
             assertThat(get(client(client), s, viewer)).isEqualTo(200);
             assertThat(get(client(client), s, null)).isEqualTo(401); // TLS does not replace the token
             assertThatThrownBy(() -> get(client(null), s, viewer)).isInstanceOf(IOException.class);
@@ -189,10 +178,10 @@ class TlsTest {
         KeyPair k = ec();
         X509Certificate cert = certificate("CN=veil", k, "CN=Veil Test CA", caKey.getPrivate(), false);
         Tls tls = Tls.pem(pem("server.pem", cert), pkcs8("server.key", k.getPrivate()));
-        try (VeilServer s = VeilServer.builder(policy, plan).host("0.0.0.0").port(0).tls(tls).tokens(tokens).start()) {
+        try (VeilServer s = VeilServer.builder(plan).host("0.0.0.0").port(0).tls(tls).tokens(tokens).start()) {
             assertThat(s.port()).isPositive();
         }
-        assertThatThrownBy(() -> VeilServer.builder(policy, plan).host("0.0.0.0").port(0).tls(tls).start())
+        assertThatThrownBy(() -> VeilServer.builder(plan).host("0.0.0.0").port(0).tls(tls).start())
                 .hasMessageContaining("authentication");
         assertThatThrownBy(() -> Tls.pem(pem("server2.pem", cert), pem("wrong.key", cert)))
                 .hasMessageContaining("PKCS#8");

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.veil.core.audit.AuditLog;
-import dev.veil.core.engine.Limits;
-import dev.veil.core.engine.Plan;
 import dev.veil.core.keys.Identity;
-import dev.veil.core.keys.KeyRing;
 import dev.veil.core.policy.Policy;
 import dev.veil.core.policy.PolicyLoader;
 import java.io.IOException;
@@ -53,11 +50,7 @@ class VeilServerTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Files.createDirectories(dir.resolve("keys"));
-        Files.copy(Path.of("../examples/keys/demo.keyset.json"), dir.resolve("keys/demo.keyset.json"));
-        Files.copy(Path.of("../examples/keys/demo-quarantine.keyset.json"), dir.resolve("keys/demo-quarantine.keyset.json"));
-        policyFile = dir.resolve("retail.yaml");
-        Files.copy(Path.of("../examples/retail.yaml"), policyFile);
+        policyFile = RetailPolicy.copyInto(dir);
         policy = PolicyLoader.load(policyFile);
         for (Role r : Role.values()) {
             ApiTokens.Created c = tokens.with(r.text() + "-1", Set.of(r), r == Role.MASKER ? Set.of("analytics") : Set.of());
@@ -70,7 +63,7 @@ class VeilServerTest {
         auditor = Identity.generate("veil-server");
         auditFile = dir.resolve("audit.jsonl");
         audit = AuditLog.openFile(auditFile, auditor, Clock.systemUTC(), 1000);
-        server = start(VeilServer.builder(policy, plan(policy)).port(0));
+        server = start(VeilServer.builder(RetailPolicy.plan(policy)).port(0));
     }
 
     VeilServer start(VeilServer.Builder b) {
@@ -82,9 +75,6 @@ class VeilServerTest {
         }
     }
 
-    static Plan plan(Policy p) throws Exception {
-        return Plan.compile(p, List.copyOf(p.segments().keySet()), KeyRing.of(p.keys()), Limits.DEFAULT);
-    }
 
     @AfterEach
     void tearDown() throws IOException {
@@ -114,7 +104,7 @@ class VeilServerTest {
     @Test
     void everyRouteAdmitsItsRolesAndRefusesEveryOther() throws Exception {
         server.close(); // a budget large enough for the 70-odd failed logins below (failures get a tenth of it)
-        server = start(VeilServer.builder(policy, plan(policy)).port(0).requestsPerSecond(1000));
+        server = start(VeilServer.builder(RetailPolicy.plan(policy)).port(0).requestsPerSecond(1000));
         String yaml = Files.readString(policyFile);
         String record = "{\"customer\":{\"email\":\"" + EMAIL + "\"}}";
         Set<Role> readers = EnumSet.of(Role.VIEWER, Role.OPERATOR, Role.POLICY_ADMIN, Role.APPROVER, Role.AUDITOR);
@@ -211,7 +201,7 @@ class VeilServerTest {
     @Test
     void limitsAndHeaders() throws Exception {
         server.close();
-        server = start(VeilServer.builder(policy, plan(policy)).port(0).maxRequestBytes(4096).requestsPerSecond(5));
+        server = start(VeilServer.builder(RetailPolicy.plan(policy)).port(0).maxRequestBytes(4096).requestsPerSecond(5));
         String big = "{\"note\":\"" + "x".repeat(5000) + "\"}";
         HttpResponse<String> tooBig = call("POST", "/v1/mask?segment=analytics", tokenOf.get(Role.OPERATOR), big);
         assertThat(tooBig.statusCode()).isEqualTo(413);
@@ -237,7 +227,7 @@ class VeilServerTest {
 
     @Test
     void aNonLoopbackAddressNeedsTlsAndTokens() {
-        assertThatThrownBy(() -> VeilServer.builder(policy, plan(policy)).host("0.0.0.0").port(0).tokens(tokens).start())
+        assertThatThrownBy(() -> VeilServer.builder(RetailPolicy.plan(policy)).host("0.0.0.0").port(0).tokens(tokens).start())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("needs TLS");
     }
 
