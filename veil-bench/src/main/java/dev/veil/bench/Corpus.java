@@ -77,7 +77,11 @@ final class Corpus {
 
     /** A policy file of this repository compiled for {@code segments} (every segment when none are named). */
     static dev.veil.core.engine.Plan plan(String file, String... segments) throws Exception {
-        dev.veil.core.policy.Policy p = dev.veil.core.policy.PolicyLoader.load(root().resolve(file));
+        return compile(dev.veil.core.policy.PolicyLoader.load(root().resolve(file)), segments);
+    }
+
+    /** {@code p} compiled with its own keys and the default limits, for {@code segments} (every one when none). */
+    static dev.veil.core.engine.Plan compile(dev.veil.core.policy.Policy p, String... segments) throws Exception {
         return dev.veil.core.engine.Plan.compile(p, java.util.List.of(segments), dev.veil.core.keys.KeyRing.of(p.keys()),
                 dev.veil.core.engine.Limits.DEFAULT);
     }

@@ -5,13 +5,10 @@ import dev.veil.core.action.ValueOut;
 import dev.veil.core.codec.JsonMasker;
 import dev.veil.core.codec.RecordException;
 import dev.veil.core.codec.Views;
-import dev.veil.core.engine.Limits;
 import dev.veil.core.engine.Plan;
-import dev.veil.core.keys.KeyRing;
 import dev.veil.core.policy.DataClass;
 import dev.veil.core.policy.Policy;
 import dev.veil.core.policy.PolicyLoader;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -94,7 +91,7 @@ public class CryptoBenchmark {
                 + "      EMAIL: {mask: {keep_first: 1, keep_domain: true}}\n      default: redact\n"
                 + "  f:\n    actions:\n      PERSON_NAME: {fake: {locale: de}}\n      EMAIL: fake\n      default: redact\n",
                 "alt", Corpus.root().resolve("veil-bench/peers"));
-        Plan ap = Plan.compile(alt, List.of(), KeyRing.of(alt.keys()), Limits.DEFAULT);
+        Plan ap = Corpus.compile(alt);
         tokenizeCard = ap.action(0, DataClass.CREDIT_CARD);
         mask = ap.action(0, DataClass.EMAIL);
         fakeName = ap.action(1, DataClass.PERSON_NAME);

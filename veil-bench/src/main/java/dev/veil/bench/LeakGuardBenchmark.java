@@ -3,14 +3,11 @@ package dev.veil.bench;
 import dev.veil.core.codec.JsonMasker;
 import dev.veil.core.codec.RecordException;
 import dev.veil.core.codec.Views;
-import dev.veil.core.engine.Limits;
 import dev.veil.core.engine.Plan;
-import dev.veil.core.keys.KeyRing;
 import dev.veil.core.policy.Policy;
 import dev.veil.core.policy.PolicyLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -63,7 +60,7 @@ public class LeakGuardBenchmark {
         }
         text = text.replaceAll("(?m)^  leak_guard: .*$", "").replace("\nscan:\n", "\nscan:\n  leak_guard: " + guard + "\n");
         Policy p = PolicyLoader.parse(text, f.toString(), f.getParent());
-        return Plan.compile(p, List.of(), KeyRing.of(p.keys()), Limits.DEFAULT);
+        return Corpus.compile(p);
     }
 
     @Benchmark

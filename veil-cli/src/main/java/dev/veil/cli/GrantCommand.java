@@ -12,13 +12,11 @@ import dev.veil.core.keys.Identity;
 import dev.veil.core.keys.KeyException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -129,9 +127,7 @@ final class GrantCommand implements Runnable {
                     fps.add(Governance.fingerprint(fingerprints, s));
                 }
             }
-            byte[] rnd = new byte[6];
-            new SecureRandom().nextBytes(rnd);
-            String id = "g-" + HexFormat.of().formatHex(rnd);
+            String id = Grant.newId();
             Grant g = new Grant(id, policy.name(), stream, segment, classes, fields, fps, keyPattern, me.name(), reason,
                     ticket, from, d, Instant.now().truncatedTo(ChronoUnit.MILLIS));
             GrantRecord r = GrantRecord.request(g, me);

@@ -191,14 +191,18 @@ final class Home {
     }
 
     Identity auditIdentity() throws KeyException {
-        Path f = identityFile(AUDIT_IDENTITY);
+        return ownIdentity(AUDIT_IDENTITY, "service");
+    }
+
+    /** An identity this installation keeps for itself: loaded, or on first use created and trusted in {@code role}. */
+    Identity ownIdentity(String name, String role) throws KeyException {
+        Path f = identityFile(name);
         if (Files.exists(f)) {
             return Identity.load(f);
         }
-        Identity id = Identity.generate(AUDIT_IDENTITY);
+        Identity id = Identity.generate(name);
         id.save(f);
-        TrustStore t = trust();
-        t.with(AUDIT_IDENTITY, id.publicKeyText(), Set.of("service")).save(trustFile());
+        trust().with(name, id.publicKeyText(), Set.of(role)).save(trustFile());
         return id;
     }
 }

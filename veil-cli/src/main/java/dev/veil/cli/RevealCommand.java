@@ -85,6 +85,8 @@ final class RevealCommand extends GovernanceCommand {
 
     private DataClass dataClass;
     private Reversible action;
+    /** {@code --field} as its field names; empty without one. */
+    private List<String> path = List.of();
 
     @Override
     String family() {
@@ -114,6 +116,7 @@ final class RevealCommand extends GovernanceCommand {
                     err.println("veil reveal: --field names one field, e.g. customer.email; no * or **");
                     return ExitCodes.USAGE;
                 }
+                path = p.steps().stream().map(s -> ((PathPattern.Name) s).name()).toList();
             } catch (IllegalArgumentException e) {
                 err.println("veil reveal: --field: " + e.getMessage());
                 return ExitCodes.USAGE;
@@ -147,8 +150,6 @@ final class RevealCommand extends GovernanceCommand {
             return ExitCodes.INVALID_POLICY;
         }
         Governance g = home.ledger().evaluate(policy, trust, fingerprints);
-        List<String> path = field == null ? List.of() : PathPattern.parse(field).steps().stream()
-                .map(s -> ((PathPattern.Name) s).name()).toList();
         Governance.RevealRequest req = new Governance.RevealRequest(grantId, me.name(), segment, dataClass, path,
                 subject, recordKey);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -196,7 +197,10 @@ final class RevealCommand extends GovernanceCommand {
         return ExitCodes.OK;
     }
 
-    /** What the audit entry records: who, under which grant, what scope, how many — never a value or subject id. */
+    /**
+     * What the audit entry records: who, under which grant, what scope, how many — never a value or subject id.
+     * A key added here for reveals belongs in {@link #SIGNED_KEYS} too.
+     */
     private Map<String, Object> fields(Identity me, Instant at, int asked, int revealed, String refusal) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("grant", grantId);
@@ -217,10 +221,14 @@ final class RevealCommand extends GovernanceCommand {
         return f;
     }
 
+    /** Every field {@link #fields} writes for a reveal, in the order they are signed. */
+    static final List<String> SIGNED_KEYS = List.of("grant", "actor", "policy", "segment", "class", "field",
+            "subject_named", "values", "revealed", "at");
+
     /** The bytes the revealer signs: the entry's fields in a fixed order. */
     static byte[] signed(Map<String, Object> f) {
         StringBuilder sb = new StringBuilder("veil-reveal");
-        for (String k : List.of("grant", "actor", "policy", "segment", "class", "field", "values", "revealed", "at")) {
+        for (String k : SIGNED_KEYS) {
             sb.append('\u0000').append(k).append('=').append(f.getOrDefault(k, ""));
         }
         return sb.toString().getBytes(StandardCharsets.UTF_8);

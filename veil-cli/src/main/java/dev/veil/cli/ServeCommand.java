@@ -78,7 +78,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Policy policy = PolicyCommand.load(policyFile, err);
+        String text = PolicyCommand.read(policyFile, err);
+        Policy policy = text == null ? null : PolicyCommand.parse(text, policyFile, err);
         if (policy == null) {
             return ExitCodes.INVALID_POLICY;
         }
@@ -95,14 +96,6 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             return ExitCodes.USAGE;
         }
         return Home.guarded("veil serve", err, () -> {
-            Plan plan;
-            try {
-                plan = Plan.compile(policy, List.copyOf(policy.segments().keySet()), KeyRing.of(policy.keys()),
-                        Limits.DEFAULT);
-            } catch (PlanException e) {
-                err.println(e.getMessage());
-                return ExitCodes.INVALID_POLICY;
-            }
             Tls tls = null;
             if (tlsCert != null) {
                 tls = Tls.pem(tlsCert, tlsKey);
@@ -121,25 +114,27 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             }
             // the same shutdown as veil run: Ctrl-C or SIGTERM waits for the server and the audit log to close
             try (ServiceSession session = new ServiceSession()) {
-                AuditLog audit = home.audit(null);
-                session.keep(audit);
+                VeilServer.Builder b;
+                try {
+                    b = overHome(home, policy, text, policyFile);
+                } catch (PlanException e) {
+                    err.println(e.getMessage());
+                    return ExitCodes.INVALID_POLICY;
+                }
                 VeilServer server;
                 try {
-                    server = VeilServer.builder(policy, plan).host(bind).port(port).tls(tls).tokensFile(tokens)
-                            .maxRequestBytes(maxRequestBytes).requestsPerSecond(rate)
-                            .audit(audit, home.auditFile(), Set.of(home.auditIdentity().publicKeyText()))
-                            .policyDir(policyFile.toAbsolutePath().getParent())
-                            .policyText(java.nio.file.Files.readString(policyFile)).oidc(oidc)
-                            .governance(new HomeGovernanceStore(home)).start();
+                    server = start(b.host(bind).port(port).tls(tls).maxRequestBytes(maxRequestBytes)
+                            .requestsPerSecond(rate).oidc(oidc), home, session, policy);
+                } catch (VeilServer.RefusedAddress e) {
+                    err.println("veil serve: " + e.getMessage());
+                    return ExitCodes.USAGE;
                 } catch (IllegalStateException e) {
                     err.println("veil serve: " + e.getMessage());
-                    return e.getMessage().startsWith("refusing") ? ExitCodes.USAGE : ExitCodes.SERVICE;
+                    return ExitCodes.SERVICE;
                 } catch (IllegalArgumentException e) {
                     err.println("veil serve: " + e.getMessage());
                     return ExitCodes.USAGE;
                 }
-                session.keep(server);
-                audit.append("server-started", java.util.Map.of("url", server.url(), "policy", policy.shortVersion()));
                 out.println("veil serve: listening on " + server.url() + " (policy " + policy.name() + "@"
                         + policy.shortVersion() + "; tokens in " + tokens + "; console at " + server.url() + "/console/; OpenAPI at "
                         + server.url() + "/v1/openapi.json)");
@@ -150,9 +145,34 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                     // stop as after Ctrl-C; the flag is not set again, or Jetty's own shutdown would be cut short
                     out.println("veil serve: interrupted; stopping");
                 }
-                audit.append("server-stopped", java.util.Map.of("url", server.url()));
             }
             return ExitCodes.OK;
         });
+    }
+
+    /**
+     * A server over HOME, as {@code veil serve} and {@code veil up} run it: HOME's token file, audit log and grant
+     * store, and the policy compiled from the same text the console shows. The caller adds address, TLS and limits.
+     */
+    static VeilServer.Builder overHome(Home home, Policy policy, String text, Path policyFile)
+            throws PlanException, java.io.IOException {
+        Plan plan = Plan.compile(policy, List.of(), KeyRing.of(policy.keys()), Limits.DEFAULT);
+        return VeilServer.builder(plan).tokensFile(TokenCommand.file(home)).policyText(text)
+                .policyDir(policyFile.toAbsolutePath().getParent()).governance(new HomeGovernanceStore(home));
+    }
+
+    /**
+     * Opens HOME's audit log for the server, starts it, and leaves both to {@code session}, which stops the server,
+     * writes {@code server-stopped} and closes the log, in that order.
+     */
+    static VeilServer start(VeilServer.Builder b, Home home, ServiceSession session, Policy policy)
+            throws java.io.IOException, dev.veil.core.keys.KeyException {
+        AuditLog audit = home.audit(null);
+        session.keep(audit);
+        VeilServer server = b.audit(audit, home.auditFile(), Set.of(home.auditIdentity().publicKeyText())).start();
+        session.keep(() -> audit.append("server-stopped", java.util.Map.of("url", server.url())));
+        session.keep(server);
+        audit.append("server-started", java.util.Map.of("url", server.url(), "policy", policy.shortVersion()));
+        return server;
     }
 }

@@ -70,8 +70,8 @@ final class TokenCommand implements Runnable {
             for (String r : roles) {
                 Role role = Role.parse(r.trim());
                 if (role == null) {
-                    err.println("veil token create: unknown role '" + r + "'; roles are viewer, operator, policy-admin,"
-                            + " approver, auditor, masker");
+                    err.println("veil token create: unknown role '" + r + "'; roles are "
+                            + java.util.Arrays.stream(Role.values()).map(Role::text).collect(java.util.stream.Collectors.joining(", ")));
                     return ExitCodes.USAGE;
                 }
                 rs.add(role);
@@ -106,7 +106,7 @@ final class TokenCommand implements Runnable {
     }
 
     @Command(name = "revoke", mixinStandardHelpOptions = true,
-            description = "Remove a token; a running veil serve stops accepting it when restarted.")
+            description = "Remove a token; a running veil serve stops accepting it within a second.")
     static final class Revoke extends Base {
         @Parameters(paramLabel = "NAME")
         String name;

@@ -78,19 +78,15 @@ final class UpCommand implements Callable<Integer> {
                     + kafka.bootstrap + " and writes demo events; use a dev cluster, or --control-topic of your own");
         }
         out.flush();
-        dev.veil.server.AlertFeed feed = new dev.veil.server.AlertFeed(200);
+        dev.veil.server.AlertFeed feed = null;
         Home console = null;
         if (!noConsole) {
+            feed = new dev.veil.server.AlertFeed(200);
             console = new Home();
             console.home = options.home;
             try {
                 // before the service starts: it reads the trust file once, and must trust the console's identity
-                if (!Files.exists(console.identityFile(CONSOLE_PRINCIPAL))) {
-                    dev.veil.core.keys.Identity id = dev.veil.core.keys.Identity.generate(CONSOLE_PRINCIPAL);
-                    id.save(console.identityFile(CONSOLE_PRINCIPAL));
-                    console.trust().with(CONSOLE_PRINCIPAL, id.publicKeyText(), java.util.Set.of("operator"))
-                            .save(console.trustFile());
-                }
+                console.ownIdentity(CONSOLE_PRINCIPAL, "operator");
             } catch (dev.veil.core.keys.KeyException e) {
                 err.println("veil: console identity: " + e.getMessage());
                 return ExitCodes.INVALID_POLICY;
@@ -121,7 +117,7 @@ final class UpCommand implements Callable<Integer> {
                 out.println("Demo        " + rate + " events/s into " + String.join(", ", demo.topics));
             }
             if (console != null) {
-                startConsole(session, console, bootstrap, running, feed, out, err);
+                startConsole(session, console, bootstrap, feed, out, err);
             }
             out.println("Views       (read one with the command beside it)");
             String at = kafka.bootstrap == null && session.broker.port() == KafkaOptions.DEFAULT_PORT
@@ -156,7 +152,7 @@ final class UpCommand implements Callable<Integer> {
      * on its control topic. A fresh token with every role but masker is printed once; a console that cannot start
      * (port taken) is a warning, the service runs on.
      */
-    private void startConsole(ServiceSession session, Home console, String bootstrap, Policy running,
+    private void startConsole(ServiceSession session, Home console, String bootstrap,
                               dev.veil.server.AlertFeed feed, PrintWriter out, PrintWriter err) {
         Home.KafkaGroup k = new Home.KafkaGroup();
         k.bootstrap = bootstrap;
@@ -169,17 +165,14 @@ final class UpCommand implements Callable<Integer> {
                     .with(CONSOLE_PRINCIPAL, java.util.EnumSet.of(dev.veil.server.Role.VIEWER, dev.veil.server.Role.OPERATOR,
                             dev.veil.server.Role.POLICY_ADMIN, dev.veil.server.Role.AUDITOR), java.util.Set.of());
             c.tokens().save(tokensFile);
-            dev.veil.core.engine.Plan plan = dev.veil.core.engine.Plan.compile(running,
-                    java.util.List.copyOf(running.segments().keySet()), dev.veil.core.keys.KeyRing.of(running.keys()),
-                    dev.veil.core.engine.Limits.DEFAULT);
-            dev.veil.core.audit.AuditLog audit = console.audit(null);
-            session.keep(audit);
-            dev.veil.server.VeilServer server = dev.veil.server.VeilServer.builder(running, plan).port(consolePort)
-                    .tokensFile(tokensFile).alerts(feed).meters(session.registry)
-                    .governance(new HomeGovernanceStore(console)).policyText(Files.readString(policy))
-                    .audit(audit, console.auditFile(), java.util.Set.of(console.auditIdentity().publicKeyText()))
-                    .policyDir(policy.toAbsolutePath().getParent()).start();
-            session.keep(server);
+            // the file veil up just activated, read once: the text the console shows is the policy compiled here
+            String text = Files.readString(policy);
+            Policy p = PolicyCommand.parse(text, policy, err);
+            if (p == null) {
+                throw new IllegalStateException(policy + " changed and no longer parses");
+            }
+            dev.veil.server.VeilServer server = ServeCommand.start(ServeCommand.overHome(console, p, text, policy)
+                    .port(consolePort).alerts(feed).meters(session.registry), console, session, p);
             out.println("Console     " + server.url() + "/console/  sign in with " + c.token());
             out.println("            (token " + CONSOLE_PRINCIPAL + ": viewer, operator, policy-admin, auditor; approvals need"
                     + " a second person: ./veil token create NAME --roles approver)");

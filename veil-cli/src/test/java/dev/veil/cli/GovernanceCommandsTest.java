@@ -258,8 +258,15 @@ class GovernanceCommandsTest {
         byte[] sig = java.util.Base64.getDecoder().decode(e.get("actor_sig").asText());
         dev.veil.core.keys.Identity alice = dev.veil.core.keys.Identity.load(home.resolve("identities/alice.json"));
         assertThat(dev.veil.core.keys.Identity.verify(alice.publicKey(), RevealCommand.signed(signedFields), sig)).isTrue();
-        signedFields.put("revealed", "2");
-        assertThat(dev.veil.core.keys.Identity.verify(alice.publicKey(), RevealCommand.signed(signedFields), sig)).isFalse();
+        // every field of the entry is covered: changing any one of them breaks the signature
+        for (String k : RevealCommand.SIGNED_KEYS) {
+            java.util.Map<String, Object> tampered = new java.util.LinkedHashMap<>(signedFields);
+            tampered.put(k, "tampered");
+            assertThat(dev.veil.core.keys.Identity.verify(alice.publicKey(), RevealCommand.signed(tampered), sig)).as(k).isFalse();
+        }
+        java.util.Set<String> envelope = java.util.Set.of("seq", "ts", "writer", "type", "prev", "hash", "actor_sig");
+        assertThat(signedFields.keySet().stream().filter(k -> !envelope.contains(k)))
+                .as("every field of a reveal entry is signed").allMatch(RevealCommand.SIGNED_KEYS::contains);
         for (String planted : List.of(card, EMAILS[0], SUBJECTS[0], SUBJECTS[1], token, cipher)) {
             assertThat(trail).doesNotContain(planted);
         }

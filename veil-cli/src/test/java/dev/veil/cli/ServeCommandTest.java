@@ -44,7 +44,9 @@ class ServeCommandTest {
         String token = created.out().trim();
         assertThat(token).startsWith("veil_at_");
         assertThat(Files.readString(home.resolve("tokens.json"))).doesNotContain(token).contains("support-app");
-        assertThat(veil("token", "create", "x", "--roles", "boss", "--home", home.toString()).code()).isEqualTo(ExitCodes.USAGE);
+        Result boss = veil("token", "create", "x", "--roles", "boss", "--home", home.toString());
+        assertThat(boss.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(boss.err()).contains("unknown role 'boss'").contains("policy-admin").contains("masker");
         assertThat(veil("token", "create", "m", "--roles", "masker", "--home", home.toString()).err())
                 .contains("needs the segments");
         assertThat(veil("token", "list", "--home", home.toString()).out()).contains("support-app").contains("masker")

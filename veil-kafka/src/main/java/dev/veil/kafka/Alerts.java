@@ -122,10 +122,6 @@ final class Alerts implements AutoCloseable {
         raise(g.auditType(), Alert.Severity.INFO, g.storeKey() + "/" + g.auditType(), what, f);
     }
 
-    Alerter.Stats stats() {
-        return alerter.stats();
-    }
-
     @Override
     public void close() {
         alerter.close();

@@ -176,12 +176,7 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         }
         List<JsonMasker.Leak> leaks = masker.base().leaks();
         for (int i = 0; i < leaks.size(); i++) {
-            JsonMasker.Leak l = leaks.get(i);
-            alert("leak-guard", Alert.Severity.CRITICAL, input + "/" + l.segment() + "/" + l.dataClass().name(),
-                    () -> "a value of class " + l.dataClass().name() + " appears unmasked in the " + l.segment()
-                            + " view of " + input + " (scan.leak_guard: alert, so the record was forwarded)",
-                    () -> java.util.Map.of("stream", input, "segment", l.segment(), "class", l.dataClass().name(),
-                            "record", coordinatesNow(), "blocked", false));
+            leakAlert(leaks.get(i), false, null);
         }
         if (!java.util.Arrays.equals(counts, lastCounts)) {
             lastCounts = counts.clone();
@@ -230,12 +225,25 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     /**
      * Counts the alert condition (every one) and raises it; message and fields are built only when the alerter
-     * does not fold it, so a grant covering every record costs a map lookup per record, not an alert.
+     * does not fold it, so a repeat costs its key, a counter lookup and the alerter's dedupe check, not an alert.
      */
     private void alert(String kind, Alert.Severity severity, String key, java.util.function.Supplier<String> message,
                        java.util.function.Supplier<java.util.Map<String, ?>> fields) {
         metrics.alert(kind);
         alerts.raise(kind, severity, key, message, fields);
+    }
+
+    /**
+     * One leak-guard alert, forwarded ({@code alert} mode) or held back ({@code block}), keyed by stream, segment and
+     * class so repeats of one leak fold into one alert. Names the class and segment, never the value.
+     */
+    private void leakAlert(JsonMasker.Leak l, boolean blocked, String source) {
+        alert("leak-guard", Alert.Severity.CRITICAL, input + "/" + l.segment() + "/" + l.dataClass().name(),
+                () -> "a value of class " + l.dataClass().name() + " appears unmasked in the " + l.segment()
+                        + " view of " + input + (blocked ? "; the record was held back (scan.leak_guard: block)"
+                        : " (scan.leak_guard: alert, so the record was forwarded)"),
+                () -> java.util.Map.of("stream", input, "segment", l.segment(), "class", l.dataClass().name(),
+                        "record", source != null ? source : coordinatesNow(), "blocked", blocked));
     }
 
     private String coordinatesNow() {
@@ -258,9 +266,9 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         String source = context.recordMetadata().map(MaskProcessor::coordinates).orElse(input + "/?/?");
         audit.quarantined(source, reason);
         if (RecordException.Reason.LEAK.name().equals(reason)) {
-            // the message names class, segment and a byte offset, never the value
-            alert("leak-guard", Alert.Severity.CRITICAL, input + "/" + error, () -> "record " + source
-                    + " held back: " + error, () -> java.util.Map.of("stream", input, "record", source, "blocked", true));
+            for (JsonMasker.Leak l : masker.base().leaks()) {
+                leakAlert(l, true, source);
+            }
         }
         if (quarantines.hit(System.currentTimeMillis())) {
             alert("quarantine-burst", Alert.Severity.WARNING, input, () -> BURST_THRESHOLD

@@ -342,11 +342,6 @@ public final class Alerter implements AutoCloseable {
             return this;
         }
 
-        public Builder queueCapacity(int n) {
-            this.queue = n;
-            return this;
-        }
-
         /** Further attempts per sink after a failed delivery, waiting {@code backoff}, then twice that, and so on. */
         public Builder retries(int n, Duration backoff) {
             this.retries = n;

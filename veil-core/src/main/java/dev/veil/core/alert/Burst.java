@@ -26,7 +26,4 @@ public final class Burst {
         return count >= ring.length && nowMs - ring[next] < windowMs;
     }
 
-    public int threshold() {
-        return ring.length;
-    }
 }

@@ -190,12 +190,17 @@ public final class JsonMasker {
         this.detectors = plan.detectors();
         this.scanAll = plan.scanStrings() == ScanSpec.Strings.ALL;
         this.start = plan.paths().start();
-        this.guard = plan.segments().size() > 64 ? ScanSpec.LeakGuard.OFF : plan.leakGuard();
+        if (plan.leakGuard() != ScanSpec.LeakGuard.OFF && segs > ScanSpec.MAX_GUARDED_SEGMENTS) {
+            // the loader refuses such policies; a guard quietly off would forward what it should hold back
+            throw new IllegalArgumentException("the leak guard covers at most " + ScanSpec.MAX_GUARDED_SEGMENTS
+                    + " segments");
+        }
+        this.guard = plan.leakGuard();
         int classCount = plan.policy().classTable().size();
         this.guardOf = new long[classCount];
         this.keptOf = new long[classCount];
         for (DataClass c : plan.policy().classTable().classes()) {
-            for (int s = 0; s < Math.min(segs, 64); s++) {
+            for (int s = 0; s < Math.min(segs, ScanSpec.MAX_GUARDED_SEGMENTS); s++) {
                 Action.Kind k = plan.action(s, c).kind();
                 if (k == Action.Kind.KEEP) {
                     keptOf[c.id()] |= 1L << s;
@@ -255,8 +260,8 @@ public final class JsonMasker {
     }
 
     /**
-     * What the leak guard found in the record last masked, in {@code alert} mode (in {@code block} mode a leak
-     * refuses the record instead). Reused: valid until the next call of {@link #mask}.
+     * What the leak guard found in the record last masked: in {@code alert} mode every leak, in {@code block} mode
+     * the one that refused the record. Reused: valid until the next call of {@link #mask}.
      */
     public List<Leak> leaks() {
         return leaks;
@@ -873,6 +878,7 @@ public final class JsonMasker {
             String name = plan.segments().get(s);
             int at = seg >= 0 ? -1 : p - off;
             if (guard == ScanSpec.LeakGuard.BLOCK) {
+                leaks.add(new Leak(name, sCls[i], at)); // what refused the record, for the caller's alert
                 throw new RecordException(RecordException.Reason.LEAK, "leak guard: a value of class " + sCls[i].name()
                         + " found in this record appears unmasked in the view for segment '" + name + "'"
                         + (at >= 0 ? " (input byte " + at + ")" : " (in text where other spans were masked)")

@@ -21,6 +21,14 @@ public record Grant(String id, String policy, String stream, String segment, Lis
                     List<String> subjects, String keyPattern, String requester, String reason, String ticket,
                     Instant start, Duration duration, Instant requestedAt) {
     private static final JsonFactory JSON = new JsonFactory();
+    private static final java.security.SecureRandom ID_RANDOM = new java.security.SecureRandom();
+
+    /** A fresh grant id: {@code g-} and 12 random hex digits. */
+    public static String newId() {
+        byte[] rnd = new byte[6];
+        ID_RANDOM.nextBytes(rnd);
+        return "g-" + java.util.HexFormat.of().formatHex(rnd);
+    }
 
     public Grant {
         classes = List.copyOf(classes);

@@ -151,6 +151,10 @@ public final class PolicyLoader {
             List<FieldRule> fields = readFields(top.get("fields"), table);
             ScanSpec scan = readScan(top.get("scan"), table);
             Map<String, SegmentSpec> segments = readSegments(top.get("segments"), table, keys);
+            if (segments.size() > ScanSpec.MAX_GUARDED_SEGMENTS && scan.leakGuard() != ScanSpec.LeakGuard.OFF) {
+                y.error(top.get("segments"), "the leak guard covers at most " + ScanSpec.MAX_GUARDED_SEGMENTS + " segments and this"
+                        + " policy has " + segments.size() + ": split it into several policies, or set scan.leak_guard: off");
+            }
             ConsentSpec consent = readConsent(top.get("consent"), keys);
             GrantsSpec grants = readGrants(top.get("grants"), segments);
             List<StreamSpec> streams = readStreams(top.get("streams"), segments);

@@ -15,6 +15,9 @@ import java.util.Map;
  */
 public record ScanSpec(Strings strings, double minScore, boolean fieldNames, List<String> regions,
                        Map<DataClass, Double> thresholds, LeakGuard leakGuard) {
+    /** The leak guard keeps one bit per segment in a {@code long}: policies with more segments must turn it off. */
+    public static final int MAX_GUARDED_SEGMENTS = 64;
+
     public static final ScanSpec DEFAULT = new ScanSpec(Strings.ALL, 0.5, true, List.of("US"), Map.of(),
             LeakGuard.BLOCK);
 

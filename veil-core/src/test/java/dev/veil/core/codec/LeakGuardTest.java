@@ -70,7 +70,7 @@ class LeakGuardTest {
         v = mask(m, "{\"customer\":{\"ssn\":\"23209\"},\"sku\":\"SKU-23209\"}");
         assertThat(view(v, 1)).isEqualTo("{\"customer\":{\"ssn\":\"[US_SSN]\"},\"sku\":\"SKU-23209\"}");
         assertThatThrownBy(() -> mask(m, "{\"customer\":{\"ssn\":\"123456789\"},\"sku\":\"SKU-123456789\"}"))
-                .isInstanceOf(RecordException.class);
+                .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.reason()).isEqualTo(RecordException.Reason.LEAK));
     }
 
     @Test

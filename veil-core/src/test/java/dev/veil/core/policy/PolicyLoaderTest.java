@@ -129,6 +129,18 @@ class PolicyLoaderTest {
     }
 
     @Test
+    void moreSegmentsThanTheLeakGuardCoversAreRefusedUnlessItIsOff() throws Exception {
+        StringBuilder segs = new StringBuilder("segments:\n");
+        for (int i = 0; i <= 64; i++) {
+            segs.append("  s").append(i).append(": {actions: {default: redact}}\n");
+        }
+        assertThat(problems("veil: 1\nname: x\n" + segs)).singleElement().asString()
+                .contains("segments").contains("at most 64").contains("has 65");
+        assertThat(PolicyLoader.parse("veil: 1\nname: x\nscan: {leak_guard: off}\n" + segs, "p.yaml", Path.of("."))
+                .segments()).hasSize(65);
+    }
+
+    @Test
     void regionsAreRegionCodes() {
         assertThat(problems("veil: 1\nname: x\nscan: {regions: [DE, UK, us]}\nsegments: {a: {actions: {default: redact}}}\n"))
                 .containsExactly(
