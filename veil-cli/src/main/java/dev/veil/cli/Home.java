@@ -31,7 +31,8 @@ final class Home {
             + " grant and consent store, audit log (default: $VEIL_HOME, else .veil).")
     Path home;
 
-    @ArgGroup(exclusive = false, heading = "Kafka (grants and consent on the control topic instead of the local store):%n")
+    @ArgGroup(exclusive = false, heading = "Kafka (grants and consent on the control topic instead of the local"
+            + " store; veil serve also publishes policy activations there):%n")
     KafkaGroup kafka;
 
     static final class KafkaGroup {

@@ -153,6 +153,8 @@ final class RunCommand implements Callable<Integer> {
 
         /** Sinks besides topic and webhook, such as the console's live feed under {@code veil up}. */
         final List<dev.veil.core.alert.AlertSink> extraAlertSinks = new java.util.ArrayList<>();
+        /** Where masked raw records are offered for a record viewer, such as the console's under {@code veil up}. */
+        dev.veil.kafka.RecordSampler sampler = dev.veil.kafka.RecordSampler.NONE;
 
         /** Starts broker (when needed), service and metrics into {@code session}; returns an exit code. */
         int start(ServiceSession session, KafkaOptions kafka, Path policy, boolean activate, Integer createInputs,
@@ -203,6 +205,7 @@ final class RunCommand implements Callable<Integer> {
                 b.alertSink(webhook);
             }
             extraAlertSinks.forEach(b::alertSink);
+            b.sampler(sampler);
             Home h = new Home();
             h.home = home;
             try {

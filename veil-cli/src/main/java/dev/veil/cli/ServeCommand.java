@@ -52,7 +52,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             description = "Password of --tls-keystore (default: ${DEFAULT-VALUE}).")
     String tlsPassword;
     @Option(names = "--client-ca", paramLabel = "PEM", description = "Require client certificates issued by these CAs"
-            + " (mutual TLS); tokens are still required.")
+            + " (mutual TLS); a certificate bound to a principal (veil token create NAME --certificate PEM) signs in"
+            + " without a token, any other still needs one.")
     Path clientCa;
     @Option(names = "--max-request-bytes", paramLabel = "N", defaultValue = "8388608",
             description = "Largest request body (default: ${DEFAULT-VALUE}); larger ones get 413.")
@@ -152,13 +153,16 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
     /**
      * A server over HOME, as {@code veil serve} and {@code veil up} run it: HOME's token file, audit log and grant
-     * store, and the policy compiled from the same text the console shows. The caller adds address, TLS and limits.
+     * store (on Kafka also where activations are published), and the policy compiled from the same text the console
+     * shows. The caller adds address, TLS and limits.
      */
     static VeilServer.Builder overHome(Home home, Policy policy, String text, Path policyFile)
             throws PlanException, java.io.IOException {
         Plan plan = Plan.compile(policy, List.of(), KeyRing.of(policy.keys()), Limits.DEFAULT);
+        HomeGovernanceStore store = new HomeGovernanceStore(home);
         return VeilServer.builder(plan).tokensFile(TokenCommand.file(home)).policyText(text)
-                .policyDir(policyFile.toAbsolutePath().getParent()).governance(new HomeGovernanceStore(home));
+                .policyDir(policyFile.toAbsolutePath().getParent()).governance(store)
+                .policyPublisher(home.onKafka() ? store : null);
     }
 
     /**

@@ -63,6 +63,9 @@ final class TokenCommand implements Runnable {
         @Option(names = "--segments", split = ",", paramLabel = "SEGMENT[,SEGMENT]",
                 description = "For masker tokens: the segments whose views it may receive.")
         List<String> segments = new ArrayList<>();
+        @Option(names = "--certificate", paramLabel = "PEM", description = "Sign in with this client certificate"
+                + " (mutual TLS: veil serve --client-ca) instead of a token; no token is made.")
+        Path certificate;
 
         @Override
         int run(PrintWriter out, PrintWriter err, Path file) throws Exception {
@@ -75,6 +78,25 @@ final class TokenCommand implements Runnable {
                     return ExitCodes.USAGE;
                 }
                 rs.add(role);
+            }
+            if (certificate != null) {
+                java.security.cert.X509Certificate cert;
+                try (java.io.InputStream in = java.nio.file.Files.newInputStream(certificate)) {
+                    cert = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                            .generateCertificate(in);
+                } catch (java.security.cert.CertificateException e) {
+                    err.println("veil token create: " + certificate + " is not a PEM or DER X.509 certificate");
+                    return ExitCodes.USAGE;
+                }
+                try {
+                    ApiTokens.load(file).withCertificate(name, cert, rs, new LinkedHashSet<>(segments)).save(file);
+                } catch (IllegalArgumentException e) {
+                    err.println("veil token create: " + e.getMessage());
+                    return ExitCodes.USAGE;
+                }
+                out.println(name + " signs in with certificate sha256:" + ApiTokens.fingerprint(cert) + " ("
+                        + cert.getSubjectX500Principal().getName() + ")");
+                return ExitCodes.OK;
             }
             ApiTokens.Created c;
             try {
@@ -98,8 +120,9 @@ final class TokenCommand implements Runnable {
             for (ApiTokens.Entry e : ApiTokens.load(file).entries()) {
                 List<String> rs = new ArrayList<>();
                 new TreeSet<>(e.roles()).forEach(r -> rs.add(r.text()));
-                out.printf("%-24s %-32s %-24s %s%n", e.name(), String.join(",", rs),
-                        e.segments().isEmpty() ? "-" : String.join(",", new TreeSet<>(e.segments())), e.created());
+                out.printf("%-24s %-32s %-24s %-12s %s%n", e.name(), String.join(",", rs),
+                        e.segments().isEmpty() ? "-" : String.join(",", new TreeSet<>(e.segments())),
+                        e.certificate() != null ? "certificate" : "token", e.created());
             }
             return ExitCodes.OK;
         }

@@ -56,6 +56,10 @@ final class UpCommand implements Callable<Integer> {
     /** The token and identity {@code veil up} makes for its console: replaced on every start, dev mode only. */
     static final String CONSOLE_PRINCIPAL = "veil-up";
 
+    /** The console's server once started: the service's samples and activations go to it. */
+    private final java.util.concurrent.atomic.AtomicReference<dev.veil.server.VeilServer> consoleServer =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
@@ -92,6 +96,13 @@ final class UpCommand implements Callable<Integer> {
                 return ExitCodes.INVALID_POLICY;
             }
             options.extraAlertSinks.add(feed);
+            // the console starts after the service: until then there is nowhere to keep samples
+            options.sampler = (stream, value) -> {
+                dev.veil.server.VeilServer s = consoleServer.get();
+                if (s != null) {
+                    s.sample(stream, value);
+                }
+            };
         }
         try (ServiceSession session = new ServiceSession()) {
             int rc = options.start(session, kafka, policy, true, 2, out, err);
@@ -171,8 +182,12 @@ final class UpCommand implements Callable<Integer> {
             if (p == null) {
                 throw new IllegalStateException(policy + " changed and no longer parses");
             }
+            // the console runs what the service runs: its activations go to the control topic and wait for the
+            // service's verdict, and activations from anywhere else (veil policy activate) reach it as well
             dev.veil.server.VeilServer server = ServeCommand.start(ServeCommand.overHome(console, p, text, policy)
-                    .port(consolePort).alerts(feed).meters(session.registry), console, session, p);
+                    .port(consolePort).alerts(feed).meters(session.registry).followsService(true), console, session, p);
+            consoleServer.set(server);
+            session.service.onActivation(a -> server.serviceActivation(a.offset(), a.text(), a.refusal()));
             out.println("Console     " + server.url() + "/console/  sign in with " + c.token());
             out.println("            (token " + CONSOLE_PRINCIPAL + ": viewer, operator, policy-admin, auditor; approvals need"
                     + " a second person: ./veil token create NAME --roles approver)");

@@ -51,6 +51,21 @@ class ServeCommandTest {
                 .contains("needs the segments");
         assertThat(veil("token", "list", "--home", home.toString()).out()).contains("support-app").contains("masker")
                 .doesNotContain(token);
+        // a principal that signs in with its client certificate (mutual TLS): no token is printed, the fingerprint kept
+        Result cert = veil("token", "create", "billing-app", "--roles", "viewer", "--certificate",
+                Path.of("src/test/resources/client-cert.pem").toString(), "--home", home.toString());
+        assertThat(cert.code()).as(cert.err()).isZero();
+        assertThat(cert.out()).contains("billing-app signs in with certificate sha256:").contains("CN=billing-app")
+                .doesNotContain("veil_at_");
+        assertThat(Files.readString(home.resolve("tokens.json"))).contains("\"certificate_sha256\"");
+        assertThat(veil("token", "list", "--home", home.toString()).out()).containsPattern("billing-app .*certificate");
+        Result again = veil("token", "create", "other", "--roles", "viewer", "--certificate",
+                Path.of("src/test/resources/client-cert.pem").toString(), "--home", home.toString());
+        assertThat(again.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(again.err()).contains("already signs in as 'billing-app'");
+        Result notCert = veil("token", "create", "other", "--roles", "viewer", "--certificate",
+                dir.resolve("retail.yaml").toString(), "--home", home.toString());
+        assertThat(notCert.err()).contains("not a PEM or DER X.509 certificate");
 
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

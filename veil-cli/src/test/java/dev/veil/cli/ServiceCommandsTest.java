@@ -87,7 +87,7 @@ class ServiceCommandsTest {
         CompletableFuture<Integer> up = CompletableFuture.supplyAsync(() -> VeilCommand.run(
                 new PrintWriter(upOut, true), new PrintWriter(upErr, true), "up", "--policy", policy.toString(),
                 "--data-dir", dir.resolve(".veil").toString(), "--kafka-port", String.valueOf(port),
-                "--metrics-port", "0", "--rate", "300", "--for", "35", "--home", home.toString(), "--console-port", "0",
+                "--metrics-port", "0", "--rate", "300", "--for", "45", "--home", home.toString(), "--console-port", "0",
                 "--alert-webhook", "http://127.0.0.1:" + http.getAddress().getPort() + "/hook",
                 "--alert-webhook-secret", "file:" + secret));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
@@ -146,6 +146,31 @@ class ServiceCommandsTest {
         Result after = veil("tail", "-b", bootstrap, "orders.analytics", "--last", "0", "-n", "3", "--for", "60");
         assertThat(after.out().lines()).hasSize(3).allSatisfy(l -> assertThat(l).contains("\"phone\":null"));
 
+        // the console follows the service: the activation from the command line is its policy now
+        String v2version = act.out().split(" ")[3];
+        assertThat(console(cm, "GET", "/v1/policy", null).body()).contains("\"version\":\"" + v2version + "\"");
+        // its record viewer shows a record of the orders topic as each segment sees it; no raw without a grant
+        HttpResponse<String> samples = console(cm, "GET", "/v1/samples", null);
+        assertThat(samples.body()).contains("\"stream\":\"orders\"").contains("\"analytics\":{")
+                .doesNotContain("\"raw\"");
+        assertThat(RAW_EMAIL.matcher(samples.body()).find()).as(samples.body()).isFalse();
+
+        // an activation in the console goes to the control topic and is answered with the service's verdict
+        String v3 = Files.readString(v2).replace("      PHONE: nullify\n", "");
+        HttpResponse<String> a3 = console(cm, "POST", "/v1/policy/activate", v3);
+        assertThat(a3.statusCode()).as(a3.body()).isEqualTo(200);
+        assertThat(a3.body()).contains("\"published\":\"control topic veil.control on " + bootstrap);
+        Thread.sleep(1500);
+        Result after3 = veil("tail", "-b", bootstrap, "orders.analytics", "--last", "0", "-n", "3", "--for", "60");
+        assertThat(after3.out().lines()).hasSize(3).allSatisfy(l -> assertThat(l).doesNotContain("\"phone\":null"));
+        // one the service cannot run without a restart is refused, and the console keeps the running policy
+        String before = console(cm, "GET", "/v1/policy", null).body();
+        HttpResponse<String> a4 = console(cm, "POST", "/v1/policy/activate",
+                v3.replace("segments: [analytics]", "segments: [analytics, support]"));
+        assertThat(a4.statusCode()).as(a4.body()).isEqualTo(409);
+        assertThat(a4.body()).contains("restart the instances");
+        assertThat(console(cm, "GET", "/v1/policy", null).body()).isEqualTo(before);
+
         // Invalid policies are refused before anything is published.
         Path bad = policy("bad.yaml", t -> t.replace("scan:", "scann:"));
         Result refused = veil("policy", "activate", "-b", bootstrap, bad.toString());
@@ -184,6 +209,14 @@ class ServiceCommandsTest {
         assertThat(up.get(120, TimeUnit.SECONDS)).as(upErr.toString()).isZero();
         assertThat(upOut.toString()).contains(" quarantined");
         http.stop(0);
+    }
+
+    /** A request to the console's API of {@code veil up} with the token it printed. */
+    static HttpResponse<String> console(Matcher printed, String method, String path, String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(printed.group(1) + path))
+                .header("Authorization", "Bearer " + printed.group(2))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -59,8 +59,11 @@ public final class ControlPlane implements AutoCloseable {
     private volatile List<String> shape;
     private Alerts alerts = Alerts.NONE;
 
-    /** What an activation record turned into: the new deployment, or the reason it was refused. */
-    public record Activation(long offset, String version, Deployment deployment, String refusal) {
+    /**
+     * What an activation record turned into: the new deployment and the text it was compiled from, or the reason it
+     * was refused.
+     */
+    public record Activation(long offset, String version, Deployment deployment, String text, String refusal) {
         public boolean accepted() {
             return deployment != null;
         }
@@ -233,13 +236,13 @@ public final class ControlPlane implements AutoCloseable {
         String source = "control:" + r.offset();
         Activation a;
         try {
-            Policy p = PolicyLoader.parse(new String(r.value(), StandardCharsets.UTF_8), source, baseDir);
-            if (p.version().equals(current.policy().version())) {
-                return;
-            }
+            String text = new String(r.value(), StandardCharsets.UTF_8);
+            Policy p = PolicyLoader.parse(text, source, baseDir);
             List<String> newShape = Deployment.shape(p);
-            if (!newShape.equals(shape)) {
-                a = new Activation(r.offset(), p.shortVersion(), null, "policy " + p.shortVersion()
+            if (p.version().equals(current.policy().version())) {
+                a = new Activation(r.offset(), p.shortVersion(), current, text, null); // already running: nothing to do
+            } else if (!newShape.equals(shape)) {
+                a = new Activation(r.offset(), p.shortVersion(), null, null, "policy " + p.shortVersion()
                         + " changes the streams (inputs, segments or output topics) from " + shape + " to " + newShape
                         + "; restart the instances to run it");
             } else {
@@ -250,7 +253,7 @@ public final class ControlPlane implements AutoCloseable {
                 alerts.raise("policy-activated", dev.veil.core.alert.Alert.Severity.INFO, p.version(),
                         "policy " + p.shortVersion() + " (" + p.name() + ") activated from control offset " + r.offset(),
                         Map.of("policy", p.name(), "version", p.version(), "control_offset", r.offset()));
-                a = new Activation(r.offset(), p.shortVersion(), d, null);
+                a = new Activation(r.offset(), p.shortVersion(), d, text, null);
                 LOG.info("policy {} ({}) activated from the control topic at offset {}", p.shortVersion(), p.name(),
                         r.offset());
             }
@@ -259,9 +262,9 @@ public final class ControlPlane implements AutoCloseable {
             for (PolicyProblem problem : e.problems()) {
                 sb.append(' ').append(problem).append(';');
             }
-            a = new Activation(r.offset(), null, null, sb.toString());
+            a = new Activation(r.offset(), null, null, null, sb.toString());
         } catch (PlanException e) {
-            a = new Activation(r.offset(), null, null, "policy at control offset " + r.offset() + " cannot be compiled: "
+            a = new Activation(r.offset(), null, null, null, "policy at control offset " + r.offset() + " cannot be compiled: "
                     + e.getMessage());
         }
         if (!a.accepted()) {

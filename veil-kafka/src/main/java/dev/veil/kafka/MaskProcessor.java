@@ -67,10 +67,13 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     static final int BURST_THRESHOLD = 10;
     static final long BURST_WINDOW_MS = 10_000;
     private final Burst quarantines;
+    private final RecordSampler sampler;
 
     MaskProcessor(String input, List<String> segmentSinks, String quarantineSink, Supplier<Deployment> deployments,
-                  StreamMetrics metrics, int maxOutputBytes, ServiceAudit audit, Alerts alerts, Burst quarantines) {
+                  StreamMetrics metrics, int maxOutputBytes, ServiceAudit audit, Alerts alerts, Burst quarantines,
+                  RecordSampler sampler) {
         this.quarantines = quarantines;
+        this.sampler = sampler;
         this.maxOutputBytes = maxOutputBytes;
         this.alerts = alerts;
         this.audit = audit;
@@ -190,6 +193,9 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                 continue;
             }
             forward(record, v.toBytes(s), inHeaders, policyHeader, lastSummaries[s], s);
+        }
+        if (!masker.suppressed()) {
+            sampler.offer(input, value); // an opted-out subject's record is never kept, not even for the viewer
         }
         metrics.masked(System.nanoTime() - t0);
     }

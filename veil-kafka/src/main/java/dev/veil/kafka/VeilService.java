@@ -133,7 +133,7 @@ public final class VeilService implements AutoCloseable {
             alerts = Alerts.start(alertProducer, cfg.alertTopic, cfg.applicationId, cfg.alertSinks, cfg.alertRate, audit);
             control.follow(started, alerts);
             streams = new KafkaStreams(MaskTopology.build(started, control::current, cfg.quarantineTopic, cfg.registry,
-                    MaskProcessor.DEFAULT_MAX_OUTPUT_BYTES, audit, alerts), streamsProps());
+                    MaskProcessor.DEFAULT_MAX_OUTPUT_BYTES, audit, alerts, cfg.sampler), streamsProps());
             // A stream thread that dies (a broker gone for longer than the task timeout, a bug) is replaced, so the
             // instance keeps serving its partitions instead of silently shrinking. Only the type is logged: the
             // message of an exception from deep inside processing could quote data.
@@ -490,6 +490,7 @@ public final class VeilService implements AutoCloseable {
         private dev.veil.core.governance.TrustStore trust = dev.veil.core.governance.TrustStore.empty();
         private dev.veil.core.keys.Identity auditIdentity;
         private final List<dev.veil.core.alert.AlertSink> alertSinks = new ArrayList<>();
+        private RecordSampler sampler = RecordSampler.NONE;
         private int alertRate = 30;
         private int replication = 1;
         private boolean createInputs;
@@ -562,6 +563,12 @@ public final class VeilService implements AutoCloseable {
         /** A further alert sink besides the log and the alert topic, for example a signed webhook. */
         public Builder alertSink(dev.veil.core.alert.AlertSink sink) {
             alertSinks.add(sink);
+            return this;
+        }
+
+        /** Where raw records masked successfully are offered, for a record viewer (default: nowhere). */
+        public Builder sampler(RecordSampler s) {
+            this.sampler = s;
             return this;
         }
 

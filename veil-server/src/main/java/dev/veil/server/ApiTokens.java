@@ -29,29 +29,44 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * API tokens, stored as SHA-256 digests only ({@code tokens.json}): the token itself is shown once, when created.
- * Tokens are 32 random bytes, so a plain digest is enough; there is nothing to brute-force, unlike a password.
- * Immutable; {@link #with} and {@link #without} return new sets for {@link #save}.
+ * API principals ({@code tokens.json}): each signs in either with a token, stored as its SHA-256 digest only (the
+ * token itself is shown once, when created), or with a client certificate under mutual TLS, stored as the
+ * certificate's SHA-256 fingerprint. Tokens are 32 random bytes, so a plain digest is enough; there is nothing to
+ * brute-force, unlike a password. Immutable; {@link #with}, {@link #withCertificate} and {@link #without} return new
+ * sets for {@link #save}.
  */
 public final class ApiTokens {
     /** Every token starts with this, so secret scanners (and Veil's own detector) can recognize a leaked one. */
     public static final String PREFIX = "veil_at_";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One stored token: who it is for, what it may do, when it was made; the digest, never the token. */
-    public record Entry(String name, String digest, Set<Role> roles, Set<String> segments, Instant created) {
+    /**
+     * One stored principal: who it is for, what it may do, when it was made; the token's digest (never the token) or
+     * the fingerprint of the client certificate it signs in with — exactly one of the two.
+     */
+    public record Entry(String name, String digest, String certificate, Set<Role> roles, Set<String> segments,
+                        Instant created) {
         public Entry {
             roles = Set.copyOf(roles);
             segments = Set.copyOf(segments);
+            if ((digest == null) == (certificate == null)) {
+                throw new IllegalArgumentException(name + ": a principal has a token digest or a certificate fingerprint");
+            }
         }
     }
 
     private final List<Entry> entries;
     private final Map<String, Entry> byDigest;
+    private final Map<String, Entry> byCertificate;
 
     private ApiTokens(List<Entry> entries) {
         this.entries = List.copyOf(entries);
-        this.byDigest = entries.stream().collect(Collectors.toUnmodifiableMap(Entry::digest, Function.identity()));
+        this.byDigest = entries.stream().filter(e -> e.digest() != null)
+                .collect(Collectors.toUnmodifiableMap(Entry::digest, Function.identity()));
+        this.byCertificate = entries.stream().filter(e -> e.certificate() != null)
+                .collect(Collectors.toUnmodifiableMap(Entry::certificate, Function.identity(), (a, b) -> {
+                    throw new IllegalArgumentException("one certificate is bound to both " + a.name() + " and " + b.name());
+                }));
     }
 
     public static ApiTokens empty() {
@@ -75,8 +90,56 @@ public final class ApiTokens {
         return e == null ? null : new Principal(e.name(), e.roles(), e.segments(), "token");
     }
 
+    /**
+     * The principal a client certificate stands for, or null when none is bound to it. The TLS layer has already
+     * checked the certificate chains to a trusted client CA; this pins the exact certificate to one principal.
+     */
+    public Principal authenticate(java.security.cert.X509Certificate certificate) {
+        if (certificate == null || byCertificate.isEmpty()) {
+            return null;
+        }
+        Entry e = byCertificate.get(fingerprint(certificate));
+        return e == null ? null : new Principal(e.name(), e.roles(), e.segments(), "certificate");
+    }
+
+    /** The SHA-256 fingerprint of a certificate's DER encoding, in lower-case hex. */
+    public static String fingerprint(java.security.cert.X509Certificate certificate) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+        } catch (NoSuchAlgorithmException | java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A new random token for {@code name}; returns the token (show it once) and the set that stores its digest. */
     public Created with(String name, Set<Role> roles, Set<String> segments) {
+        check(name, roles, segments);
+        byte[] raw = new byte[32];
+        new SecureRandom().nextBytes(raw);
+        String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        List<Entry> l = new ArrayList<>(entries);
+        l.add(new Entry(name, digest(token), null, roles, segments, Instant.now().truncatedTo(ChronoUnit.SECONDS)));
+        return new Created(token, new ApiTokens(l));
+    }
+
+    /**
+     * The set with {@code name} signing in by the client certificate {@code certificate} (mutual TLS), no token.
+     */
+    public ApiTokens withCertificate(String name, java.security.cert.X509Certificate certificate, Set<Role> roles,
+                                     Set<String> segments) {
+        check(name, roles, segments);
+        String fp = fingerprint(certificate);
+        for (Entry e : entries) {
+            if (fp.equals(e.certificate())) {
+                throw new IllegalArgumentException("this certificate already signs in as '" + e.name() + "'; revoke it first");
+            }
+        }
+        List<Entry> l = new ArrayList<>(entries);
+        l.add(new Entry(name, null, fp, roles, segments, Instant.now().truncatedTo(ChronoUnit.SECONDS)));
+        return new ApiTokens(l);
+    }
+
+    private void check(String name, Set<Role> roles, Set<String> segments) {
         if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")) {
             throw new IllegalArgumentException("a token name is 1 to 64 letters, digits, '.', '_', '@' or '-'");
         }
@@ -89,12 +152,6 @@ public final class ApiTokens {
         if (roles.contains(Role.MASKER) && segments.isEmpty()) {
             throw new IllegalArgumentException("a masker token needs the segments it may receive");
         }
-        byte[] raw = new byte[32];
-        new SecureRandom().nextBytes(raw);
-        String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        List<Entry> l = new ArrayList<>(entries);
-        l.add(new Entry(name, digest(token), roles, segments, Instant.now().truncatedTo(ChronoUnit.SECONDS)));
-        return new Created(token, new ApiTokens(l));
     }
 
     /** A token just made, and the set holding its digest. */
@@ -140,8 +197,11 @@ public final class ApiTokens {
             String where = file + ": tokens[" + i++ + "]";
             String name = n.path("name").asText(null);
             String digest = n.path("sha256").asText(null);
-            if (name == null || digest == null || !digest.matches("[0-9a-f]{64}")) {
-                throw new IOException(where + ": needs name and sha256 (64 hex digits)");
+            String cert = n.path("certificate_sha256").asText(null);
+            if (name == null || (digest == null) == (cert == null)
+                    || !(digest != null ? digest : cert).matches("[0-9a-f]{64}")) {
+                throw new IOException(where + ": needs name and either sha256 (a token's digest) or certificate_sha256"
+                        + " (a client certificate's fingerprint), 64 hex digits");
             }
             Set<Role> roles = EnumSet.noneOf(Role.class);
             for (JsonNode r : n.path("roles")) {
@@ -154,9 +214,13 @@ public final class ApiTokens {
             Set<String> segments = new LinkedHashSet<>();
             n.path("segments").forEach(s -> segments.add(s.asText()));
             Instant created = n.hasNonNull("created") ? Instant.parse(n.get("created").asText()) : Instant.EPOCH;
-            l.add(new Entry(name, digest, roles, segments, created));
+            l.add(new Entry(name, digest, cert, roles, segments, created));
         }
-        return new ApiTokens(l);
+        try {
+            return new ApiTokens(l);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage());
+        }
     }
 
     /** Writes the file atomically, readable by its owner only where the file system allows. */
@@ -177,7 +241,11 @@ public final class ApiTokens {
                 for (Entry e : entries) {
                     g.writeStartObject();
                     g.writeStringField("name", e.name());
-                    g.writeStringField("sha256", e.digest());
+                    if (e.digest() != null) {
+                        g.writeStringField("sha256", e.digest());
+                    } else {
+                        g.writeStringField("certificate_sha256", e.certificate());
+                    }
                     g.writeArrayFieldStart("roles");
                     for (Role r : new TreeSet<>(e.roles())) {
                         g.writeString(r.text());

@@ -95,6 +95,11 @@ public final class Tls {
         return clientCas;
     }
 
+    /** Whether clients must present a certificate from {@link #clientCas()} (mutual TLS). */
+    public boolean clientCertificatesRequired() {
+        return clientCas != null;
+    }
+
     private static List<Certificate> certificates(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return new ArrayList<>(CertificateFactory.getInstance("X.509").generateCertificates(in));

@@ -32,6 +32,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -103,6 +104,15 @@ public final class VeilServer implements AutoCloseable {
     /** The last record sent to /v1/mask per stream, for the console's record viewer; bounded in size and count. */
     private final Map<String, byte[]> samples = new java.util.concurrent.ConcurrentHashMap<>();
     private final Set<String> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** When each stream's sample was last taken from the service (nanoTime), to sample at most once a second. */
+    private final Map<String, Long> sampledAt = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The service's verdicts on recent activations, by control offset: null accepted, else why it was refused. */
+    private final Map<Long, java.util.Optional<String>> verdicts = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, java.util.Optional<String>> e) {
+            return size() > 64;
+        }
+    };
     private Javalin app;
 
     private VeilServer(Builder b) {
@@ -172,6 +182,9 @@ public final class VeilServer implements AutoCloseable {
         private AlertFeed alerts;
         private final List<io.micrometer.core.instrument.MeterRegistry> meters = new ArrayList<>();
         private boolean samples = true;
+        private PolicyPublisher publisher;
+        private boolean followsService;
+        private Duration verdictTimeout = Duration.ofSeconds(30);
 
         private Builder(Plan plan) {
             this.plan = plan;
@@ -276,6 +289,31 @@ public final class VeilServer implements AutoCloseable {
         }
 
         /**
+         * Where activations made through the API are published for the service instances (the control topic).
+         * Unless the server {@link #followsService follows the service}, it also runs the policy itself at once.
+         */
+        public Builder policyPublisher(PolicyPublisher p) {
+            this.publisher = p;
+            return this;
+        }
+
+        /**
+         * The server runs beside a service and runs what the service runs: its policy changes only through
+         * {@link #serviceActivation}, and an activation through the API is answered with the service's verdict
+         * (accepted, or refused and why) once the service has read it from the control topic.
+         */
+        public Builder followsService(boolean on) {
+            this.followsService = on;
+            return this;
+        }
+
+        /** How long an activation waits for the service's verdict before answering 202 (default 30 s). */
+        public Builder verdictTimeout(Duration d) {
+            this.verdictTimeout = d;
+            return this;
+        }
+
+        /**
          * Starts the server.
          *
          * @throws RefusedAddress        when the address is not loopback and TLS or authentication is missing
@@ -294,6 +332,9 @@ public final class VeilServer implements AutoCloseable {
             }
             if (maxRequestBytes < 1024) {
                 throw new IllegalArgumentException("the request limit is at least 1024 bytes");
+            }
+            if (followsService && publisher == null) {
+                throw new IllegalArgumentException("a server that follows a service needs the publisher of its control topic");
             }
             VeilServer s = new VeilServer(this);
             s.startServer();
@@ -430,6 +471,12 @@ public final class VeilServer implements AutoCloseable {
             }
         } else if (token != null) {
             p = tokens().authenticate(token);
+        } else if (options.tls != null && options.tls.clientCertificatesRequired()) {
+            // mutual TLS: Jetty has verified the chain to the client CA; the exact certificate names the principal
+            Object chain = ctx.req().getAttribute("jakarta.servlet.request.X509Certificate");
+            if (chain instanceof java.security.cert.X509Certificate[] certs && certs.length > 0) {
+                p = tokens().authenticate(certs[0]);
+            }
         }
         if (p == null) {
             if (!perAddress.tryAcquire(ctx.ip(), System.nanoTime())) {
@@ -442,7 +489,8 @@ public final class VeilServer implements AutoCloseable {
                     Map.of("client", ctx.ip(), "route", route(ctx)));
             audit("api-denied", ctx, null, rejected == null ? Map.of("status", 401) : Map.of("status", 401, "why", rejected));
             ctx.header("WWW-Authenticate", "Bearer");
-            halt(ctx, 401, token == null ? "send an API token: Authorization: Bearer veil_at_..."
+            halt(ctx, 401, token == null ? "send an API token (Authorization: Bearer veil_at_...) or a client certificate"
+                    + " bound to a principal (veil token create NAME --certificate PEM)"
                     : rejected != null ? rejected : "unknown API token");
             return;
         }
@@ -756,15 +804,141 @@ public final class VeilServer implements AutoCloseable {
             json(ctx, 422, Map.of("valid", false, "problems", r));
             return;
         }
-        Loaded l = new Loaded(plan, Instant.now(), principal(ctx).name(), text);
+        Principal who = principal(ctx);
+        Loaded running = current.get();
+        if (plan.policy().version().equals(running.policy.version())) {
+            Map<String, Object> m = historyEntry(running);
+            m.put("unchanged", true);
+            json(ctx, 200, m);
+            return;
+        }
+        String version = plan.policy().shortVersion();
+        Map<String, Object> published = new LinkedHashMap<>();
+        if (options.publisher != null) {
+            long offset;
+            try {
+                offset = options.publisher.publish(text, who.name());
+            } catch (Exception e) {
+                // the message names the topic and cluster, never the policy's content
+                LOG.warn("publishing policy {} failed ({})", version, e.getClass().getName());
+                audit("policy-publish-failed", ctx, who, Map.of("version", version));
+                error(ctx, 503, "the policy was not activated: publishing to " + options.publisher.describe()
+                        + " failed (" + e.getMessage() + ")");
+                return;
+            }
+            published.put("published", options.publisher.describe());
+            published.put("offset", offset);
+            if (options.followsService) {
+                java.util.Optional<String> verdict = awaitVerdict(offset);
+                Map<String, Object> audited = new LinkedHashMap<>(published);
+                audited.put("version", version);
+                audited.put("previous", running.policy.shortVersion());
+                if (verdict == null) {
+                    audited.put("confirmed", false);
+                    audit("policy-published", ctx, who, audited);
+                    published.put("version", version);
+                    published.put("message", "published; the service has not confirmed it within "
+                            + options.verdictTimeout.toSeconds() + " s: watch the alerts and /v1/policy");
+                    json(ctx, 202, published);
+                } else if (verdict.isPresent()) {
+                    audited.put("refusal", verdict.get());
+                    audit("policy-refused", ctx, who, audited);
+                    published.put("error", verdict.get());
+                    json(ctx, 409, published);
+                } else {
+                    audit("policy-activated", ctx, who, audited);
+                    Map<String, Object> m = historyEntry(current.get());
+                    m.putAll(published);
+                    json(ctx, 200, m);
+                }
+                return;
+            }
+        }
+        Loaded l = new Loaded(plan, Instant.now(), who.name(), text);
         Loaded before = current.getAndSet(l);
         history.add(historyEntry(l));
-        alerter.raise("policy-activated", dev.veil.core.alert.Alert.Severity.INFO, plan.policy().shortVersion(),
-                "policy " + plan.policy().name() + "@" + plan.policy().shortVersion() + " activated by " + principal(ctx).name(),
-                Map.of("version", plan.policy().shortVersion(), "previous", before.policy.shortVersion()));
-        audit("policy-activated", ctx, principal(ctx), Map.of("version", plan.policy().shortVersion(),
-                "previous", before.policy.shortVersion()));
-        json(ctx, 200, historyEntry(l));
+        alerter.raise("policy-activated", dev.veil.core.alert.Alert.Severity.INFO, version,
+                "policy " + plan.policy().name() + "@" + version + " activated by " + who.name(),
+                Map.of("version", version, "previous", before.policy.shortVersion()));
+        Map<String, Object> audited = new LinkedHashMap<>(published);
+        audited.put("version", version);
+        audited.put("previous", before.policy.shortVersion());
+        audit("policy-activated", ctx, who, audited);
+        Map<String, Object> m = historyEntry(l);
+        m.putAll(published);
+        json(ctx, 200, m);
+    }
+
+    /** The service's verdict on the activation at {@code offset}: empty accepted, else the refusal; null timed out. */
+    private java.util.Optional<String> awaitVerdict(long offset) {
+        long deadline = System.nanoTime() + options.verdictTimeout.toNanos();
+        synchronized (verdicts) {
+            while (!verdicts.containsKey(offset)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                try {
+                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(verdicts, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+            return verdicts.get(offset);
+        }
+    }
+
+    /**
+     * The service read an activation from its control topic: {@code refusal} null when it runs it now. An accepted
+     * policy becomes this server's too (compiled here for every segment), whoever published it; an activation made
+     * through this API learns its verdict from here.
+     *
+     * @param offset  the activation's control topic offset
+     * @param yaml    the policy text (null when refused)
+     * @param refusal why the service refused it, or null
+     */
+    public void serviceActivation(long offset, String yaml, String refusal) {
+        String why = refusal;
+        if (why == null) {
+            Object r = compile(yaml);
+            if (r instanceof Plan plan) {
+                Loaded l = new Loaded(plan, Instant.now(), "control topic offset " + offset, yaml);
+                current.set(l);
+                history.add(historyEntry(l));
+            } else {
+                why = "the service runs it, but this server cannot compile it: " + r;
+                alerter.raise("console-policy-stale", dev.veil.core.alert.Alert.Severity.WARNING, "offset " + offset,
+                        "the policy activated at control offset " + offset + " runs in the service but not in the API: "
+                                + "/v1/mask and the console still use " + current.get().policy.shortVersion(),
+                        Map.of("offset", offset));
+            }
+        }
+        synchronized (verdicts) {
+            verdicts.put(offset, java.util.Optional.ofNullable(why));
+            verdicts.notifyAll();
+        }
+    }
+
+    /**
+     * A raw record the service masked on {@code stream}, for the record viewer: kept in memory (the last one per
+     * stream, at most one a second, bounded in size and count) and shown as each segment sees it, raw only under an
+     * active grant. The caller passes records it masked successfully, never suppressed ones.
+     */
+    public void sample(String stream, byte[] record) {
+        if (!options.samples || record.length > MAX_SAMPLE_BYTES) {
+            return;
+        }
+        long now = System.nanoTime();
+        Long last = sampledAt.get(stream);
+        if (last != null && now - last < 1_000_000_000L) {
+            return;
+        }
+        if (!samples.containsKey(stream) && samples.size() >= MAX_SAMPLED_STREAMS) {
+            return;
+        }
+        sampledAt.put(stream, now);
+        samples.put(stream, record.clone());
     }
 
     private void policyText(Context ctx) {

@@ -166,11 +166,41 @@ class TlsTest {
         strangerStore.setKeyEntry("me", ck.getPrivate(), "pw".toCharArray(), new X509Certificate[] {stranger});
         try (VeilServer s = VeilServer.builder(plan).host("127.0.0.1").port(0).tls(tls).tokens(tokens).start()) {
             assertThat(get(client(client), s, viewer)).isEqualTo(200);
-            assertThat(get(client(client), s, null)).isEqualTo(401); // TLS does not replace the token
+            assertThat(get(client(client), s, null)).isEqualTo(401); // a certificate bound to no one is no principal
             assertThatThrownBy(() -> get(client(null), s, viewer)).isInstanceOf(IOException.class);
             assertThatThrownBy(() -> get(client(strangerStore), s, viewer)).isInstanceOf(IOException.class);
         }
         assertThatThrownBy(() -> Tls.pkcs12(p12, "wrong".toCharArray())).hasMessageContaining("server.p12");
+
+        // bound to a principal, the exact certificate signs in without a token, with that principal's roles only
+        ApiTokens bound = tokens.withCertificate("support-app", clientCert, java.util.Set.of(Role.AUDITOR),
+                java.util.Set.of());
+        Path file = dir.resolve("tokens.json");
+        bound.save(file);
+        assertThat(ApiTokens.load(file).authenticate(clientCert)).isNotNull();
+        try (VeilServer s = VeilServer.builder(plan).host("127.0.0.1").port(0).tls(tls).tokensFile(file).start()) {
+            assertThat(get(client(client), s, null)).isEqualTo(200);
+            assertThat(status(client(client), s, "/v1/whoami")).contains("\"via\":\"certificate\"")
+                    .contains("support-app");
+            assertThat(status(client(client), s, "/v1/audit/verify")).startsWith("404"); // auditor may; no audit file
+            assertThat(status(client(client), s, "/v1/samples")).startsWith("403");
+            // the same key under another certificate from the same CA is not the principal
+            X509Certificate sibling = certificate("CN=support-app", ck, "CN=Veil Test CA", caKey.getPrivate(), false);
+            KeyStore siblingStore = KeyStore.getInstance("PKCS12");
+            siblingStore.load(null, null);
+            siblingStore.setKeyEntry("me", ck.getPrivate(), "pw".toCharArray(), new X509Certificate[] {sibling});
+            assertThat(get(client(siblingStore), s, null)).isEqualTo(401);
+            // a token still wins over the certificate, and its principal is the token's
+            assertThat(get(client(client), s, viewer)).isEqualTo(200);
+        }
+        assertThatThrownBy(() -> bound.withCertificate("again", clientCert, java.util.Set.of(Role.VIEWER), java.util.Set.of()))
+                .hasMessageContaining("support-app");
+    }
+
+    static String status(HttpClient c, VeilServer s, String path) throws Exception {
+        java.net.http.HttpResponse<String> r = c.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(s.url() + path)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() + " " + r.body();
     }
 
     @Test

@@ -87,7 +87,7 @@ async function loadSamples() {
   if (!has("operator", "policy-admin")) { list.append(el("p", { class: "hint" }, "The record viewer needs the operator or policy-admin role.")); return; }
   const r = await api("GET", "/v1/samples");
   if (!r.ok) { list.append(el("p", { class: "error" }, r.data.error || r.status)); return; }
-  if (r.data.samples.length === 0) list.append(el("p", { class: "hint" }, "No sample yet: records sent to /v1/mask show up here."));
+  if (r.data.samples.length === 0) list.append(el("p", { class: "hint" }, "No sample yet: records sent to /v1/mask, and under veil up the records the service masks, show up here."));
   for (const s of r.data.samples) {
     const box = el("article", { class: "view" }, el("h3", {}, "Stream " + s.stream));
     for (const [seg, view] of Object.entries(s.views)) {
@@ -140,7 +140,12 @@ async function activatePolicy() {
   if (!confirm("Activate this policy for every request from now on?")) return;
   const r = await api("POST", "/v1/policy/activate", $("policy-text").value, true);
   const out = $("policy-result");
-  if (r.ok) { out.replaceChildren(el("p", { class: "ok" }, "Activated " + r.data.name + " @ " + r.data.version)); delete $("policy-text").dataset.edited; loadPolicy(); loadPolicyBadge(); }
+  if (r.status === 202) out.replaceChildren(el("p", { class: "warn" }, "Published to " + r.data.published + " (" + r.data.version + "), but the service has not confirmed it yet: watch Alerts."));
+  else if (r.ok) {
+    const where = r.data.published ? " — published to " + r.data.published + " at offset " + r.data.offset : "";
+    out.replaceChildren(el("p", { class: "ok" }, (r.data.unchanged ? "Already active: " : "Activated ") + r.data.name + " @ " + r.data.version + where));
+    delete $("policy-text").dataset.edited; loadPolicy(); loadPolicyBadge();
+  } else if (r.status === 409 && r.data.published) out.replaceChildren(el("p", { class: "error" }, "The service refused it: " + r.data.error));
   else if (r.status === 422) out.replaceChildren(el("p", { class: "error" }, "Not activated:"), problemsList(r.data.problems));
   else out.replaceChildren(el("p", { class: "error" }, r.data.error || r.status));
 }
