@@ -8,7 +8,8 @@ public final class RecordException extends Exception {
     private static final long serialVersionUID = 1L;
 
     /** Why a record was refused; stable names, safe for metrics labels and audit. */
-    public enum Reason { TOO_LARGE, TOO_DEEP, INVALID_UTF8, INVALID_JSON, TRUNCATED, LIMIT, LEAK, INTERNAL }
+    public enum Reason { TOO_LARGE, TOO_DEEP, INVALID_UTF8, INVALID_JSON, TRUNCATED, LIMIT, LEAK, INTERNAL, MALFORMED,
+        UNKNOWN_SCHEMA, INCOMPATIBLE_SCHEMA }
 
     private final Reason reason;
 

@@ -11,7 +11,8 @@ public final class Views {
     final boolean[] dropped;
     final boolean[] changed;
 
-    Views(int segments) {
+    /** Views of {@code segments} segments, filled by a codec with {@link #set} and {@link #drop}. */
+    public Views(int segments) {
         arrays = new byte[segments][];
         offsets = new int[segments];
         lengths = new int[segments];
@@ -60,6 +61,15 @@ public final class Views {
         lengths[segment] = bytes.length;
         dropped[segment] = false;
         changed[segment] = true;
+    }
+
+    /** Sets the view of {@code segment} to {@code length} bytes of {@code array} from {@code offset}. */
+    public void set(int segment, byte[] array, int offset, int length, boolean changed) {
+        arrays[segment] = array;
+        offsets[segment] = offset;
+        lengths[segment] = length;
+        dropped[segment] = false;
+        this.changed[segment] = changed;
     }
 
     /** The segment gets nothing for this record. */
