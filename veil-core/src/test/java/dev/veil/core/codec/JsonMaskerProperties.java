@@ -22,7 +22,9 @@ import net.jqwik.api.constraints.IntRange;
 /** Laws of the JSON masker over generated records: valid output, untouched bytes kept, determinism. */
 class JsonMaskerProperties {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String NO_SCAN = "scan: {strings: none, field_names: false}\n";
+    // these laws are about classification and structure; the leak guard (which rightly holds back records whose
+    // generated values repeat across a masked and a kept field) has its own tests
+    private static final String NO_SCAN = "scan: {strings: none, field_names: false, leak_guard: off}\n";
     private static final Plan REDACT = plan(header() + "fields:\n  \"**.email\": EMAIL\n" + NO_SCAN
             + "segments:\n  a:\n    actions:\n      default: redact\n");
     // two dropped names, so one object can lose several members (and all of them)
