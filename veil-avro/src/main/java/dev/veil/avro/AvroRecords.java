@@ -30,6 +30,8 @@ public final class AvroRecords {
     private final Map<Long, Compiled> compiled = new HashMap<>();
     private final Views views;
     private final AvroMasker.Out[] out;
+    private final long[] noCounts;
+    private AvroMasker last;
 
     /** One writer schema: its masker and each segment's output schema as registered. */
     private record Compiled(AvroMasker masker, long[] outputs, String refusal) {
@@ -48,6 +50,7 @@ public final class AvroRecords {
         this.schemas = schemas;
         this.subjects = List.copyOf(subjects);
         this.views = new Views(plan.segments().size());
+        this.noCounts = new long[plan.policy().classTable().size()];
         this.out = new AvroMasker.Out[plan.segments().size()];
         for (int s = 0; s < out.length; s++) {
             out[s] = new AvroMasker.Out(256);
@@ -109,11 +112,18 @@ public final class AvroRecords {
         return new Compiled(m, outputs, null);
     }
 
+    /** Occurrences of each class (by id) in the last record masked, classified fields and findings alike. */
+    public long[] recordClassCounts() {
+        return last == null ? noCounts : last.recordClassCounts();
+    }
+
     /** Masks one framed record; each view is framed with its segment's output schema. */
     public Views mask(byte[] b, int off, int len) throws RecordException {
         Compiled c = compiled(b, off, len);
         int header = framing == Framing.CONFLUENT ? AvroWire.CONFLUENT_HEADER : AvroWire.SINGLE_OBJECT_HEADER;
+        last = null;
         Views v = c.masker().mask(b, off + header, len - header);
+        last = c.masker();
         for (int s = 0; s < out.length; s++) {
             if (v.dropped(s)) {
                 views.drop(s);

@@ -65,9 +65,15 @@ public final class Deployment {
         KeyRing keys = KeyRing.of(policy.keys());
         Map<String, Plan> plans = new LinkedHashMap<>();
         for (StreamSpec s : policy.streams()) {
-            if (!"json".equals(s.format())) {
+            if (!"json".equals(s.format()) && !"avro".equals(s.format())) {
                 throw new PlanException(s.location() + ": streams: format '" + s.format() + "' of input " + s.input()
-                        + " is not supported by the service yet; only json is");
+                        + " is not supported by the service yet; json and avro are");
+            }
+            if ("avro".equals(s.format()) && policy.consent() != null) {
+                // consent must suppress opted-out subjects; this version cannot read the subject id from Avro
+                // records, and a stream that ignored opt-outs would fail open
+                throw new PlanException(s.location() + ": streams: input " + s.input() + " is avro, and this version"
+                        + " applies consent: (opt-outs) to JSON streams only; remove consent: or run the stream as json");
             }
             if (plans.containsKey(s.input())) {
                 throw new PlanException(s.location() + ": streams: input " + s.input() + " is declared twice");
@@ -91,6 +97,16 @@ public final class Deployment {
 
     public Policy policy() {
         return policy;
+    }
+
+    /** The format of the stream reading {@code input}: {@code json} or {@code avro}. */
+    public String format(String input) {
+        for (StreamSpec s : policy.streams()) {
+            if (s.input().equals(input)) {
+                return s.format();
+            }
+        }
+        throw new IllegalArgumentException("no stream reads " + input);
     }
 
     /** The plan of the stream reading {@code input}. */

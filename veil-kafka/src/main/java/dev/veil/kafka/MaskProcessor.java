@@ -68,12 +68,16 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     static final long BURST_WINDOW_MS = 10_000;
     private final Burst quarantines;
     private final RecordSampler sampler;
+    private final dev.veil.avro.SchemaSource schemas;
+    /** For an avro stream: its masker over Confluent-framed records (null for json). */
+    private dev.veil.avro.AvroRecords avro;
 
     MaskProcessor(String input, List<String> segmentSinks, String quarantineSink, Supplier<Deployment> deployments,
                   StreamMetrics metrics, int maxOutputBytes, ServiceAudit audit, Alerts alerts, Burst quarantines,
-                  RecordSampler sampler) {
+                  RecordSampler sampler, dev.veil.avro.SchemaSource schemas) {
         this.quarantines = quarantines;
         this.sampler = sampler;
+        this.schemas = schemas;
         this.maxOutputBytes = maxOutputBytes;
         this.alerts = alerts;
         this.audit = audit;
@@ -111,7 +115,7 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         f.put("suppressed", sumSuppressed);
         f.put("policy", deployment.policy().shortVersion());
         java.util.Map<String, Object> segs = new java.util.LinkedHashMap<>();
-        Plan plan = masker.plan();
+        Plan plan = deployment.plan(input);
         for (int s = 0; s < segmentSinks.size(); s++) {
             java.util.Map<String, Long> actions = new java.util.LinkedHashMap<>();
             for (DataClass c : deployment.policy().classTable().classes()) {
@@ -147,6 +151,10 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             return;
         }
         long t0 = System.nanoTime();
+        if (avro != null) {
+            processAvro(record, value, inHeaders, t0);
+            return;
+        }
         Views v;
         try {
             v = masker.mask(value, 0, value.length, record.key(), d.governance(), System.currentTimeMillis());
@@ -159,12 +167,8 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             quarantine(record, RecordException.Reason.INTERNAL.name(), "masking failed: " + e.getClass().getName());
             return;
         }
-        for (int s = 0; s < segmentSinks.size(); s++) {
-            if (!v.dropped(s) && v.length(s) > maxOutputBytes) {
-                quarantine(record, RecordException.Reason.TOO_LARGE.name(), "the view for segment " + s + " would be "
-                        + v.length(s) + " bytes, over the output limit of " + maxOutputBytes);
-                return;
-            }
+        if (tooLarge(record, v)) {
+            return;
         }
         long[] counts = masker.base().recordClassCounts();
         if (audit.enabled()) {
@@ -181,6 +185,53 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         for (int i = 0; i < leaks.size(); i++) {
             leakAlert(leaks.get(i), false, null);
         }
+        emit(record, v, counts, inHeaders);
+        if (!masker.suppressed()) {
+            sampler.offer(input, value); // an opted-out subject's record is never kept, not even for the viewer
+        }
+        metrics.masked(System.nanoTime() - t0);
+    }
+
+    /**
+     * An avro record: Confluent-framed, its writer schema from the schema source, each view framed with its output
+     * schema's id. Grants do not lift masking here and consent is refused for avro streams at compile time.
+     */
+    private void processAvro(Record<byte[], byte[]> record, byte[] value, Headers inHeaders, long t0) {
+        Views v;
+        try {
+            v = avro.mask(value, 0, value.length);
+        } catch (RecordException e) {
+            quarantine(record, e.reason().name(), e.getMessage());
+            return;
+        } catch (RuntimeException | StackOverflowError e) {
+            quarantine(record, RecordException.Reason.INTERNAL.name(), "masking failed: " + e.getClass().getName());
+            return;
+        }
+        if (tooLarge(record, v)) {
+            return;
+        }
+        long[] counts = avro.recordClassCounts();
+        if (audit.enabled()) {
+            account(counts);
+        }
+        emit(record, v, counts, inHeaders);
+        metrics.masked(System.nanoTime() - t0);
+    }
+
+    /** Quarantines the record when a view would be over the output limit; true when it did. */
+    private boolean tooLarge(Record<byte[], byte[]> record, Views v) {
+        for (int s = 0; s < segmentSinks.size(); s++) {
+            if (!v.dropped(s) && v.length(s) > maxOutputBytes) {
+                quarantine(record, RecordException.Reason.TOO_LARGE.name(), "the view for segment " + s + " would be "
+                        + v.length(s) + " bytes, over the output limit of " + maxOutputBytes);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Each segment's view to its topic with the policy and mask-summary headers; dropped views are counted. */
+    private void emit(Record<byte[], byte[]> record, Views v, long[] counts, Headers inHeaders) {
         if (!java.util.Arrays.equals(counts, lastCounts)) {
             lastCounts = counts.clone();
             for (int s = 0; s < segmentSinks.size(); s++) {
@@ -194,10 +245,6 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             }
             forward(record, v.toBytes(s), inHeaders, policyHeader, lastSummaries[s], s);
         }
-        if (!masker.suppressed()) {
-            sampler.offer(input, value); // an opted-out subject's record is never kept, not even for the viewer
-        }
-        metrics.masked(System.nanoTime() - t0);
     }
 
     private void account(long[] counts) {
@@ -218,6 +265,9 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         }
         for (int i = 0; i < counts.length; i++) {
             sumCounts[i] += counts[i];
+        }
+        if (masker == null) {
+            return; // avro: no consent or grants on this stream
         }
         if (masker.suppressed()) {
             sumSuppressed++;
@@ -271,7 +321,7 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         metrics.quarantined(reason);
         String source = context.recordMetadata().map(MaskProcessor::coordinates).orElse(input + "/?/?");
         audit.quarantined(source, reason);
-        if (RecordException.Reason.LEAK.name().equals(reason)) {
+        if (RecordException.Reason.LEAK.name().equals(reason) && masker != null) {
             for (JsonMasker.Leak l : masker.base().leaks()) {
                 leakAlert(l, true, source);
             }
@@ -339,13 +389,17 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                     + " segments for " + input + ", the running topology " + segmentSinks.size());
         }
         deployment = d;
-        masker = new GovernedMasker(plan, input);
-        masker.base().onDrift((path, cls, byName) -> alert("undeclared-pii", Alert.Severity.WARNING,
-                input + "/" + path + "/" + cls.name(), () -> cls.name() + " found in " + input + " field " + path
-                        + " by its " + (byName ? "name" : "content") + "; no rule names that field (masked as "
-                        + cls.name() + " meanwhile — add a rule under fields:)",
-                () -> java.util.Map.of("stream", input, "path", path, "class", cls.name(), "by", byName ? "name" : "content",
-                        "policy", d.policy().shortVersion())));
+        if ("avro".equals(d.format(input))) {
+            List<String> subjects = new java.util.ArrayList<>();
+            for (String sink : segmentSinks) {
+                subjects.add(outputTopic(d, sink) + "-value");
+            }
+            masker = null;
+            avro = new dev.veil.avro.AvroRecords(plan, dev.veil.avro.AvroRecords.Framing.CONFLUENT, schemas, subjects);
+        } else {
+            avro = null;
+            adoptJson(d, plan);
+        }
         policyHeader = bytes(d.policy().shortVersion());
         List<DataClass> classes = d.policy().classTable().classes();
         summaryParts = new String[segmentSinks.size()][classes.size()];
@@ -357,6 +411,28 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                 summaryParts[s][c.id()] = c.name() + ":" + a.name();
             }
         }
+    }
+
+    /** A JSON stream's masker, with grants and consent, whose drift raises undeclared-PII alerts. */
+    private void adoptJson(Deployment d, Plan plan) {
+        masker = new GovernedMasker(plan, input);
+        masker.base().onDrift((path, cls, byName) -> alert("undeclared-pii", Alert.Severity.WARNING,
+                input + "/" + path + "/" + cls.name(), () -> cls.name() + " found in " + input + " field " + path
+                        + " by its " + (byName ? "name" : "content") + "; no rule names that field (masked as "
+                        + cls.name() + " meanwhile — add a rule under fields:)",
+                () -> java.util.Map.of("stream", input, "path", path, "class", cls.name(), "by", byName ? "name" : "content",
+                        "policy", d.policy().shortVersion())));
+    }
+
+    /** The output topic of a view's sink name ({@code view:INPUT:SEGMENT}) under deployment {@code d}. */
+    private static String outputTopic(Deployment d, String sink) {
+        String[] parts = sink.split(":", 3);
+        for (dev.veil.core.policy.StreamSpec s : d.policy().streams()) {
+            if (s.input().equals(parts[1])) {
+                return s.outputFor(parts[2]);
+            }
+        }
+        throw new IllegalStateException("no stream for " + sink);
     }
 
     /** Input headers without any {@code veil-} header: downstream must be able to trust Veil's own. */

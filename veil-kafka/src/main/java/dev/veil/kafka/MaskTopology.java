@@ -34,12 +34,12 @@ public final class MaskTopology {
     public static Topology build(Deployment initial, Supplier<Deployment> current, String quarantineTopic,
                                  MeterRegistry registry, int maxOutputBytes) {
         return build(initial, current, quarantineTopic, registry, maxOutputBytes, ServiceAudit.NONE, Alerts.NONE,
-                RecordSampler.NONE);
+                RecordSampler.NONE, null);
     }
 
     static Topology build(Deployment initial, Supplier<Deployment> current, String quarantineTopic,
                           MeterRegistry registry, int maxOutputBytes, ServiceAudit audit, Alerts alerts,
-                          RecordSampler sampler) {
+                          RecordSampler sampler, dev.veil.avro.SchemaSource schemas) {
         Topology t = new Topology();
         ByteArrayDeserializer de = new ByteArrayDeserializer();
         ByteArraySerializer ser = new ByteArraySerializer();
@@ -56,7 +56,7 @@ public final class MaskTopology {
             dev.veil.core.alert.Burst quarantines = new dev.veil.core.alert.Burst(MaskProcessor.BURST_THRESHOLD,
                     MaskProcessor.BURST_WINDOW_MS);
             t.addProcessor(proc, () -> new MaskProcessor(s.input(), sinks, q, current, metrics, maxOutputBytes, audit,
-                    alerts, quarantines, sampler), src);
+                    alerts, quarantines, sampler, schemas), src);
             for (int i = 0; i < sinks.size(); i++) {
                 t.addSink(sinks.get(i), s.outputFor(s.segments().get(i)), ser, ser, proc);
             }

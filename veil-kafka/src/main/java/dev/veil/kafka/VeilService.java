@@ -133,7 +133,7 @@ public final class VeilService implements AutoCloseable {
             alerts = Alerts.start(alertProducer, cfg.alertTopic, cfg.applicationId, cfg.alertSinks, cfg.alertRate, audit);
             control.follow(started, alerts);
             streams = new KafkaStreams(MaskTopology.build(started, control::current, cfg.quarantineTopic, cfg.registry,
-                    MaskProcessor.DEFAULT_MAX_OUTPUT_BYTES, audit, alerts, cfg.sampler), streamsProps());
+                    MaskProcessor.DEFAULT_MAX_OUTPUT_BYTES, audit, alerts, cfg.sampler, cfg.schemas), streamsProps());
             // A stream thread that dies (a broker gone for longer than the task timeout, a bug) is replaced, so the
             // instance keeps serving its partitions instead of silently shrinking. Only the type is logged: the
             // message of an exception from deep inside processing could quote data.
@@ -295,11 +295,19 @@ public final class VeilService implements AutoCloseable {
     }
 
     private Deployment compile(Policy policy) throws ServiceException {
+        Deployment d;
         try {
-            return Deployment.compile(policy, cfg.limits);
+            d = Deployment.compile(policy, cfg.limits);
         } catch (PlanException e) {
             throw ServiceException.policy(e.getMessage(), e);
         }
+        for (StreamSpec s : policy.streams()) {
+            if ("avro".equals(s.format()) && cfg.schemas == null) {
+                throw ServiceException.policy(s.location() + ": streams: input " + s.input() + " is avro: give the"
+                        + " service its schemas (--schema-registry URL or --schema-dir DIR)", null);
+            }
+        }
+        return d;
     }
 
     private void createOutputTopics(Admin admin, Policy policy) throws ServiceException {
@@ -491,6 +499,7 @@ public final class VeilService implements AutoCloseable {
         private dev.veil.core.keys.Identity auditIdentity;
         private final List<dev.veil.core.alert.AlertSink> alertSinks = new ArrayList<>();
         private RecordSampler sampler = RecordSampler.NONE;
+        private dev.veil.avro.SchemaSource schemas;
         private int alertRate = 30;
         private int replication = 1;
         private boolean createInputs;
@@ -563,6 +572,15 @@ public final class VeilService implements AutoCloseable {
         /** A further alert sink besides the log and the alert topic, for example a signed webhook. */
         public Builder alertSink(dev.veil.core.alert.AlertSink sink) {
             alertSinks.add(sink);
+            return this;
+        }
+
+        /**
+         * Where Avro streams find their writer schemas and register each segment's output schema (under
+         * {@code OUTPUT-TOPIC-value}): a schema registry or a schema directory. Required when a stream is avro.
+         */
+        public Builder schemas(dev.veil.avro.SchemaSource s) {
+            this.schemas = s;
             return this;
         }
 
