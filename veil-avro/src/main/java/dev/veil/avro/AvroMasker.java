@@ -1,7 +1,7 @@
 package dev.veil.avro;
 
 import dev.veil.core.action.Action;
-import dev.veil.core.action.ValueOut;
+import dev.veil.core.action.TextOut;
 import dev.veil.core.classify.FieldPaths;
 import dev.veil.core.codec.RecordException;
 import dev.veil.core.codec.RecordException.Reason;
@@ -55,22 +55,8 @@ public final class AvroMasker {
     private final long[] recordCounts;
     private final boolean[] dropRecord;
     private final StringBuilder text = new StringBuilder(64);
-    private final ValueOut textOut = new ValueOut() {
-        @Override
-        public void string(CharSequence s) {
-            text.append(s);
-        }
-
-        @Override
-        public void number(CharSequence s) {
-            text.append(s);
-        }
-
-        @Override
-        public void nul() {
-            // an Avro string cannot be null: the replacement is empty, which masks at least as much
-        }
-    };
+    /** An Avro string cannot be null: a replacement of "no value" is empty, which masks at least as much. */
+    private final TextOut textOut = new TextOut(text);
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
     private byte[] buf;
@@ -305,7 +291,7 @@ public final class AvroMasker {
                             recordCounts[x.dataClass().id()]++;
                         }
                     }
-                    String masked = found.isEmpty() ? null : spans.mask(s, value, found);
+                    CharSequence masked = found.isEmpty() ? null : spans.mask(s, value, found);
                     if (spans.dropRecord() && !found.isEmpty()) {
                         dropRecord[s] = true;
                     }

@@ -119,6 +119,15 @@ final class RunCommand implements Callable<Integer> {
                         + " bytes (default: ${DEFAULT-VALUE}).")
         String alertWebhookSecret;
 
+        @Option(names = "--schema-registry", paramLabel = "URL", description = "For avro streams: a schema registry"
+                + " speaking the Confluent-compatible API (e.g. http://registry:8081, or Apicurio's .../apis/ccompat/v6);"
+                + " output schemas are registered under OUTPUT-TOPIC-value.")
+        String schemaRegistry;
+
+        @Option(names = "--schema-dir", paramLabel = "DIR", description = "For avro streams without a registry: schemas"
+                + " as ID.avsc or ID-SUBJECT.avsc files; output schemas are written there.")
+        Path schemaDir;
+
         @Option(names = "--alert-rate", paramLabel = "N", defaultValue = "30",
                 description = "At most N alerts of one kind per minute per instance; what is held back is counted and"
                         + " reported (default: ${DEFAULT-VALUE}).")
@@ -206,6 +215,20 @@ final class RunCommand implements Callable<Integer> {
             }
             extraAlertSinks.forEach(b::alertSink);
             b.sampler(sampler);
+            if (schemaRegistry != null && schemaDir != null) {
+                err.println("veil: give --schema-registry or --schema-dir, not both");
+                return ExitCodes.USAGE;
+            }
+            if (schemaRegistry != null) {
+                b.schemas(new dev.veil.avro.SchemaRegistry(schemaRegistry, Map.of()));
+            } else if (schemaDir != null) {
+                try {
+                    b.schemas(dev.veil.avro.SchemaDirectory.open(schemaDir));
+                } catch (IOException e) {
+                    err.println("veil: --schema-dir: " + e.getMessage());
+                    return ExitCodes.IO;
+                }
+            }
             Home h = new Home();
             h.home = home;
             try {

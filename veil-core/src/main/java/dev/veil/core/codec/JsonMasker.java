@@ -1,7 +1,6 @@
 package dev.veil.core.codec;
 
 import dev.veil.core.action.Action;
-import dev.veil.core.action.ValueOut;
 import dev.veil.core.classify.NameHeuristics;
 import dev.veil.core.classify.PathAutomaton;
 import dev.veil.core.detect.DetectorSet;
@@ -109,23 +108,7 @@ public final class JsonMasker {
     private final boolean[] dropRecord;
     private final long[] classCounts;
     private final long[] recordCounts;
-    private final StringBuilder text = new StringBuilder(256);
-    private final ValueOut textOut = new ValueOut() {
-        @Override
-        public void string(CharSequence s) {
-            text.append(s);
-        }
-
-        @Override
-        public void number(CharSequence s) {
-            text.append(s);
-        }
-
-        @Override
-        public void nul() {
-            // a span replaced by "no value" is removed from the text
-        }
-    };
+    private final dev.veil.core.engine.SpanMasking spans;
 
     // heuristic verdicts per member name, keyed by the name's bytes (per masker, so no locking)
     private final byte[][] nameKeys;
@@ -188,6 +171,7 @@ public final class JsonMasker {
         this.maxBytes = plan.limits().maxRecordBytes();
         this.heuristics = plan.heuristics();
         this.detectors = plan.detectors();
+        this.spans = new dev.veil.core.engine.SpanMasking(plan);
         this.scanAll = plan.scanStrings() == ScanSpec.Strings.ALL;
         this.start = plan.paths().start();
         if (plan.leakGuard() != ScanSpec.LeakGuard.OFF && segs > ScanSpec.MAX_GUARDED_SEGMENTS) {
@@ -602,7 +586,9 @@ public final class JsonMasker {
         if (cls != null) {
             recordCounts[cls.id()]++;
             boolean number = c == '-' || (c >= '0' && c <= '9');
-            if (guardOf[cls.id()] != 0) {
+            // true, false and null say nothing about anyone: guarding them would hold back every record where a
+            // classified flag's literal recurs (found by ScannerDifferentialProperties)
+            if (guardOf[cls.id()] != 0 && (string || number)) {
                 int mark = secrets.len;
                 secrets.write(buf, string ? vs + 1 : vs, string ? ve - vs - 2 : ve - vs);
                 addSecret(mark, cls, guardOf[cls.id()]);
@@ -668,34 +654,16 @@ public final class JsonMasker {
             if (cls != null && plan.action(s, cls).kind() != Action.Kind.KEEP) {
                 continue;
             }
-            text.setLength(0);
-            int pos = 0;
-            boolean changed = false;
-            for (Finding f : found) {
-                Action a = plan.action(s, f.dataClass());
-                switch (a.kind()) {
-                    case KEEP -> { }
-                    case DROP_RECORD -> dropRecord[s] = true;
-                    case DROP, NULLIFY -> {
-                        text.append(value, pos, f.start());
-                        pos = f.end();
-                        changed = true;
-                    }
-                    case REPLACE -> {
-                        text.append(value, pos, f.start());
-                        a.replace(value.substring(f.start(), f.end()), false, textOut);
-                        pos = f.end();
-                        changed = true;
-                    }
-                }
+            CharSequence masked = spans.mask(s, value, found);
+            if (spans.dropRecord()) {
+                dropRecord[s] = true;
             }
-            if (changed) {
-                text.append(value, pos, value.length());
+            if (masked != null) {
                 if (edit < 0) {
                     edit = newEdit(vs, ve);
                 }
                 int mark = repl[s].len;
-                repl[s].string(text);
+                repl[s].string(masked);
                 setReplacement(edit, s, mark);
                 rPartial[edit * segs + s] = true;
             }

@@ -1,7 +1,7 @@
 package dev.veil.core.engine;
 
 import dev.veil.core.action.Action;
-import dev.veil.core.action.ValueOut;
+import dev.veil.core.action.TextOut;
 import dev.veil.core.detect.Finding;
 import java.util.List;
 
@@ -13,22 +13,7 @@ import java.util.List;
 public final class SpanMasking {
     private final Plan plan;
     private final StringBuilder text = new StringBuilder(256);
-    private final ValueOut out = new ValueOut() {
-        @Override
-        public void string(CharSequence s) {
-            text.append(s);
-        }
-
-        @Override
-        public void number(CharSequence s) {
-            text.append(s);
-        }
-
-        @Override
-        public void nul() {
-            // a span's null is its absence
-        }
-    };
+    private final TextOut out = new TextOut(text);
     private boolean dropRecord;
 
     public SpanMasking(Plan plan) {
@@ -37,10 +22,10 @@ public final class SpanMasking {
 
     /**
      * {@code value} with the {@code found} spans (sorted, not overlapping, as the detectors return them) masked for
-     * segment {@code s}; null when the segment keeps every span. {@link #dropRecord()} tells whether a span's class
-     * drops the whole record in that segment.
+     * segment {@code s}, valid until the next call; null when the segment keeps every span. {@link #dropRecord()}
+     * tells whether a span's class drops the whole record in that segment.
      */
-    public String mask(int s, String value, List<Finding> found) {
+    public CharSequence mask(int s, String value, List<Finding> found) {
         dropRecord = false;
         text.setLength(0);
         int pos = 0;
@@ -66,7 +51,7 @@ public final class SpanMasking {
         if (!changed) {
             return null;
         }
-        return text.append(value, pos, value.length()).toString();
+        return text.append(value, pos, value.length());
     }
 
     /** Whether the last {@link #mask} met a class the segment drops whole records for. */

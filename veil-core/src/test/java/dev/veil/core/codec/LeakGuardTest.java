@@ -46,6 +46,17 @@ class LeakGuardTest {
     }
 
     @Test
+    void literalsSayNothingAboutAnyoneAndAreNotGuarded() throws Exception {
+        JsonMasker m = new JsonMasker(plan(policy("block", "none")));
+        // a classified flag redacted while the same literal stands in a kept field: no leak, the record flows
+        Views v = mask(m, "{\"customer\":{\"name\":false,\"ssn\":null},\"ref\":false,\"other\":null}");
+        assertThat(view(v, 0)).contains("\"ref\":false");
+        // a number is guarded like a string
+        assertThatThrownBy(() -> mask(m, "{\"customer\":{\"ssn\":123456789},\"ref\":123456789}"))
+                .isInstanceOf(RecordException.class).hasMessageContaining("US_SSN");
+    }
+
+    @Test
     void aMaskedValueCopiedIntoAFieldDeclaredNotPersonalHoldsTheRecordBack() {
         JsonMasker m = new JsonMasker(plan(policy("block", "none")));
         assertThatThrownBy(() -> mask(m, "{\"customer\":{\"email\":\"ana.lima@example.com\"},\"ref\":\"ana.lima@example.com\"}"))

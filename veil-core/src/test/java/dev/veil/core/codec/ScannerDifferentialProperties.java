@@ -20,8 +20,10 @@ import net.jqwik.api.constraints.IntRange;
  */
 class ScannerDifferentialProperties {
     private static final JsonFactory JACKSON = new JsonFactory();
+    // the verdict compared is the parser's; the leak guard (generated numbers recur across masked and kept
+    // fields) would hold records back for reasons of its own, tested elsewhere
     private static final Plan PLAN = plan(header() + "fields:\n  \"**.email\": EMAIL\n  \"**.a\": PHONE\n"
-            + "segments:\n  s:\n    actions:\n      EMAIL: drop\n      default: redact\n", new Limits(1 << 20, 900));
+            + "scan: {leak_guard: off}\nsegments:\n  s:\n    actions:\n      EMAIL: drop\n      default: redact\n", new Limits(1 << 20, 900));
     private static final byte[] ALPHABET = "{}[],:\"\\ \n\t0123456789-+.eEtrufalsn/bu\u00e9xA".getBytes(StandardCharsets.UTF_8);
 
     private static boolean jacksonAccepts(byte[] b) {
