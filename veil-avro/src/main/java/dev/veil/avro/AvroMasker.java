@@ -202,59 +202,56 @@ public final class AvroMasker {
         if (n instanceof Leaf f) {
             leaf(f, live);
         } else if (n instanceof RecordNode r) {
-            {
-                for (FieldNode f : r.fields) {
-                    long l = live & ~f.omitted;
-                    long w = l & f.wrapNull;
-                    for (int s = 0; w != 0; s++, w >>>= 1) {
-                        if ((w & 1) != 0) {
-                            out[s].write(0); // the null branch of the union the nullified field became
-                        }
+            for (FieldNode f : r.fields) {
+                long l = live & ~f.omitted;
+                long w = l & f.wrapNull;
+                for (int s = 0; w != 0; s++, w >>>= 1) {
+                    if ((w & 1) != 0) {
+                        out[s].write(0); // the null branch of the union the nullified field became
                     }
-                    walk(f.value, l);
                 }
+                walk(f.value, l);
             }
         } else if (n instanceof UnionNode u) {
-            {
-                long i = readLong();
-                if (i < 0 || i >= u.branches.length) {
-                    throw new RecordException(Reason.MALFORMED, "union branch " + i + " at byte " + (pos - base)
-                            + " does not exist (the union has " + u.branches.length + ")");
+            int b = branch(u);
+            for (int s = 0; s < segs; s++) {
+                if ((live >>> s & 1) != 0) {
+                    out[s].writeLong(u.outIndex[s][b]);
                 }
-                int b = (int) i;
-                for (int s = 0; s < segs; s++) {
-                    if ((live >>> s & 1) != 0) {
-                        out[s].writeLong(u.outIndex[s][b]);
-                    }
-                }
-                walk(u.branches[b], live);
             }
+            walk(u.branches[b], live);
         } else if (n instanceof ArrayNode a) {
-            {
-                long count;
-                while ((count = blockCount(a.items)) != 0) {
-                    writeCount(count, live);
-                    for (long k = 0; k < count; k++) {
-                        walk(a.items, live);
-                    }
+            long count;
+            while ((count = blockCount(a.items)) != 0) {
+                writeCount(count, live);
+                for (long k = 0; k < count; k++) {
+                    walk(a.items, live);
                 }
-                writeCount(0, live);
             }
+            writeCount(0, live);
         } else if (n instanceof MapNode m) {
-            {
-                long count;
-                while ((count = blockCount(m.values)) != 0) {
-                    writeCount(count, live);
-                    for (long k = 0; k < count; k++) {
-                        int start = pos;
-                        skipBytes();
-                        copy(start, pos, live);
-                        walk(m.values, live);
-                    }
+            long count;
+            while ((count = blockCount(m.values)) != 0) {
+                writeCount(count, live);
+                for (long k = 0; k < count; k++) {
+                    int start = pos;
+                    skipBytes();
+                    copy(start, pos, live);
+                    walk(m.values, live);
                 }
-                writeCount(0, live);
             }
+            writeCount(0, live);
         }
+    }
+
+    /** The branch index of the union value at the cursor, checked against the union. */
+    private int branch(UnionNode u) throws RecordException {
+        long i = readLong();
+        if (i < 0 || i >= u.branches.length) {
+            throw new RecordException(Reason.MALFORMED, "union branch " + i + " at byte " + (pos - base)
+                    + " does not exist (the union has " + u.branches.length + ")");
+        }
+        return (int) i;
     }
 
     private void leaf(Leaf f, long live) throws RecordException {
@@ -291,9 +288,10 @@ public final class AvroMasker {
                             recordCounts[x.dataClass().id()]++;
                         }
                     }
-                    CharSequence masked = found.isEmpty() ? null : spans.mask(s, value, found);
-                    if (spans.dropRecord() && !found.isEmpty()) {
-                        dropRecord[s] = true;
+                    CharSequence masked = null;
+                    if (!found.isEmpty()) {
+                        masked = spans.mask(s, value, found);
+                        dropRecord[s] |= spans.dropRecord();
                     }
                     if (masked == null) {
                         o.write(buf, start, stop - start);
@@ -391,66 +389,53 @@ public final class AvroMasker {
 
     private void skip(Node n) throws RecordException {
         if (n instanceof Leaf f) {
-            {
-                switch (f.type) {
-                    case NULL -> { }
-                    case BOOLEAN -> {
-                        if (pos >= end) {
-                            throw truncated();
-                        }
-                        pos++;
+            switch (f.type) {
+                case NULL -> { }
+                case BOOLEAN -> {
+                    if (pos >= end) {
+                        throw truncated();
                     }
-                    case INT -> {
-                        long v = readLong();
-                        if (v != (int) v) {
-                            throw new RecordException(Reason.MALFORMED, "int out of range at byte " + (pos - base));
-                        }
-                    }
-                    case LONG -> readLong();
-                    case FLOAT -> advance(4);
-                    case DOUBLE -> advance(8);
-                    case STRING, BYTES -> skipBytes();
-                    case FIXED -> advance(f.schema.getFixedSize());
-                    case ENUM -> {
-                        long i = readLong();
-                        if (i < 0 || i >= f.schema.getEnumSymbols().size()) {
-                            throw new RecordException(Reason.MALFORMED, "enum symbol " + i + " at byte " + (pos - base)
-                                    + " does not exist");
-                        }
-                    }
-                    default -> throw new IllegalStateException(f.type.toString());
+                    pos++;
                 }
+                case INT -> {
+                    long v = readLong();
+                    if (v != (int) v) {
+                        throw new RecordException(Reason.MALFORMED, "int out of range at byte " + (pos - base));
+                    }
+                }
+                case LONG -> readLong();
+                case FLOAT -> advance(4);
+                case DOUBLE -> advance(8);
+                case STRING, BYTES -> skipBytes();
+                case FIXED -> advance(f.schema.getFixedSize());
+                case ENUM -> {
+                    long i = readLong();
+                    if (i < 0 || i >= f.schema.getEnumSymbols().size()) {
+                        throw new RecordException(Reason.MALFORMED, "enum symbol " + i + " at byte " + (pos - base)
+                                + " does not exist");
+                    }
+                }
+                default -> throw new IllegalStateException(f.type.toString());
             }
         } else if (n instanceof RecordNode r) {
             for (FieldNode f : r.fields) {
                 skip(f.value);
             }
         } else if (n instanceof UnionNode u) {
-            {
-                long i = readLong();
-                if (i < 0 || i >= u.branches.length) {
-                    throw new RecordException(Reason.MALFORMED, "union branch " + i + " at byte " + (pos - base)
-                            + " does not exist (the union has " + u.branches.length + ")");
-                }
-                skip(u.branches[(int) i]);
-            }
+            skip(u.branches[branch(u)]);
         } else if (n instanceof ArrayNode a) {
-            {
-                long count;
-                while ((count = blockCount(a.items)) != 0) {
-                    for (long k = 0; k < count; k++) {
-                        skip(a.items);
-                    }
+            long count;
+            while ((count = blockCount(a.items)) != 0) {
+                for (long k = 0; k < count; k++) {
+                    skip(a.items);
                 }
             }
         } else if (n instanceof MapNode m) {
-            {
-                long count;
-                while ((count = blockCount(m.values)) != 0) {
-                    for (long k = 0; k < count; k++) {
-                        skipBytes();
-                        skip(m.values);
-                    }
+            long count;
+            while ((count = blockCount(m.values)) != 0) {
+                for (long k = 0; k < count; k++) {
+                    skipBytes();
+                    skip(m.values);
                 }
             }
         }
@@ -649,7 +634,7 @@ public final class AvroMasker {
             if (own != null) {
                 annotated = own;
             }
-            Node n = switch (s.getType()) {
+            return switch (s.getType()) {
                 case RECORD -> {
                     if (!open.add(s.getFullName())) {
                         throw new IllegalArgumentException("schema " + s.getFullName() + " is recursive; Veil masks"
@@ -670,7 +655,7 @@ public final class AvroMasker {
                                 }
                             }
                         }
-                        fs.add(new FieldNode(f, v, omitted, wrap));
+                        fs.add(new FieldNode(f, v, omitted, wrap & ~omitted)); // a dropped field is not written
                     }
                     open.remove(s.getFullName());
                     RecordNode r = new RecordNode(s, fs.toArray(new FieldNode[0]));
@@ -702,7 +687,6 @@ public final class AvroMasker {
                 }
                 default -> leaf(s, names, annotated);
             };
-            return n;
         }
 
         private Leaf leaf(Schema s, List<String> names, DataClass annotated) {

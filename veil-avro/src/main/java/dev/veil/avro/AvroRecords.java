@@ -33,9 +33,16 @@ public final class AvroRecords {
     private final long[] noCounts;
     private AvroMasker last;
 
-    /** One writer schema: its masker and each segment's output schema as registered. */
-    private record Compiled(AvroMasker masker, long[] outputs, String refusal) {
+    /** One writer schema: its masker and each segment's output schema as registered, or why it is refused. */
+    private record Compiled(AvroMasker masker, long[] outputs, Reason reason, String refusal) {
+        static Compiled refused(Reason reason, String why) {
+            return new Compiled(null, null, reason, why);
+        }
     }
+
+    /** The last writer schema seen: a stream mostly carries one, so the map (and a boxed key) is rarely needed. */
+    private long lastKey;
+    private Compiled lastCompiled;
 
     /**
      * @param subjects per plan segment, the subject its output schemas are registered under (for Kafka, the output
@@ -65,13 +72,15 @@ public final class AvroRecords {
     private Compiled compiled(byte[] b, int off, int len) throws RecordException {
         long key = framing == Framing.CONFLUENT ? AvroWire.confluentId(b, off, len)
                 : AvroWire.singleObjectFingerprint(b, off, len);
-        Compiled c = compiled.get(key);
+        Compiled c = lastCompiled != null && lastKey == key ? lastCompiled : compiled.get(key);
         if (c == null) {
             c = compile(key);
             compiled.put(key, c);
         }
+        lastKey = key;
+        lastCompiled = c;
         if (c.refusal() != null) {
-            throw new RecordException(Reason.INCOMPATIBLE_SCHEMA, c.refusal());
+            throw new RecordException(c.reason(), c.refusal());
         }
         return c;
     }
@@ -93,7 +102,7 @@ public final class AvroRecords {
         try {
             m = AvroMasker.compile(plan, writer);
         } catch (IllegalArgumentException e) {
-            return new Compiled(null, null, name + " cannot be masked: " + e.getMessage());
+            return Compiled.refused(Reason.UNSUPPORTED_SCHEMA, name + " cannot be masked: " + e.getMessage());
         }
         long[] outputs = new long[subjects.size()];
         for (int s = 0; s < outputs.length; s++) {
@@ -102,14 +111,14 @@ public final class AvroRecords {
                 int id = schemas.register(subjects.get(s), o);
                 outputs[s] = framing == Framing.CONFLUENT ? id : SchemaNormalization.parsingFingerprint64(o);
             } catch (SchemaSource.IncompatibleSchema e) {
-                return new Compiled(null, null, "the " + plan.segments().get(s) + " view of " + name + " needs a schema "
-                        + subjects.get(s) + " refuses: " + e.getMessage());
+                return Compiled.refused(Reason.INCOMPATIBLE_SCHEMA, "the " + plan.segments().get(s) + " view of " + name
+                        + " needs a schema " + subjects.get(s) + " refuses: " + e.getMessage());
             } catch (Exception e) {
                 throw new RecordException(Reason.UNKNOWN_SCHEMA, "the output schema of " + plan.segments().get(s)
                         + " could not be registered in " + schemas.describe() + " (" + e.getClass().getSimpleName() + ")");
             }
         }
-        return new Compiled(m, outputs, null);
+        return new Compiled(m, outputs, null, null);
     }
 
     /** Occurrences of each class (by id) in the last record masked, classified fields and findings alike. */

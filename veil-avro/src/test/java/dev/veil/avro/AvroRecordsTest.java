@@ -88,6 +88,15 @@ class AvroRecordsTest {
         byte[] unknown = confluent(99, new byte[] {2, 'x'});
         assertThatThrownBy(() -> records.mask(unknown, 0, unknown.length)).isInstanceOf(RecordException.class)
                 .hasMessageContaining("no schema id 99 in schema directory");
+        // a writer schema naming a class the policy lacks cannot be masked: refused as such, not as unknown
+        Files.writeString(dir.resolve("schemas/55-orders-value.avsc"), "{\"type\":\"record\",\"name\":\"R\","
+                + "\"fields\":[{\"name\":\"v\",\"type\":\"string\",\"pii\":\"SHOE_SIZE\"}]}");
+        AvroRecords withOdd = new AvroRecords(plan, AvroRecords.Framing.CONFLUENT,
+                SchemaDirectory.open(dir.resolve("schemas")), SUBJECTS);
+        byte[] odd = confluent(55, new byte[] {2, 'x'});
+        assertThatThrownBy(() -> withOdd.mask(odd, 0, odd.length)).isInstanceOf(RecordException.class)
+                .satisfies(e -> assertThat(((RecordException) e).reason()).isEqualTo(RecordException.Reason.UNSUPPORTED_SCHEMA))
+                .hasMessageContaining("SHOE_SIZE");
         byte[] notFramed = {1, 0, 0, 0, 7, 2};
         assertThatThrownBy(() -> records.mask(notFramed, 0, notFramed.length)).hasMessageContaining("magic byte 1");
 

@@ -112,6 +112,8 @@ public class AvroBenchmark {
         return v.length(0) + v.length(1);
     }
 
+    private static final String[] CUSTOMER_PATHS = {"email", "name", "phone", "ssn"};
+
     @Benchmark
     public int avroLibraryRedact() throws IOException {
         int i = index();
@@ -119,7 +121,7 @@ public class AvroBenchmark {
         GenericRecord r = readers[i].read(null, decoder);
         Object c = r.getSchema().getField("customer") == null ? null : r.get("customer");
         if (c instanceof GenericRecord customer) {
-            for (String f : new String[] {"email", "name", "phone", "ssn"}) {
+            for (String f : CUSTOMER_PATHS) {
                 customer.put(f, "[REDACTED]");
             }
             GenericRecord a = (GenericRecord) customer.get("address");

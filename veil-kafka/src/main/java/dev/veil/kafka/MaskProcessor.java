@@ -38,6 +38,8 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     private final String input;
     private final List<String> segmentSinks;
+    /** The topic of each segment's view, in segment order (fixed with the topology, like the sinks). */
+    private final List<String> outputTopics;
     private final String quarantineSink;
     private final Supplier<Deployment> deployments;
     private final StreamMetrics metrics;
@@ -72,7 +74,7 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     /** For an avro stream: its masker over Confluent-framed records (null for json). */
     private dev.veil.avro.AvroRecords avro;
 
-    MaskProcessor(String input, List<String> segmentSinks, String quarantineSink, Supplier<Deployment> deployments,
+    MaskProcessor(String input, List<String> segmentSinks, List<String> outputTopics, String quarantineSink, Supplier<Deployment> deployments,
                   StreamMetrics metrics, int maxOutputBytes, ServiceAudit audit, Alerts alerts, Burst quarantines,
                   RecordSampler sampler, dev.veil.avro.SchemaSource schemas) {
         this.quarantines = quarantines;
@@ -83,6 +85,7 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         this.audit = audit;
         this.input = input;
         this.segmentSinks = segmentSinks;
+        this.outputTopics = outputTopics;
         this.quarantineSink = quarantineSink;
         this.deployments = deployments;
         this.metrics = metrics;
@@ -151,13 +154,10 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             return;
         }
         long t0 = System.nanoTime();
-        if (avro != null) {
-            processAvro(record, value, inHeaders, t0);
-            return;
-        }
         Views v;
         try {
-            v = masker.mask(value, 0, value.length, record.key(), d.governance(), System.currentTimeMillis());
+            v = avro != null ? avro.mask(value, 0, value.length)
+                    : masker.mask(value, 0, value.length, record.key(), d.governance(), System.currentTimeMillis());
         } catch (RecordException e) {
             quarantine(record, e.reason().name(), e.getMessage());
             return;
@@ -170,10 +170,22 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         if (tooLarge(record, v)) {
             return;
         }
-        long[] counts = masker.base().recordClassCounts();
+        long[] counts = avro != null ? avro.recordClassCounts() : masker.base().recordClassCounts();
         if (audit.enabled()) {
             account(counts);
         }
+        if (masker != null) {
+            grantAndLeakAlerts();
+        }
+        emit(record, v, counts, inHeaders);
+        if (masker != null && !masker.suppressed()) {
+            sampler.offer(input, value); // an opted-out subject's record is never kept, not even for the viewer
+        }
+        metrics.masked(System.nanoTime() - t0);
+    }
+
+    /** A JSON record's grant uses and leak-guard findings (avro streams have neither yet). */
+    private void grantAndLeakAlerts() {
         for (GovernedMasker.Use u : masker.uses()) {
             metrics.grantUsed(u.grantId(), u.segment());
             alert("grant-used", Alert.Severity.INFO, u.grantId() + "/" + u.segment(), () -> "grant " + u.grantId()
@@ -185,37 +197,6 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         for (int i = 0; i < leaks.size(); i++) {
             leakAlert(leaks.get(i), false, null);
         }
-        emit(record, v, counts, inHeaders);
-        if (!masker.suppressed()) {
-            sampler.offer(input, value); // an opted-out subject's record is never kept, not even for the viewer
-        }
-        metrics.masked(System.nanoTime() - t0);
-    }
-
-    /**
-     * An avro record: Confluent-framed, its writer schema from the schema source, each view framed with its output
-     * schema's id. Grants do not lift masking here and consent is refused for avro streams at compile time.
-     */
-    private void processAvro(Record<byte[], byte[]> record, byte[] value, Headers inHeaders, long t0) {
-        Views v;
-        try {
-            v = avro.mask(value, 0, value.length);
-        } catch (RecordException e) {
-            quarantine(record, e.reason().name(), e.getMessage());
-            return;
-        } catch (RuntimeException | StackOverflowError e) {
-            quarantine(record, RecordException.Reason.INTERNAL.name(), "masking failed: " + e.getClass().getName());
-            return;
-        }
-        if (tooLarge(record, v)) {
-            return;
-        }
-        long[] counts = avro.recordClassCounts();
-        if (audit.enabled()) {
-            account(counts);
-        }
-        emit(record, v, counts, inHeaders);
-        metrics.masked(System.nanoTime() - t0);
     }
 
     /** Quarantines the record when a view would be over the output limit; true when it did. */
@@ -390,10 +371,8 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         }
         deployment = d;
         if ("avro".equals(d.format(input))) {
-            List<String> subjects = new java.util.ArrayList<>();
-            for (String sink : segmentSinks) {
-                subjects.add(outputTopic(d, sink) + "-value");
-            }
+            // avro streams are Confluent-framed: Confluent's default subject naming, one per output topic
+            List<String> subjects = outputTopics.stream().map(t -> t + "-value").toList();
             masker = null;
             avro = new dev.veil.avro.AvroRecords(plan, dev.veil.avro.AvroRecords.Framing.CONFLUENT, schemas, subjects);
         } else {
@@ -422,17 +401,6 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                         + cls.name() + " meanwhile — add a rule under fields:)",
                 () -> java.util.Map.of("stream", input, "path", path, "class", cls.name(), "by", byName ? "name" : "content",
                         "policy", d.policy().shortVersion())));
-    }
-
-    /** The output topic of a view's sink name ({@code view:INPUT:SEGMENT}) under deployment {@code d}. */
-    private static String outputTopic(Deployment d, String sink) {
-        String[] parts = sink.split(":", 3);
-        for (dev.veil.core.policy.StreamSpec s : d.policy().streams()) {
-            if (s.input().equals(parts[1])) {
-                return s.outputFor(parts[2]);
-            }
-        }
-        throw new IllegalStateException("no stream for " + sink);
     }
 
     /** Input headers without any {@code veil-} header: downstream must be able to trust Veil's own. */

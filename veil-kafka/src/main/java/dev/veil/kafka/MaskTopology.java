@@ -47,18 +47,20 @@ public final class MaskTopology {
             String src = "source:" + s.input();
             String proc = "mask:" + s.input();
             List<String> sinks = new ArrayList<>();
+            List<String> outputs = new ArrayList<>();
             for (String seg : s.segments()) {
                 sinks.add("view:" + s.input() + ":" + seg);
+                outputs.add(s.outputFor(seg));
             }
             String q = "quarantine:" + s.input();
             StreamMetrics metrics = new StreamMetrics(registry, s.input(), s.segments());
             t.addSource(src, de, de, s.input());
             dev.veil.core.alert.Burst quarantines = new dev.veil.core.alert.Burst(MaskProcessor.BURST_THRESHOLD,
                     MaskProcessor.BURST_WINDOW_MS);
-            t.addProcessor(proc, () -> new MaskProcessor(s.input(), sinks, q, current, metrics, maxOutputBytes, audit,
+            t.addProcessor(proc, () -> new MaskProcessor(s.input(), sinks, outputs, q, current, metrics, maxOutputBytes, audit,
                     alerts, quarantines, sampler, schemas), src);
             for (int i = 0; i < sinks.size(); i++) {
-                t.addSink(sinks.get(i), s.outputFor(s.segments().get(i)), ser, ser, proc);
+                t.addSink(sinks.get(i), outputs.get(i), ser, ser, proc);
             }
             t.addSink(q, quarantineTopic, ser, ser, proc);
         }

@@ -65,7 +65,8 @@ public final class ApiTokens {
                 .collect(Collectors.toUnmodifiableMap(Entry::digest, Function.identity()));
         this.byCertificate = entries.stream().filter(e -> e.certificate() != null)
                 .collect(Collectors.toUnmodifiableMap(Entry::certificate, Function.identity(), (a, b) -> {
-                    throw new IllegalArgumentException("one certificate is bound to both " + a.name() + " and " + b.name());
+                    throw new IllegalArgumentException("the certificate of '" + b.name() + "' already signs in as '"
+                            + a.name() + "'; revoke one first");
                 }));
     }
 
@@ -128,15 +129,9 @@ public final class ApiTokens {
     public ApiTokens withCertificate(String name, java.security.cert.X509Certificate certificate, Set<Role> roles,
                                      Set<String> segments) {
         check(name, roles, segments);
-        String fp = fingerprint(certificate);
-        for (Entry e : entries) {
-            if (fp.equals(e.certificate())) {
-                throw new IllegalArgumentException("this certificate already signs in as '" + e.name() + "'; revoke it first");
-            }
-        }
         List<Entry> l = new ArrayList<>(entries);
-        l.add(new Entry(name, null, fp, roles, segments, Instant.now().truncatedTo(ChronoUnit.SECONDS)));
-        return new ApiTokens(l);
+        l.add(new Entry(name, null, fingerprint(certificate), roles, segments, Instant.now().truncatedTo(ChronoUnit.SECONDS)));
+        return new ApiTokens(l); // refuses a certificate bound already
     }
 
     private void check(String name, Set<Role> roles, Set<String> segments) {

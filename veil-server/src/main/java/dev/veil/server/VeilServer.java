@@ -633,9 +633,8 @@ public final class VeilServer implements AutoCloseable {
         if (suppressed > 0) {
             registry.counter("veil.records.suppressed", "stream", stream).increment(suppressed);
         }
-        if (options.samples && lastStart >= 0 && lastLen <= MAX_SAMPLE_BYTES
-                && (samples.containsKey(stream) || samples.size() < MAX_SAMPLED_STREAMS)) {
-            samples.put(stream, java.util.Arrays.copyOfRange(body, lastStart, lastStart + lastLen));
+        if (lastStart >= 0) {
+            keepSample(stream, body, lastStart, lastLen);
         }
         ctx.header("X-Veil-Policy", l.policy.shortVersion());
         ctx.header("X-Veil-Refused", Integer.toString(refused));
@@ -830,9 +829,7 @@ public final class VeilServer implements AutoCloseable {
             published.put("offset", offset);
             if (options.followsService) {
                 java.util.Optional<String> verdict = awaitVerdict(offset);
-                Map<String, Object> audited = new LinkedHashMap<>(published);
-                audited.put("version", version);
-                audited.put("previous", running.policy.shortVersion());
+                Map<String, Object> audited = activation(published, version, running);
                 if (verdict == null) {
                     audited.put("confirmed", false);
                     audit("policy-published", ctx, who, audited);
@@ -860,13 +857,18 @@ public final class VeilServer implements AutoCloseable {
         alerter.raise("policy-activated", dev.veil.core.alert.Alert.Severity.INFO, version,
                 "policy " + plan.policy().name() + "@" + version + " activated by " + who.name(),
                 Map.of("version", version, "previous", before.policy.shortVersion()));
-        Map<String, Object> audited = new LinkedHashMap<>(published);
-        audited.put("version", version);
-        audited.put("previous", before.policy.shortVersion());
-        audit("policy-activated", ctx, who, audited);
+        audit("policy-activated", ctx, who, activation(published, version, before));
         Map<String, Object> m = historyEntry(l);
         m.putAll(published);
         json(ctx, 200, m);
+    }
+
+    /** What an activation's audit entry records: where it was published, the version, the one it replaced. */
+    private static Map<String, Object> activation(Map<String, Object> published, String version, Loaded previous) {
+        Map<String, Object> m = new LinkedHashMap<>(published);
+        m.put("version", version);
+        m.put("previous", previous.policy.shortVersion());
+        return m;
     }
 
     /** The service's verdict on the activation at {@code offset}: empty accepted, else the refusal; null timed out. */
@@ -926,19 +928,20 @@ public final class VeilServer implements AutoCloseable {
      * active grant. The caller passes records it masked successfully, never suppressed ones.
      */
     public void sample(String stream, byte[] record) {
-        if (!options.samples || record.length > MAX_SAMPLE_BYTES) {
-            return;
-        }
         long now = System.nanoTime();
         Long last = sampledAt.get(stream);
-        if (last != null && now - last < 1_000_000_000L) {
-            return;
+        if (last == null || now - last >= 1_000_000_000L) {
+            sampledAt.put(stream, now);
+            keepSample(stream, record, 0, record.length);
         }
-        if (!samples.containsKey(stream) && samples.size() >= MAX_SAMPLED_STREAMS) {
-            return;
+    }
+
+    /** Keeps a copy of a record as its stream's sample, within the size and stream-count bounds. */
+    private void keepSample(String stream, byte[] b, int off, int len) {
+        if (options.samples && len <= MAX_SAMPLE_BYTES
+                && (samples.containsKey(stream) || samples.size() < MAX_SAMPLED_STREAMS)) {
+            samples.put(stream, java.util.Arrays.copyOfRange(b, off, off + len));
         }
-        sampledAt.put(stream, now);
-        samples.put(stream, record.clone());
     }
 
     private void policyText(Context ctx) {

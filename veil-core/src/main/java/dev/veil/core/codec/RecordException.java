@@ -9,7 +9,7 @@ public final class RecordException extends Exception {
 
     /** Why a record was refused; stable names, safe for metrics labels and audit. */
     public enum Reason { TOO_LARGE, TOO_DEEP, INVALID_UTF8, INVALID_JSON, TRUNCATED, LIMIT, LEAK, INTERNAL, MALFORMED,
-        UNKNOWN_SCHEMA, INCOMPATIBLE_SCHEMA }
+        UNKNOWN_SCHEMA, UNSUPPORTED_SCHEMA, INCOMPATIBLE_SCHEMA }
 
     private final Reason reason;
 
