@@ -34,10 +34,6 @@ final class ConsentCommand implements Runnable {
     }
 
     abstract static class Base extends GovernanceCommand {
-        @Override
-        String family() {
-            return "consent";
-        }
 
         @Override
         int check(PrintWriter err) {

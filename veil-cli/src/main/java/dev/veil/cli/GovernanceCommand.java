@@ -27,9 +27,6 @@ abstract class GovernanceCommand implements Callable<Integer> {
     /** The policy's consent key, or null when it has no {@code consent:} section. */
     KeyedHash fingerprints;
 
-    /** "grant" or "consent". */
-    abstract String family();
-
     /** What the policy must have for this command: an exit code after a message, or -1 to go on. */
     int check(PrintWriter err) {
         return -1;
@@ -41,9 +38,9 @@ abstract class GovernanceCommand implements Callable<Integer> {
 
     abstract int run(PrintWriter out, PrintWriter err) throws Exception;
 
-    /** "veil FAMILY SUBCOMMAND", for messages. */
+    /** "veil grant request" and the like, for messages. */
     String command() {
-        return "veil " + family() + " " + spec.name();
+        return spec.qualifiedName();
     }
 
     @Override

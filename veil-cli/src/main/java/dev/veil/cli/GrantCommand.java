@@ -45,10 +45,6 @@ final class GrantCommand implements Runnable {
     abstract static class Base extends GovernanceCommand {
         TrustStore trust;
 
-        @Override
-        String family() {
-            return "grant";
-        }
 
         @Override
         void prepare() throws Exception {

@@ -88,15 +88,6 @@ final class RevealCommand extends GovernanceCommand {
     /** {@code --field} as its field names; empty without one. */
     private List<String> path = List.of();
 
-    @Override
-    String family() {
-        return "reveal";
-    }
-
-    @Override
-    String command() {
-        return "veil reveal";
-    }
 
     @Override
     int check(PrintWriter err) {

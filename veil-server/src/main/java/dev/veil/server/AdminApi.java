@@ -50,7 +50,7 @@ final class AdminApi {
     private final VeilServer server;
     /** Grants and consent as last evaluated, for /v1/mask; re-read when stale or after a change made here. */
     private volatile Snapshot snapshot;
-    private final Object refresh = new Object();
+    private final java.util.concurrent.locks.ReentrantLock refresh = new java.util.concurrent.locks.ReentrantLock();
     /** The consent key of the active policy, loaded once per policy rather than per request. */
     private volatile ConsentKey consentKey;
     static final long GOVERNANCE_TTL_MS = 1000;
@@ -114,7 +114,13 @@ final class AdminApi {
         if (s != null && s.fresh(p, System.currentTimeMillis(), GOVERNANCE_TTL_MS)) {
             return s.governance();
         }
-        synchronized (refresh) {
+        if (!refresh.tryLock()) {
+            if (s != null && s.fresh(p, System.currentTimeMillis(), OUTAGE_GRACE_MS)) {
+                return s.governance(); // another thread is re-reading: this answer is at most a moment older
+            }
+            refresh.lock(); // no answer to give meanwhile (none yet, another policy, or cleared by a change)
+        }
+        try {
             s = snapshot;
             if (s != null && s.fresh(p, System.currentTimeMillis(), GOVERNANCE_TTL_MS)) {
                 return s.governance();
@@ -129,6 +135,8 @@ final class AdminApi {
                 }
                 throw e;
             }
+        } finally {
+            refresh.unlock();
         }
     }
 

@@ -67,8 +67,4 @@ public final class AlertFeed implements AlertSink {
         }
         clients.add(client);
     }
-
-    int listeners() {
-        return clients.size();
-    }
 }

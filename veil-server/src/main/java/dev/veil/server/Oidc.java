@@ -38,20 +38,23 @@ public final class Oidc {
             JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384,
             JWSAlgorithm.ES512, JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
 
+    /** The claim listing a masker's segments. */
+    static final String SEGMENTS_CLAIM = "veil_segments";
+    /** The claim naming the principal in audit entries. */
+    static final String NAME_CLAIM = "sub";
+    /** Clock skew allowed on exp and nbf. */
+    static final int CLOCK_SKEW_SECONDS = 30;
+
     private final String rolesClaim;
-    private final String segmentsClaim;
-    private final String nameClaim;
     private final DefaultJWTProcessor<SecurityContext> processor;
 
     private Oidc(Builder b, JWKSource<SecurityContext> keys) {
         this.rolesClaim = b.rolesClaim;
-        this.segmentsClaim = b.segmentsClaim;
-        this.nameClaim = b.nameClaim;
         DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
         p.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(Set.of(b.audience),
                 new JWTClaimsSet.Builder().issuer(b.issuer).build(), Set.of("sub", "exp"), null);
-        claims.setMaxClockSkew(b.clockSkewSeconds);
+        claims.setMaxClockSkew(CLOCK_SKEW_SECONDS);
         p.setJWTClaimsSetVerifier(claims);
         this.processor = p;
     }
@@ -66,9 +69,6 @@ public final class Oidc {
         private final String audience;
         private String jwks;
         private String rolesClaim = "veil_roles";
-        private String segmentsClaim = "veil_segments";
-        private String nameClaim = "sub";
-        private int clockSkewSeconds = 30;
 
         private Builder(String issuer, String audience) {
             if (issuer == null || issuer.isBlank() || audience == null || audience.isBlank()) {
@@ -87,23 +87,6 @@ public final class Oidc {
         /** The claim listing Veil roles (default {@code veil_roles}): an array or a space-separated string. */
         public Builder rolesClaim(String c) {
             this.rolesClaim = c;
-            return this;
-        }
-
-        /** The claim listing a masker's segments (default {@code veil_segments}). */
-        public Builder segmentsClaim(String c) {
-            this.segmentsClaim = c;
-            return this;
-        }
-
-        /** The claim naming the principal in audit entries (default {@code sub}). */
-        public Builder nameClaim(String c) {
-            this.nameClaim = c;
-            return this;
-        }
-
-        public Builder clockSkewSeconds(int s) {
-            this.clockSkewSeconds = s;
             return this;
         }
 
@@ -159,9 +142,9 @@ public final class Oidc {
         } catch (JOSEException e) {
             throw new Rejected("JWT could not be verified (" + e.getClass().getSimpleName() + ")");
         }
-        Object name = claims.getClaim(nameClaim);
+        Object name = claims.getClaim(NAME_CLAIM);
         if (!(name instanceof String n) || n.isBlank()) {
-            throw new Rejected("JWT has no '" + nameClaim + "' claim");
+            throw new Rejected("JWT has no '" + NAME_CLAIM + "' claim");
         }
         Set<Role> roles = EnumSet.noneOf(Role.class);
         for (String r : strings(claims.getClaim(rolesClaim))) {
@@ -170,7 +153,7 @@ public final class Oidc {
                 roles.add(role);
             }
         }
-        return new Principal(n, roles, new HashSet<>(strings(claims.getClaim(segmentsClaim))), "jwt");
+        return new Principal(n, roles, new HashSet<>(strings(claims.getClaim(SEGMENTS_CLAIM))), "jwt");
     }
 
     /** Nimbus' messages name the failed check without quoting the token; this maps them to a fixed text. */

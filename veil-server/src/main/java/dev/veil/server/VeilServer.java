@@ -73,8 +73,13 @@ public final class VeilServer implements AutoCloseable {
         final Plan plan;
         final Instant activated;
         final String by;
-        /** Per request thread, one governed masker per stream (grants are scoped to streams). */
+        /**
+         * Per request thread, one governed masker per stream and segment (grants are scoped to streams; a request
+         * receives one segment, so only that segment's view is made and only its leaks refuse a record).
+         */
         final ThreadLocal<Map<String, dev.veil.core.governance.GovernedMasker>> maskers;
+        /** The plan of each single segment, compiled on first use. */
+        private final Map<String, Plan> bySegment = new java.util.concurrent.ConcurrentHashMap<>();
         /** The YAML it was read from, for the policy editor and diffs; null when not known. */
         final String text;
 
@@ -85,6 +90,17 @@ public final class VeilServer implements AutoCloseable {
             this.activated = activated;
             this.by = by;
             this.maskers = ThreadLocal.withInitial(java.util.HashMap::new);
+        }
+
+        /** This policy compiled for {@code segment} alone (it compiled for every segment, so this cannot fail). */
+        Plan plan(String segment) {
+            return bySegment.computeIfAbsent(segment, seg -> {
+                try {
+                    return Plan.compile(policy, List.of(seg), KeyRing.of(policy.keys()), plan.limits());
+                } catch (PlanException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            });
         }
     }
 
@@ -536,8 +552,7 @@ public final class VeilServer implements AutoCloseable {
         Principal p = principal(ctx);
         Loaded l = current.get();
         String segment = ctx.queryParam("segment");
-        int s = segment == null ? -1 : l.plan.segments().indexOf(segment);
-        if (s < 0) {
+        if (segment == null || !l.plan.segments().contains(segment)) {
             error(ctx, 400, "name the segment: /v1/mask?segment=NAME, one of " + l.plan.segments());
             return;
         }
@@ -552,7 +567,7 @@ public final class VeilServer implements AutoCloseable {
             error(ctx, 400, "a stream name is 1-64 letters, digits, '.', '_' or '-'");
             return;
         }
-        if (!streams.contains(stream) && (streams.size() >= MAX_STREAMS || !streams.add(stream))) {
+        if (!streams.contains(stream) && streams.size() >= MAX_STREAMS) {
             // each stream is a metric series: a bound keeps a client from growing them without end
             error(ctx, 400, "this server already counts " + MAX_STREAMS + " streams; reuse one of them");
             return;
@@ -566,9 +581,10 @@ public final class VeilServer implements AutoCloseable {
             error(ctx, 503, "the grant and consent store cannot be read; nothing was masked, retry later");
             return;
         }
+        streams.add(stream);
         byte[] body = ctx.bodyAsBytes();
         dev.veil.core.governance.GovernedMasker masker = l.maskers.get()
-                .computeIfAbsent(stream, st -> new dev.veil.core.governance.GovernedMasker(l.plan, st));
+                .computeIfAbsent(stream + "\n" + segment, k -> new dev.veil.core.governance.GovernedMasker(l.plan(segment), stream));
         long now = System.currentTimeMillis();
         int suppressed = 0;
         Map<String, Long> grantUses = new LinkedHashMap<>();
@@ -595,16 +611,14 @@ public final class VeilServer implements AutoCloseable {
                     Views v = masker.mask(body, start, len, null, gov, now);
                     suppressed += masker.suppressed() ? 1 : 0;
                     for (dev.veil.core.governance.GovernedMasker.Use u : masker.uses()) {
-                        if (u.segment().equals(segment)) {
-                            grantUses.merge(u.grantId(), 1L, Long::sum);
-                        }
+                        grantUses.merge(u.grantId(), 1L, Long::sum);
                     }
                     lastStart = start;
                     lastLen = len;
-                    if (v.dropped(s)) {
+                    if (v.dropped(0)) {
                         out.writeBytes(("{\"veil\":{\"line\":" + line + ",\"dropped\":true}}").getBytes(StandardCharsets.US_ASCII));
                     } else {
-                        out.write(v.array(s), v.offset(s), v.length(s));
+                        out.write(v.array(0), v.offset(0), v.length(0));
                     }
                 } catch (RecordException e) {
                     // fail closed: the record is replaced by why it was refused, never passed on

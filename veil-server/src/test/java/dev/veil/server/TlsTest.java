@@ -134,8 +134,7 @@ class TlsTest {
             HttpClient plain = HttpClient.newHttpClient();
             assertThatThrownBy(() -> plain.send(HttpRequest.newBuilder(URI.create(s.url().replace("https", "http")
                     + "/healthz")).build(), HttpResponse.BodyHandlers.ofString()).body())
-                    .satisfiesAnyOf(e -> assertThat(e).isInstanceOf(IOException.class),
-                            e -> assertThat(e).hasMessageNotContaining("ok"));
+                    .isInstanceOf(IOException.class);
             // a client that does not trust the CA refuses the server
             assertThatThrownBy(() -> get(HttpClient.newHttpClient(), s, viewer)).isInstanceOf(IOException.class);
         }

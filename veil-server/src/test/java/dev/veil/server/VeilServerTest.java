@@ -185,7 +185,9 @@ class VeilServerTest {
         assertThat(lines.get(0)).contains("o-1").contains("1111").doesNotContain(CARD);
         assertThat(lines.get(1)).startsWith("{\"veil\":{\"line\":2,\"refused\":\"");
         assertThat(res.body()).doesNotContain(EMAIL);
-        assertThat(res.headers().firstValue("X-Veil-Refused")).isPresent();
+        // a lone surrogate escape is text like any other: masked, not refused; only the truncated line is
+        assertThat(lines.get(2)).contains("o-3");
+        assertThat(res.headers().firstValue("X-Veil-Refused")).hasValue("1");
         assertThat(res.headers().firstValue("X-Veil-Policy")).hasValue(policy.shortVersion());
         // the support masker may not receive the analytics view; no segment or an unknown one is a usage error
         assertThat(call("POST", "/v1/mask?segment=analytics", supportMasker, body).statusCode()).isEqualTo(403);

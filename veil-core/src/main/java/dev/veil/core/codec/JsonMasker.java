@@ -83,7 +83,8 @@ public final class JsonMasker {
     private final long[] guardOf;
     private final long[] keptOf;
     private Drift drift;
-    private final long[] driftHashes = new long[DRIFT_PATHS * 2];
+    /** Paths already reported, allocated with the listener: most maskers never report drift. */
+    private long[] driftHashes;
     private int driftCount;
     private final List<Leak> leaks = new java.util.ArrayList<>();
 
@@ -241,6 +242,7 @@ public final class JsonMasker {
     /** Sets the listener told of sensitive values at paths no rule names (null: none, and no paths are built). */
     public void onDrift(Drift listener) {
         this.drift = listener;
+        this.driftHashes = listener == null ? null : new long[DRIFT_PATHS * 2];
     }
 
     /**
@@ -757,9 +759,33 @@ public final class JsonMasker {
      * is a leak in that segment.
      */
     private void guard() throws RecordException {
+        // The prefix table holds 256 slots; a record with more distinct values is searched in batches that fit,
+        // so every value is looked for (an earlier version stopped adding values once the table was full).
+        for (int from = 0; from < secretCount; ) {
+            int to = fill(from);
+            try {
+                search(buf, off, end, -1);
+                // A string with spans replaced is rewritten whole, the rest of its text copied: search those too.
+                for (int e = 0; e < edits; e++) {
+                    for (int sg = 0; sg < segs; sg++) {
+                        if (rPartial[e * segs + sg]) {
+                            search(repl[sg].buf, rOff[e * segs + sg], rOff[e * segs + sg] + rLen[e * segs + sg], sg);
+                        }
+                    }
+                }
+            } finally {
+                clear(from, to);
+            }
+            from = to;
+        }
+    }
+
+    /** Puts secrets from {@code from} into the prefix table until it holds 193 distinct prefixes; returns the end. */
+    private int fill(int from) {
         byte[] sb = secrets.buf;
         int slots = 0;
-        for (int i = 0; i < secretCount; i++) {
+        int i = from;
+        while (i < secretCount && slots <= 192) {
             int key = prefix(sb, sOff[i]);
             int t = slot(key);
             while (tHead[t] >= 0 && tKey[t] != key) {
@@ -773,28 +799,20 @@ public final class JsonMasker {
             tHead[t] = i;
             int pair = key >>> 16;
             pairs[pair >>> 6] |= 1L << pair;
-            if (slots > 192) {
-                break; // a record with this many distinct values: the rest are checked with what fits
-            }
+            i++;
         }
-        try {
-            search(buf, off, end, -1);
-            // A string with spans replaced is rewritten whole, the rest of its text copied: search those copies too.
-            for (int e = 0; e < edits; e++) {
-                for (int sg = 0; sg < segs; sg++) {
-                    if (rPartial[e * segs + sg]) {
-                        search(repl[sg].buf, rOff[e * segs + sg], rOff[e * segs + sg] + rLen[e * segs + sg], sg);
-                    }
-                }
-            }
-        } finally {
-            for (int i = 0; i < secretCount; i++) {
-                pairs[(sb[sOff[i]] & 0xff) << 2 | (sb[sOff[i] + 1] & 0xff) >>> 6] = 0;
-                int t = slot(prefix(sb, sOff[i]));
-                while (tHead[t] >= 0) {
-                    tHead[t] = -1;
-                    t = (t + 1) & 255;
-                }
+        return i;
+    }
+
+    /** Empties the prefix table and pair filter of the secrets in {@code [from, to)}. */
+    private void clear(int from, int to) {
+        byte[] sb = secrets.buf;
+        for (int i = from; i < to; i++) {
+            pairs[(sb[sOff[i]] & 0xff) << 2 | (sb[sOff[i] + 1] & 0xff) >>> 6] = 0;
+            int t = slot(prefix(sb, sOff[i]));
+            while (tHead[t] >= 0) {
+                tHead[t] = -1;
+                t = (t + 1) & 255;
             }
         }
     }

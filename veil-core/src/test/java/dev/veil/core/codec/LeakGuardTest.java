@@ -46,6 +46,19 @@ class LeakGuardTest {
     }
 
     @Test
+    void everyValueIsGuardedHoweverManyTheRecordHolds() {
+        JsonMasker m = new JsonMasker(plan(policy("block", "none")));
+        StringBuilder sb = new StringBuilder("{\"customer\":{\"email\":[");
+        for (int i = 0; i < 300; i++) {
+            sb.append(i == 0 ? "" : ",").append('"').append(String.format("%04d.buyer@example.com", i)).append('"');
+        }
+        // the last of 300 distinct values, more than the prefix table holds at once, copied into a kept field
+        sb.append("]},\"ref\":\"0299.buyer@example.com\"}");
+        assertThatThrownBy(() -> mask(m, sb.toString())).isInstanceOf(RecordException.class)
+                .hasMessageContaining("EMAIL");
+    }
+
+    @Test
     void literalsSayNothingAboutAnyoneAndAreNotGuarded() throws Exception {
         JsonMasker m = new JsonMasker(plan(policy("block", "none")));
         // a classified flag redacted while the same literal stands in a kept field: no leak, the record flows
