@@ -35,7 +35,7 @@ import org.apache.avro.Schema;
  *
  * <p>Not thread-safe: buffers are reused, and a view is valid until the next call. Compile one per thread.
  */
-public final class AvroMasker {
+public final class AvroMasker implements dev.veil.core.codec.RecordMasker {
     /** The annotation that classifies a field: {@code {"name": "email", "type": "string", "pii": "EMAIL"}}. */
     public static final String PII = "pii";
     static final int MAX_SEGMENTS = 64;
@@ -147,6 +147,7 @@ public final class AvroMasker {
     }
 
     /** Occurrences of each class (by id) in the last record, classified fields and findings alike. */
+    @Override
     public long[] recordClassCounts() {
         return recordCounts;
     }
@@ -156,6 +157,7 @@ public final class AvroMasker {
      *
      * @throws RecordException when the bytes are not one valid record of the writer schema, or are too large
      */
+    @Override
     public Views mask(byte[] record, int off, int len) throws RecordException {
         if (len > maxBytes) {
             throw new RecordException(Reason.TOO_LARGE, "record of " + len + " bytes is over the limit of " + maxBytes);

@@ -19,7 +19,7 @@ import org.apache.avro.SchemaNormalization;
  *
  * <p>Not thread-safe, like {@link AvroMasker}: one per thread.
  */
-public final class AvroRecords {
+public final class AvroRecords implements dev.veil.core.codec.RecordMasker {
     /** How records name their writer schema. */
     public enum Framing { CONFLUENT, SINGLE_OBJECT }
 
@@ -122,11 +122,13 @@ public final class AvroRecords {
     }
 
     /** Occurrences of each class (by id) in the last record masked, classified fields and findings alike. */
+    @Override
     public long[] recordClassCounts() {
         return last == null ? noCounts : last.recordClassCounts();
     }
 
     /** Masks one framed record; each view is framed with its segment's output schema. */
+    @Override
     public Views mask(byte[] b, int off, int len) throws RecordException {
         Compiled c = compiled(b, off, len);
         int header = framing == Framing.CONFLUENT ? AvroWire.CONFLUENT_HEADER : AvroWire.SINGLE_OBJECT_HEADER;

@@ -1,0 +1,82 @@
+package dev.veil.core.codec;
+
+import dev.veil.core.action.Action;
+import dev.veil.core.classify.FieldPaths;
+import dev.veil.core.engine.Plan;
+import dev.veil.core.policy.DataClass;
+import java.util.List;
+
+/**
+ * What each segment does with the value of one named field of a text format (a CSV column, a logfmt key), decided
+ * once by the same precedence as every codec: path rule, enclosing rule, field-name heuristics; an unruled value is
+ * scanned by the content detectors.
+ */
+final class FieldPlan {
+    enum Kind { COPY, REPLACE, NULL, DROP, DROP_RECORD, SCAN }
+
+    final String path;
+    /** Null when nothing classifies the field (NONE included). */
+    final DataClass cls;
+    final Kind[] kind;
+    final Action[] action;
+    final boolean passthrough;
+    /** Segments the field disappears from. */
+    final long dropped;
+
+    private FieldPlan(String path, DataClass cls, Kind[] kind, Action[] action) {
+        this.path = path;
+        this.cls = cls;
+        this.kind = kind;
+        this.action = action;
+        boolean copy = true;
+        long d = 0;
+        for (int s = 0; s < kind.length; s++) {
+            copy &= kind[s] == Kind.COPY;
+            if (kind[s] == Kind.DROP) {
+                d |= 1L << s;
+            }
+        }
+        this.passthrough = copy;
+        this.dropped = d;
+    }
+
+    /**
+     * @param names the field's path steps ({@code customer.email} is two)
+     * @param detect whether the plan scans strings at all
+     */
+    static FieldPlan of(Plan plan, List<String> names, boolean detect) {
+        boolean scanAll = plan.scanStrings() == dev.veil.core.policy.ScanSpec.Strings.ALL;
+        FieldPaths.Classification c = FieldPaths.classify(plan.paths(), plan.heuristics(), names);
+        DataClass cls = c.dataClass();
+        boolean unruled = c.source() == FieldPaths.Source.NONE;
+        if (cls == DataClass.NONE) {
+            cls = null;
+        }
+        int segs = plan.segments().size();
+        Kind[] kind = new Kind[segs];
+        Action[] action = new Action[segs];
+        for (int s = 0; s < segs; s++) {
+            if (cls == null) {
+                kind[s] = detect && unruled ? Kind.SCAN : Kind.COPY;
+                continue;
+            }
+            Action a = plan.action(s, cls);
+            action[s] = a;
+            kind[s] = switch (a.kind()) {
+                case KEEP -> detect && scanAll ? Kind.SCAN : Kind.COPY;
+                case REPLACE -> Kind.REPLACE;
+                case NULLIFY -> Kind.NULL;
+                case DROP -> Kind.DROP;
+                case DROP_RECORD -> Kind.DROP_RECORD;
+            };
+        }
+        return new FieldPlan(String.join(".", names), cls, kind, action);
+    }
+
+    /** A field of free text (a plain line, a bare logfmt word): scanned when the plan scans, else copied. */
+    static FieldPlan text(Plan plan, boolean detect) {
+        Kind[] kind = new Kind[plan.segments().size()];
+        java.util.Arrays.fill(kind, detect ? Kind.SCAN : Kind.COPY);
+        return new FieldPlan("", null, kind, new Action[kind.length]);
+    }
+}

@@ -1,0 +1,187 @@
+package dev.veil.core.codec;
+
+import dev.veil.core.codec.RecordException.Reason;
+import dev.veil.core.engine.Plan;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Masks text lines: {@linkplain Layout#PLAIN plain} lines are scanned whole by the content detectors and only the
+ * found spans are replaced; {@linkplain Layout#LOGFMT logfmt} lines ({@code level=info user=ana@example.com
+ * msg="paid with 4111 1111 1111 1111"}) treat each key as a field path, so path rules and field-name heuristics apply to
+ * its value, and unruled values and bare words are scanned. A dropped key disappears with its value; a nullified one
+ * keeps an empty value. Everything between the pairs stays as it was. Not thread-safe.
+ */
+public final class TextMasker extends TextViews {
+    /** How a line is read. */
+    public enum Layout { PLAIN, LOGFMT }
+
+    private static final int MAX_CACHED_KEYS = 4096;
+
+    private final Layout layout;
+    private final FieldPlan free;
+    private final Map<String, FieldPlan> keys = new HashMap<>();
+    private final StringBuilder unescaped = new StringBuilder(64);
+
+    private TextMasker(Plan plan, Layout layout) {
+        super(plan);
+        this.layout = layout;
+        this.free = FieldPlan.text(plan, detectors != null);
+    }
+
+    public static TextMasker compile(Plan plan, Layout layout) {
+        return new TextMasker(plan, layout);
+    }
+
+    public Layout layout() {
+        return layout;
+    }
+
+    @Override
+    void maskLine(String line) throws RecordException {
+        if (layout == Layout.PLAIN) {
+            emit(free, line, 0, line.length(), line, false);
+        } else {
+            logfmt(line);
+        }
+    }
+
+    private void logfmt(String line) throws RecordException {
+        int len = line.length();
+        int i = 0;
+        while (i < len) {
+            char c = line.charAt(i);
+            if (c == ' ' || c == '\t') {
+                int j = i;
+                while (j < len && (line.charAt(j) == ' ' || line.charAt(j) == '\t')) {
+                    j++;
+                }
+                for (StringBuilder t : text) {
+                    t.append(line, i, j);
+                }
+                i = j;
+                continue;
+            }
+            int ks = i;
+            while (i < len && line.charAt(i) != '=' && line.charAt(i) != ' ' && line.charAt(i) != '\t') {
+                i++;
+            }
+            if (i >= len || line.charAt(i) != '=' || i == ks) {
+                // a bare word: free text
+                while (i < len && line.charAt(i) != ' ' && line.charAt(i) != '\t') {
+                    i++;
+                }
+                emit(free, line, ks, i, line.substring(ks, i), false);
+                continue;
+            }
+            String key = line.substring(ks, i);
+            i++; // '='
+            int vs = i;
+            String value;
+            boolean quotedValue = i < len && line.charAt(i) == '"';
+            if (quotedValue) {
+                unescaped.setLength(0);
+                int j = i + 1;
+                while (true) {
+                    if (j >= len) {
+                        throw new RecordException(Reason.TRUNCATED, "the quoted value of a key at char " + ks
+                                + " is not closed");
+                    }
+                    char d = line.charAt(j);
+                    if (d == '\\' && j + 1 < len) {
+                        char e = line.charAt(j + 1);
+                        unescaped.append(switch (e) {
+                            case 'n' -> '\n';
+                            case 't' -> '\t';
+                            case 'r' -> '\r';
+                            default -> e;
+                        });
+                        j += 2;
+                        continue;
+                    }
+                    if (d == '"') {
+                        break;
+                    }
+                    unescaped.append(d);
+                    j++;
+                }
+                i = j + 1;
+                value = unescaped.toString();
+            } else {
+                while (i < len && line.charAt(i) != ' ' && line.charAt(i) != '\t') {
+                    i++;
+                }
+                value = line.substring(vs, i);
+            }
+            FieldPlan f = plan(key);
+            count(f);
+            for (int s = 0; s < segs; s++) {
+                StringBuilder t = text[s];
+                if (f.kind[s] == FieldPlan.Kind.DROP) {
+                    if (t.length() > 0 && (t.charAt(t.length() - 1) == ' ' || t.charAt(t.length() - 1) == '\t')) {
+                        t.setLength(t.length() - 1); // the pair goes with the space before it
+                    }
+                    continue;
+                }
+                CharSequence out = f.passthrough ? null : valueFor(f, s, value);
+                if (out == null) {
+                    t.append(line, ks, i);
+                } else {
+                    t.append(line, ks, vs);
+                    quote(t, out);
+                }
+            }
+        }
+    }
+
+    /** A run of free text: each segment gets it as it is or with its findings masked. */
+    private void emit(FieldPlan f, String line, int from, int to, String value, boolean quoted) {
+        for (int s = 0; s < segs; s++) {
+            CharSequence out = f.passthrough ? null : valueFor(f, s, value);
+            if (out == null) {
+                text[s].append(line, from, to);
+            } else if (quoted) {
+                quote(text[s], out);
+            } else {
+                text[s].append(out);
+            }
+        }
+    }
+
+    private FieldPlan plan(String key) {
+        FieldPlan f = keys.get(key);
+        if (f == null) {
+            f = FieldPlan.of(plan, Arrays.asList(key.split("\\.", -1)), detectors != null);
+            if (keys.size() < MAX_CACHED_KEYS) {
+                keys.put(key, f);
+            }
+        }
+        return f;
+    }
+
+    /** A logfmt value: bare when it can be, else quoted with backslash escapes. */
+    private static void quote(StringBuilder t, CharSequence v) {
+        boolean needs = v.length() == 0;
+        for (int i = 0; i < v.length() && !needs; i++) {
+            char c = v.charAt(i);
+            needs = c <= ' ' || c == '=' || c == '"' || c == '\\';
+        }
+        if (!needs) {
+            t.append(v);
+            return;
+        }
+        t.append('"');
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            switch (c) {
+                case '"', '\\' -> t.append('\\').append(c);
+                case '\n' -> t.append("\\n");
+                case '\r' -> t.append("\\r");
+                case '\t' -> t.append("\\t");
+                default -> t.append(c);
+            }
+        }
+        t.append('"');
+    }
+}
