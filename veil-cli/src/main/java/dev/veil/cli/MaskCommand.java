@@ -1,6 +1,9 @@
 package dev.veil.cli;
 
+import dev.veil.core.codec.CsvMasker;
 import dev.veil.core.codec.RecordException;
+import dev.veil.core.codec.RecordMasker;
+import dev.veil.core.codec.TextMasker;
 import dev.veil.core.engine.Limits;
 import dev.veil.core.engine.Plan;
 import dev.veil.core.engine.PlanException;
@@ -31,9 +34,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code veil mask}: JSON lines in, each segment's view out, in input order. */
+/** {@code veil mask}: records in (JSON lines by default), each segment's view out, in input order. */
 @Command(name = "mask", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Mask JSON lines (files or standard input) with a policy.",
+        description = {"Mask records (files or standard input) with a policy: JSON lines, CSV/TSV rows, text lines,",
+            "an Avro container file or length-delimited protobuf messages (--format).",
             "Records that cannot be masked safely are never written: they go to the quarantine file",
             "(sealed with the policy's 'quarantine' key if it has one, otherwise reduced to line and error),",
             "stderr names the line and reason, and the run goes on.",
@@ -59,6 +63,36 @@ final class MaskCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Output file (default: standard output).")
     Path output;
+
+    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", defaultValue = "json",
+            description = "Record format: json (JSON lines), csv (rows; a header line unless --columns), text (lines;"
+                    + " see --layout), avro (an Avro object container file), protobuf (length-delimited messages of"
+                    + " --message from --descriptor-set). Default: ${DEFAULT-VALUE}.")
+    String format;
+
+    @Option(names = "--columns", split = ",", paramLabel = "NAME", description = "csv: the column names (field paths"
+            + " such as customer.email) of input without a header line.")
+    List<String> columns;
+
+    @Option(names = "--delimiter", paramLabel = "CHAR", defaultValue = ",", description = "csv: the cell delimiter;"
+            + " 'tab' or '\\t' for TSV. Default: ${DEFAULT-VALUE}.")
+    String delimiter;
+
+    @Option(names = "--layout", paramLabel = "LAYOUT", defaultValue = "plain", description = "text: plain (content"
+            + " detection over the whole line) or logfmt (key=value pairs; keys are field paths). Default: ${DEFAULT-VALUE}.")
+    String layout;
+
+    @Option(names = "--descriptor-set", paramLabel = "FILE", description = "protobuf: the descriptor set (protoc"
+            + " --include_imports --descriptor_set_out=FILE) holding --message.")
+    Path descriptorSet;
+
+    @Option(names = "--message", paramLabel = "TYPE", description = "protobuf: the full name of the message type,"
+            + " such as acme.shop.Order.")
+    String messageType;
+
+    @Option(names = "--descriptor-out", paramLabel = "FILE", description = "protobuf, one segment: also write the"
+            + " segment's output descriptor set to FILE (with --all-segments: DIR/SEGMENT.desc is written).")
+    Path descriptorOut;
 
     @Option(names = {"-q", "--quarantine"}, paramLabel = "FILE", description = "Where refused records are recorded.")
     Path quarantineFile;
@@ -105,6 +139,10 @@ final class MaskCommand implements Callable<Integer> {
         }
         if (!allSegments && outDir != null) {
             return usage(err, "--out-dir goes with --all-segments; for one segment use --output FILE");
+        }
+        String formatProblem = checkFormatOptions();
+        if (formatProblem != null) {
+            return usage(err, formatProblem);
         }
         Limits limits;
         try {
@@ -164,7 +202,70 @@ final class MaskCommand implements Callable<Integer> {
             err.println("veil mask: cannot read grants and consent: " + e.getMessage());
             return ExitCodes.IO;
         }
+        if (!format.equals("json")) {
+            if (governance.optedOutCount() > 0) {
+                err.println("veil mask: " + governance.optedOutCount() + " data subjects have opted out, and consent"
+                        + " suppression needs JSON records (the subject's path); refusing to mask " + format
+                        + " records without it. Convert the records to JSON lines, or mask them with --format json.");
+                return ExitCodes.REFUSED;
+            }
+            if (governance.anyGrants() && stream != null) {
+                err.println("veil mask: note: grants apply to JSON records only; none applies to " + format + " records");
+            }
+        }
+        if (format.equals("avro") || format.equals("protobuf")) {
+            return new BinaryMask(this, plan, sealer, err).run();
+        }
         return run(plan, sealer, governance, err);
+    }
+
+    /** The extension of an output file of the chosen format. */
+    String extension() {
+        return switch (format) {
+            case "csv" -> delimiterChar() == '\t' ? ".tsv" : ".csv";
+            case "text" -> ".log";
+            case "avro" -> ".avro";
+            case "protobuf" -> ".pb";
+            default -> ".jsonl";
+        };
+    }
+
+    char delimiterChar() {
+        return delimiter.equals("tab") || delimiter.equals("\\t") || delimiter.equals("\t") ? '\t' : delimiter.charAt(0);
+    }
+
+    /** A usage problem with the format options, or null. */
+    private String checkFormatOptions() {
+        if (!List.of("json", "csv", "text", "avro", "protobuf").contains(format)) {
+            return "unknown --format " + format + "; use json, csv, text, avro or protobuf";
+        }
+        if (columns != null && !format.equals("csv")) {
+            return "--columns goes with --format csv";
+        }
+        boolean tab = delimiter.equals("tab") || delimiter.equals("\\t") || delimiter.equals("\t");
+        if (!tab && delimiter.length() != 1) {
+            return "--delimiter takes one character, or 'tab'";
+        }
+        if (!layout.equals("plain") && !layout.equals("logfmt")) {
+            return "unknown --layout " + layout + "; use plain or logfmt";
+        }
+        boolean proto = format.equals("protobuf");
+        if (proto && (descriptorSet == null || messageType == null)) {
+            return "--format protobuf needs --descriptor-set FILE and --message TYPE";
+        }
+        if (!proto && (descriptorSet != null || messageType != null || descriptorOut != null)) {
+            return "--descriptor-set, --message and --descriptor-out go with --format protobuf";
+        }
+        if (descriptorOut != null && allSegments) {
+            return "--descriptor-out is for one segment; --all-segments writes DIR/SEGMENT.desc";
+        }
+        if ((format.equals("avro") || format.equals("protobuf")) && !allSegments && output == null) {
+            return "--format " + format + " writes binary records: give --output FILE or --all-segments --out-dir DIR";
+        }
+        if ((format.equals("avro") || format.equals("protobuf")) && auditFile != null) {
+            return "--audit covers JSON, CSV and text runs; for " + format + " records use the Kafka service's audit";
+        }
+        return null;
     }
 
     private static int usage(PrintWriter err, String msg) {
@@ -184,7 +285,7 @@ final class MaskCommand implements Callable<Integer> {
         int n = plan.segments().size();
         List<Path> targets = new ArrayList<>();
         if (allSegments) {
-            plan.segments().forEach(seg -> targets.add(outDir.resolve(seg + ".jsonl")));
+            plan.segments().forEach(seg -> targets.add(outDir.resolve(seg + extension())));
         } else if (output != null) {
             targets.add(output);
         }
@@ -200,6 +301,13 @@ final class MaskCommand implements Callable<Integer> {
                     return usage(err, "output " + t + " is also an input; writing it would destroy the input");
                 }
             }
+        }
+        List<String> cols;
+        try {
+            cols = csvColumns(ins);
+        } catch (IOException e) {
+            err.println("veil mask: " + e.getMessage());
+            return ExitCodes.IO;
         }
         OutputStream[] outs = new OutputStream[n];
         boolean writeFailed = false;
@@ -223,7 +331,7 @@ final class MaskCommand implements Callable<Integer> {
             if (allSegments) {
                 Files.createDirectories(outDir);
                 for (int s = 0; s < n; s++) {
-                    outs[s] = new BufferedOutputStream(Files.newOutputStream(outDir.resolve(plan.segments().get(s) + ".jsonl")), 1 << 18);
+                    outs[s] = new BufferedOutputStream(Files.newOutputStream(outDir.resolve(plan.segments().get(s) + extension())), 1 << 18);
                 }
             } else {
                 outs[0] = new BufferedOutputStream(output == null ? new NonClosingOut(new java.io.FileOutputStream(java.io.FileDescriptor.out))
@@ -252,9 +360,21 @@ final class MaskCommand implements Callable<Integer> {
                 int workers = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
                 List<MaskWorker> maskWorkers = java.util.Collections.synchronizedList(new ArrayList<>());
                 Map<String, String> undeclared = new java.util.concurrent.ConcurrentSkipListMap<>();
+                if (format.equals("csv")) {
+                    CsvMasker header = CsvMasker.compile(plan, cols, delimiterChar());
+                    for (int s = 0; s < n; s++) {
+                        outs[s].write((header.outputHeader(s) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }
                 Pipeline pipeline = new Pipeline(workers, maxRecordBytes, () -> {
+                    RecordMasker lines = switch (format) {
+                        case "csv" -> CsvMasker.compile(plan, cols, delimiterChar());
+                        case "text" -> TextMasker.compile(plan, layout.equals("logfmt") ? TextMasker.Layout.LOGFMT
+                                : TextMasker.Layout.PLAIN);
+                        default -> null;
+                    };
                     MaskWorker w = new MaskWorker(plan, q, maxRecordBytes, governance, stream, log != null,
-                            undeclared);
+                            undeclared, lines, format.equals("csv") && columns == null);
                     maskWorkers.add(w);
                     return w;
                 });
@@ -349,6 +469,55 @@ final class MaskCommand implements Callable<Integer> {
         return stats.quarantined > 0 ? ExitCodes.QUARANTINED : ExitCodes.OK;
     }
 
+    /**
+     * The CSV columns: {@code --columns}, or the header line of the inputs, which must all have the same one. Reads the
+     * header of standard input byte by byte, so the rest stays for the pipeline.
+     */
+    private List<String> csvColumns(List<String> ins) throws IOException {
+        if (!format.equals("csv")) {
+            return null;
+        }
+        if (columns != null) {
+            return columns;
+        }
+        List<String> first = null;
+        for (String in : ins) {
+            String line;
+            if (in.equals("-")) {
+                line = firstLine(System.in);
+            } else {
+                try (java.io.InputStream is = Files.newInputStream(Path.of(in))) {
+                    line = firstLine(is);
+                }
+            }
+            List<String> cols;
+            try {
+                cols = CsvMasker.header(line, delimiterChar());
+            } catch (RecordException e) {
+                throw new IOException("the header line of " + in + " is not CSV: " + e.getMessage());
+            }
+            if (first == null) {
+                first = cols;
+            } else if (!first.equals(cols)) {
+                throw new IOException("the header line of " + in + " differs from the first input's; mask them"
+                        + " in separate runs");
+            }
+        }
+        return first;
+    }
+
+    private static String firstLine(java.io.InputStream in) throws IOException {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) != -1 && c != '\n') {
+            b.write(c);
+            if (b.size() > 1 << 20) {
+                throw new IOException("the header line is over 1 MiB");
+            }
+        }
+        return b.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** One summary per chunk (lines, counts per segment and class:action), then the chunk's own entries in line order. */
     private static void auditChunk(AuditLog log, Plan plan, Chunk chunk) throws IOException {
         if (chunk.count == 0) {
@@ -391,7 +560,7 @@ final class MaskCommand implements Callable<Integer> {
         }
     }
 
-    private static void report(PrintWriter err, Stats stats, String message) {
+    static void report(PrintWriter err, Stats stats, String message) {
         if (stats.quarantined <= MAX_REPORTED) {
             err.println("veil mask: " + message);
         } else if (stats.quarantined == MAX_REPORTED + 1) {
@@ -400,7 +569,7 @@ final class MaskCommand implements Callable<Integer> {
     }
 
     /** Counters for the end-of-run summary. */
-    private static final class Stats {
+    static final class Stats {
         /** Non-blank lines handed to the masker. */
         long records;
         /** Lines over the size limit, refused before parsing. */

@@ -17,9 +17,22 @@ final class MaskWorker implements Pipeline.Worker {
     private final GovernedMasker m;
     private final Governance governance;
     private final boolean audit;
+    /** The codec of a line format other than JSON (CSV, text); null for JSON lines. */
+    private final dev.veil.core.codec.RecordMasker lines;
+    /** Whether line 1 of every source is a CSV header, written once by the command rather than masked. */
+    private final boolean headerRows;
+    private final long[] lineCounts;
 
     MaskWorker(Plan plan, Quarantine quarantine, int maxRecordBytes, Governance governance, String stream, boolean audit,
                Map<String, String> undeclared) {
+        this(plan, quarantine, maxRecordBytes, governance, stream, audit, undeclared, null, false);
+    }
+
+    MaskWorker(Plan plan, Quarantine quarantine, int maxRecordBytes, Governance governance, String stream, boolean audit,
+               Map<String, String> undeclared, dev.veil.core.codec.RecordMasker lines, boolean headerRows) {
+        this.lines = lines;
+        this.headerRows = headerRows;
+        this.lineCounts = new long[plan.policy().classTable().size()];
         this.plan = plan;
         this.quarantine = quarantine;
         this.maxRecordBytes = maxRecordBytes;
@@ -31,7 +44,7 @@ final class MaskWorker implements Pipeline.Worker {
 
     /** Values found per class id by this worker. */
     long[] classCounts() {
-        return m.base().classCounts();
+        return lines != null ? lineCounts : m.base().classCounts();
     }
 
     @Override
@@ -59,14 +72,32 @@ final class MaskWorker implements Pipeline.Worker {
                             + " bytes is larger than the limit of " + maxRecordBytes, c.lengths[i], null, 0, 0);
                 }
                 default -> {
+                    if (headerRows && c.lines[i] == 1 && !c.source.equals("stdin")) {
+                        continue; // a file's header: the command read it and writes each segment's own (stdin's is read)
+                    }
                     c.records++;
                     try {
-                        Views v = m.mask(c.data, c.starts[i], c.lengths[i], null, governance, now);
-                        if (audit) {
-                            auditRecord(c, c.lines[i]);
-                        }
-                        for (dev.veil.core.codec.JsonMasker.Leak l : m.base().leaks()) {
-                            noteLeak(c, c.lines[i], l);
+                        Views v;
+                        if (lines != null) {
+                            v = lines.mask(c.data, c.starts[i], c.lengths[i]);
+                            long[] rc = lines.recordClassCounts();
+                            for (int k = 0; k < rc.length; k++) {
+                                lineCounts[k] += rc[k];
+                                if (audit) {
+                                    if (c.classCounts == null) {
+                                        c.classCounts = new long[rc.length];
+                                    }
+                                    c.classCounts[k] += rc[k];
+                                }
+                            }
+                        } else {
+                            v = m.mask(c.data, c.starts[i], c.lengths[i], null, governance, now);
+                            if (audit) {
+                                auditRecord(c, c.lines[i]);
+                            }
+                            for (dev.veil.core.codec.JsonMasker.Leak l : m.base().leaks()) {
+                                noteLeak(c, c.lines[i], l);
+                            }
                         }
                         for (int s = 0; s < segs; s++) {
                             if (v.dropped(s)) {
