@@ -55,6 +55,7 @@ public final class AvroMasker implements dev.veil.core.codec.RecordMasker {
     private final long[] recordCounts;
     private final boolean[] dropRecord;
     private final StringBuilder text = new StringBuilder(64);
+    private dev.veil.core.codec.DriftReports drift = new dev.veil.core.codec.DriftReports(null);
     /** An Avro string cannot be null: a replacement of "no value" is empty, which masks at least as much. */
     private final TextOut textOut = new TextOut(text);
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
@@ -113,6 +114,19 @@ public final class AvroMasker implements dev.veil.core.codec.RecordMasker {
     /** The schema of segment {@code s}'s views, derived from the writer schema and the plan. */
     public Schema outputSchema(int s) {
         return outputs[s];
+    }
+
+    /**
+     * Reports undeclared sensitive fields, once each: at once those the field-name heuristics classify (before any
+     * record flows), and unruled fields whose content the detectors find a class in, as records show it.
+     */
+    public void onDrift(dev.veil.core.codec.JsonMasker.Drift listener) {
+        this.drift = new dev.veil.core.codec.DriftReports(listener);
+        for (Classified c : classification()) {
+            if ("name".equals(c.source()) && c.dataClass() != null) {
+                drift.report(c.path(), c.dataClass(), true);
+            }
+        }
     }
 
     /** Every leaf field path with the class the masker gives it and what decided it, for scans and drift reports. */
@@ -288,6 +302,7 @@ public final class AvroMasker implements dev.veil.core.codec.RecordMasker {
                         found = detectors.scan(value);
                         for (Finding x : found) {
                             recordCounts[x.dataClass().id()]++;
+                            drift.report(f.path, x.dataClass(), false);
                         }
                     }
                     CharSequence masked = null;

@@ -64,6 +64,16 @@ public final class AvroRecords implements dev.veil.core.codec.RecordMasker {
         }
     }
 
+    private dev.veil.core.codec.JsonMasker.Drift drift;
+
+    /**
+     * Reports undeclared sensitive fields of every writer schema, once each: fields the names classify as soon as the
+     * schema is compiled (before its records are masked), fields whose content shows a class as records show it.
+     */
+    public void onDrift(dev.veil.core.codec.JsonMasker.Drift listener) {
+        this.drift = listener;
+    }
+
     /** The masker for the writer schema a record names, compiled on first use. */
     public AvroMasker masker(byte[] b, int off, int len) throws RecordException {
         return compiled(b, off, len).masker();
@@ -101,6 +111,9 @@ public final class AvroRecords implements dev.veil.core.codec.RecordMasker {
         AvroMasker m;
         try {
             m = AvroMasker.compile(plan, writer);
+            if (drift != null) {
+                m.onDrift(drift);
+            }
         } catch (IllegalArgumentException e) {
             return Compiled.refused(Reason.UNSUPPORTED_SCHEMA, name + " cannot be masked: " + e.getMessage());
         }

@@ -170,4 +170,24 @@ class AvroMaskerTest {
         assertThatThrownBy(() -> AvroMasker.compile(plan, text).mask(bad, 0, bad.length))
                 .isInstanceOf(RecordException.class).hasMessageContaining("UTF-8");
     }
+
+    @Test
+    void undeclaredSensitiveFieldsAreReportedByNameAtOnceAndByContentAsRecordsShowThem() throws Exception {
+        Schema v2 = new Schema.Parser().parse("""
+                {"type": "record", "name": "Signup", "fields": [
+                  {"name": "referrer_email", "type": "string"},
+                  {"name": "comment", "type": "string"}]}""");
+        AvroMasker m = AvroMasker.compile(plan, v2);
+        java.util.List<String> drift = new java.util.ArrayList<>();
+        m.onDrift((path, cls, byName) -> drift.add(path + " " + cls.name() + " " + (byName ? "name" : "content")));
+        // before any record: the name gave the new field a class no rule declares
+        assertThat(drift).containsExactly("referrer_email EMAIL name");
+        org.apache.avro.generic.GenericRecord r = new org.apache.avro.generic.GenericData.Record(v2);
+        r.put("referrer_email", "ref@partner.example");
+        r.put("comment", "mail me at lee.park@mail.example");
+        byte[] in = AvroFixtures.write(v2, r);
+        m.mask(in, 0, in.length);
+        m.mask(in, 0, in.length);
+        assertThat(drift).containsExactly("referrer_email EMAIL name", "comment EMAIL content");
+    }
 }

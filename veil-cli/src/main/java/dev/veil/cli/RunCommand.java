@@ -128,6 +128,10 @@ final class RunCommand implements Callable<Integer> {
                 + " as ID.avsc or ID-SUBJECT.avsc files; output schemas are written there.")
         Path schemaDir;
 
+        @Option(names = "--descriptor-set", paramLabel = "FILE", description = "For protobuf streams: the descriptor set"
+                + " (protoc --include_imports --descriptor_set_out=FILE) holding each stream's message type.")
+        Path descriptorSet;
+
         @Option(names = "--alert-rate", paramLabel = "N", defaultValue = "30",
                 description = "At most N alerts of one kind per minute per instance; what is held back is counted and"
                         + " reported (default: ${DEFAULT-VALUE}).")
@@ -226,6 +230,14 @@ final class RunCommand implements Callable<Integer> {
                     b.schemas(dev.veil.avro.SchemaDirectory.open(schemaDir));
                 } catch (IOException e) {
                     err.println("veil: --schema-dir: " + e.getMessage());
+                    return ExitCodes.IO;
+                }
+            }
+            if (descriptorSet != null) {
+                try {
+                    b.descriptors(dev.veil.protobuf.DescriptorSets.read(descriptorSet));
+                } catch (IOException | IllegalArgumentException e) {
+                    err.println("veil: --descriptor-set: " + e.getMessage());
                     return ExitCodes.IO;
                 }
             }

@@ -65,15 +65,12 @@ public final class Deployment {
         KeyRing keys = KeyRing.of(policy.keys());
         Map<String, Plan> plans = new LinkedHashMap<>();
         for (StreamSpec s : policy.streams()) {
-            if (!"json".equals(s.format()) && !"avro".equals(s.format())) {
-                throw new PlanException(s.location() + ": streams: format '" + s.format() + "' of input " + s.input()
-                        + " is not supported by the service yet; json and avro are");
-            }
-            if ("avro".equals(s.format()) && policy.consent() != null) {
-                // consent must suppress opted-out subjects; this version cannot read the subject id from Avro
-                // records, and a stream that ignored opt-outs would fail open
-                throw new PlanException(s.location() + ": streams: input " + s.input() + " is avro, and this version"
-                        + " applies consent: (opt-outs) to JSON streams only; remove consent: or run the stream as json");
+            if (!"json".equals(s.format()) && policy.consent() != null) {
+                // consent must suppress opted-out subjects; this version reads the subject id from JSON records
+                // only, and a stream that ignored opt-outs would fail open
+                throw new PlanException(s.location() + ": streams: input " + s.input() + " is " + s.format()
+                        + ", and this version applies consent: (opt-outs) to JSON streams only; remove consent: or run"
+                        + " the stream as json");
             }
             if (plans.containsKey(s.input())) {
                 throw new PlanException(s.location() + ": streams: input " + s.input() + " is declared twice");
@@ -99,7 +96,17 @@ public final class Deployment {
         return policy;
     }
 
-    /** The format of the stream reading {@code input}: {@code json} or {@code avro}. */
+    /** The stream reading {@code input}. */
+    public StreamSpec stream(String input) {
+        for (StreamSpec s : policy.streams()) {
+            if (s.input().equals(input)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("no stream reads " + input);
+    }
+
+    /** The format of the stream reading {@code input}. */
     public String format(String input) {
         for (StreamSpec s : policy.streams()) {
             if (s.input().equals(input)) {

@@ -70,16 +70,16 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     static final long BURST_WINDOW_MS = 10_000;
     private final Burst quarantines;
     private final RecordSampler sampler;
-    private final dev.veil.avro.SchemaSource schemas;
-    /** For an avro stream: its masker over Confluent-framed records (null for json). */
-    private dev.veil.avro.AvroRecords avro;
+    private final Codecs codecs;
+    /** For a stream of another format than JSON (avro, protobuf, csv, text): its masker; null for json. */
+    private dev.veil.core.codec.RecordMasker other;
 
     MaskProcessor(String input, List<String> segmentSinks, List<String> outputTopics, String quarantineSink, Supplier<Deployment> deployments,
                   StreamMetrics metrics, int maxOutputBytes, ServiceAudit audit, Alerts alerts, Burst quarantines,
-                  RecordSampler sampler, dev.veil.avro.SchemaSource schemas) {
+                  RecordSampler sampler, Codecs codecs) {
         this.quarantines = quarantines;
         this.sampler = sampler;
-        this.schemas = schemas;
+        this.codecs = codecs;
         this.maxOutputBytes = maxOutputBytes;
         this.alerts = alerts;
         this.audit = audit;
@@ -156,7 +156,7 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         long t0 = System.nanoTime();
         Views v;
         try {
-            v = avro != null ? avro.mask(value, 0, value.length)
+            v = other != null ? other.mask(value, 0, value.length)
                     : masker.mask(value, 0, value.length, record.key(), d.governance(), System.currentTimeMillis());
         } catch (RecordException e) {
             quarantine(record, e.reason().name(), e.getMessage());
@@ -170,7 +170,7 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         if (tooLarge(record, v)) {
             return;
         }
-        long[] counts = avro != null ? avro.recordClassCounts() : masker.base().recordClassCounts();
+        long[] counts = other != null ? other.recordClassCounts() : masker.base().recordClassCounts();
         if (audit.enabled()) {
             account(counts);
         }
@@ -184,7 +184,7 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         metrics.masked(System.nanoTime() - t0);
     }
 
-    /** A JSON record's grant uses and leak-guard findings (avro streams have neither yet). */
+    /** A JSON record's grant uses and leak-guard findings (streams of other formats have neither yet). */
     private void grantAndLeakAlerts() {
         for (GovernedMasker.Use u : masker.uses()) {
             metrics.grantUsed(u.grantId(), u.segment());
@@ -248,7 +248,7 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             sumCounts[i] += counts[i];
         }
         if (masker == null) {
-            return; // avro: no consent or grants on this stream
+            return; // not JSON: no consent or grants on this stream
         }
         if (masker.suppressed()) {
             sumSuppressed++;
@@ -370,13 +370,16 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                     + " segments for " + input + ", the running topology " + segmentSinks.size());
         }
         deployment = d;
-        if ("avro".equals(d.format(input))) {
-            // avro streams are Confluent-framed: Confluent's default subject naming, one per output topic
-            List<String> subjects = outputTopics.stream().map(t -> t + "-value").toList();
+        if (!"json".equals(d.format(input))) {
             masker = null;
-            avro = new dev.veil.avro.AvroRecords(plan, dev.veil.avro.AvroRecords.Framing.CONFLUENT, schemas, subjects);
+            other = codecs.masker(d.stream(input), plan, outputTopics, drift(d), (type, number) -> alert(
+                    "undeclared-field", Alert.Severity.WARNING, input + "/" + type + "#" + number,
+                    () -> "field number " + number + " of " + type + " in " + input + " is not in the descriptor set;"
+                            + " it is left out of every view until the descriptor set is updated",
+                    () -> java.util.Map.of("stream", input, "type", type, "number", number,
+                            "policy", d.policy().shortVersion())));
         } else {
-            avro = null;
+            other = null;
             adoptJson(d, plan);
         }
         policyHeader = bytes(d.policy().shortVersion());
@@ -395,12 +398,17 @@ final class MaskProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     /** A JSON stream's masker, with grants and consent, whose drift raises undeclared-PII alerts. */
     private void adoptJson(Deployment d, Plan plan) {
         masker = new GovernedMasker(plan, input);
-        masker.base().onDrift((path, cls, byName) -> alert("undeclared-pii", Alert.Severity.WARNING,
+        masker.base().onDrift(drift(d));
+    }
+
+    /** Undeclared PII (a field no rule names, classified by its name or content) raises an alert, once per field. */
+    private JsonMasker.Drift drift(Deployment d) {
+        return (path, cls, byName) -> alert("undeclared-pii", Alert.Severity.WARNING,
                 input + "/" + path + "/" + cls.name(), () -> cls.name() + " found in " + input + " field " + path
                         + " by its " + (byName ? "name" : "content") + "; no rule names that field (masked as "
                         + cls.name() + " meanwhile — add a rule under fields:)",
                 () -> java.util.Map.of("stream", input, "path", path, "class", cls.name(), "by", byName ? "name" : "content",
-                        "policy", d.policy().shortVersion())));
+                        "policy", d.policy().shortVersion()));
     }
 
     /** Input headers without any {@code veil-} header: downstream must be able to trust Veil's own. */

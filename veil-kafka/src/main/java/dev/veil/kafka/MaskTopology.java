@@ -39,7 +39,7 @@ public final class MaskTopology {
 
     static Topology build(Deployment initial, Supplier<Deployment> current, String quarantineTopic,
                           MeterRegistry registry, int maxOutputBytes, ServiceAudit audit, Alerts alerts,
-                          RecordSampler sampler, dev.veil.avro.SchemaSource schemas) {
+                          RecordSampler sampler, Codecs codecs) {
         Topology t = new Topology();
         ByteArrayDeserializer de = new ByteArrayDeserializer();
         ByteArraySerializer ser = new ByteArraySerializer();
@@ -58,7 +58,7 @@ public final class MaskTopology {
             dev.veil.core.alert.Burst quarantines = new dev.veil.core.alert.Burst(MaskProcessor.BURST_THRESHOLD,
                     MaskProcessor.BURST_WINDOW_MS);
             t.addProcessor(proc, () -> new MaskProcessor(s.input(), sinks, outputs, q, current, metrics, maxOutputBytes, audit,
-                    alerts, quarantines, sampler, schemas), src);
+                    alerts, quarantines, sampler, codecs), src);
             for (int i = 0; i < sinks.size(); i++) {
                 t.addSink(sinks.get(i), outputs.get(i), ser, ser, proc);
             }

@@ -133,7 +133,7 @@ public final class VeilService implements AutoCloseable {
             alerts = Alerts.start(alertProducer, cfg.alertTopic, cfg.applicationId, cfg.alertSinks, cfg.alertRate, audit);
             control.follow(started, alerts);
             streams = new KafkaStreams(MaskTopology.build(started, control::current, cfg.quarantineTopic, cfg.registry,
-                    MaskProcessor.DEFAULT_MAX_OUTPUT_BYTES, audit, alerts, cfg.sampler, cfg.schemas), streamsProps());
+                    MaskProcessor.DEFAULT_MAX_OUTPUT_BYTES, audit, alerts, cfg.sampler, codecs()), streamsProps());
             // A stream thread that dies (a broker gone for longer than the task timeout, a bug) is replaced, so the
             // instance keeps serving its partitions instead of silently shrinking. Only the type is logged: the
             // message of an exception from deep inside processing could quote data.
@@ -302,12 +302,22 @@ public final class VeilService implements AutoCloseable {
             throw ServiceException.policy(e.getMessage(), e);
         }
         for (StreamSpec s : policy.streams()) {
-            if ("avro".equals(s.format()) && cfg.schemas == null) {
-                throw ServiceException.policy(s.location() + ": streams: input " + s.input() + " is avro: give the"
-                        + " service its schemas (--schema-registry URL or --schema-dir DIR)", null);
+            String lacks;
+            try {
+                lacks = codecs().check(s, d.plan(s.input()));
+            } catch (IllegalArgumentException e) {
+                throw ServiceException.policy(s.location() + ": streams: input " + s.input() + ": " + e.getMessage(), e);
+            }
+            if (lacks != null) {
+                throw ServiceException.policy(s.location() + ": streams: input " + s.input() + " is " + s.format()
+                        + ": " + lacks, null);
             }
         }
         return d;
+    }
+
+    private Codecs codecs() {
+        return new Codecs(cfg.schemas, cfg.descriptors);
     }
 
     private void createOutputTopics(Admin admin, Policy policy) throws ServiceException {
@@ -500,6 +510,7 @@ public final class VeilService implements AutoCloseable {
         private final List<dev.veil.core.alert.AlertSink> alertSinks = new ArrayList<>();
         private RecordSampler sampler = RecordSampler.NONE;
         private dev.veil.avro.SchemaSource schemas;
+        private dev.veil.protobuf.DescriptorSets descriptors;
         private int alertRate = 30;
         private int replication = 1;
         private boolean createInputs;
@@ -581,6 +592,12 @@ public final class VeilService implements AutoCloseable {
          */
         public Builder schemas(dev.veil.avro.SchemaSource s) {
             this.schemas = s;
+            return this;
+        }
+
+        /** Where protobuf streams find their {@code message} types. Required when a stream is protobuf. */
+        public Builder descriptors(dev.veil.protobuf.DescriptorSets d) {
+            this.descriptors = d;
             return this;
         }
 

@@ -70,6 +70,7 @@ public final class ProtoMasker implements RecordMasker {
     private final boolean[] dropRecord;
     private final OutputDescriptors outputs;
     private final StringBuilder text = new StringBuilder(64);
+    private dev.veil.core.codec.DriftReports drift = new dev.veil.core.codec.DriftReports(null);
     private final TextOut textOut = new TextOut(text);
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -142,6 +143,19 @@ public final class ProtoMasker implements RecordMasker {
     /** Fields left out because the descriptor does not know their number, since the masker was compiled. */
     public long unknownFields() {
         return unknownFields;
+    }
+
+    /**
+     * Reports undeclared sensitive fields, once each: at once those the field-name heuristics classify (before any
+     * record flows), and unruled fields whose content the detectors find a class in, as records show it.
+     */
+    public void onDrift(dev.veil.core.codec.JsonMasker.Drift listener) {
+        this.drift = new dev.veil.core.codec.DriftReports(listener);
+        for (Classified c : classification()) {
+            if ("name".equals(c.source()) && c.dataClass() != null) {
+                drift.report(c.path(), c.dataClass(), true);
+            }
+        }
     }
 
     /** Every leaf field path with the class the masker gives it and what decided it, for scans and drift reports. */
@@ -335,6 +349,7 @@ public final class ProtoMasker implements RecordMasker {
                         found = detectors.scan(value);
                         for (Finding x : found) {
                             recordCounts[x.dataClass().id()]++;
+                            drift.report(f.path, x.dataClass(), false);
                         }
                     }
                     CharSequence masked = null;

@@ -22,9 +22,12 @@ final class FieldPlan {
     final boolean passthrough;
     /** Segments the field disappears from. */
     final long dropped;
+    /** Whether the field-name heuristics, not a rule, gave the class: an undeclared sensitive field. */
+    final boolean byName;
 
-    private FieldPlan(String path, DataClass cls, Kind[] kind, Action[] action) {
+    private FieldPlan(String path, DataClass cls, Kind[] kind, Action[] action, boolean byName) {
         this.path = path;
+        this.byName = byName;
         this.cls = cls;
         this.kind = kind;
         this.action = action;
@@ -70,13 +73,14 @@ final class FieldPlan {
                 case DROP_RECORD -> Kind.DROP_RECORD;
             };
         }
-        return new FieldPlan(String.join(".", names), cls, kind, action);
+        return new FieldPlan(String.join(".", names), cls, kind, action,
+                cls != null && c.source() == FieldPaths.Source.NAME);
     }
 
     /** A field of free text (a plain line, a bare logfmt word): scanned when the plan scans, else copied. */
     static FieldPlan text(Plan plan, boolean detect) {
         Kind[] kind = new Kind[plan.segments().size()];
         java.util.Arrays.fill(kind, detect ? Kind.SCAN : Kind.COPY);
-        return new FieldPlan("", null, kind, new Action[kind.length]);
+        return new FieldPlan("", null, kind, new Action[kind.length], false);
     }
 }

@@ -33,7 +33,9 @@ abstract class TextViews implements RecordMasker {
     private byte[][] bytes;
     /** Findings of the value being masked, computed once for every segment that scans it. */
     private List<Finding> found;
+    /** The value {@link #found} belongs to, by identity: one field's value is scanned once for all segments. */
     private String foundFor;
+    private DriftReports drift = new DriftReports(null);
 
     TextViews(Plan plan) {
         this.plan = plan;
@@ -52,6 +54,11 @@ abstract class TextViews implements RecordMasker {
         this.dropRecord = new boolean[segs];
         this.recordCounts = new long[plan.policy().classTable().size()];
         this.views = new Views(segs);
+    }
+
+    /** Reports fields no rule names that hold a class, by name or by content, once each. */
+    public final void onDrift(JsonMasker.Drift listener) {
+        this.drift = new DriftReports(listener);
     }
 
     @Override
@@ -121,6 +128,9 @@ abstract class TextViews implements RecordMasker {
                     found = detectors.scan(v);
                     for (Finding x : found) {
                         recordCounts[x.dataClass().id()]++;
+                        if (!f.path.isEmpty()) {
+                            drift.report(f.path, x.dataClass(), false);
+                        }
                     }
                 }
                 if (found.isEmpty()) {
@@ -137,6 +147,9 @@ abstract class TextViews implements RecordMasker {
     final void count(FieldPlan f) {
         if (f.cls != null) {
             recordCounts[f.cls.id()]++;
+            if (f.byName) {
+                drift.report(f.path, f.cls, true);
+            }
         }
     }
 }

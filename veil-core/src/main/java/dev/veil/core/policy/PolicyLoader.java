@@ -713,7 +713,8 @@ public final class PolicyLoader {
                 return out;
             }
             for (At item : items) {
-                Map<String, At> m = y.mapping(item, orderedSet("input", "format", "segments", "output"));
+                Map<String, At> m = y.mapping(item, orderedSet("input", "format", "segments", "output", "message",
+                        "columns", "delimiter", "layout"));
                 if (m == null) {
                     continue;
                 }
@@ -747,8 +748,53 @@ public final class PolicyLoader {
                         }
                     }
                 }
+                String message = null;
+                List<String> columns = null;
+                char delimiter = ',';
+                String layout = "plain";
+                if (m.get("message") != null) {
+                    if (!format.equals("protobuf")) {
+                        y.error(m.get("message"), "'message' names the type of protobuf records; this stream is " + format);
+                    }
+                    message = y.string(m.get("message"));
+                } else if (format.equals("protobuf")) {
+                    y.error(item, "a protobuf stream needs 'message': the full name of its message type (acme.shop.Order)");
+                }
+                if (m.get("columns") != null) {
+                    if (!format.equals("csv")) {
+                        y.error(m.get("columns"), "'columns' names the cells of csv records; this stream is " + format);
+                    }
+                    columns = y.strings(m.get("columns"));
+                    if (columns != null && columns.isEmpty()) {
+                        y.error(m.get("columns"), "'columns' needs at least one column name");
+                    }
+                } else if (format.equals("csv")) {
+                    y.error(item, "a csv stream needs 'columns': the column names of each record, in order"
+                            + " (a Kafka record is one row, without a header)");
+                }
+                if (m.get("delimiter") != null) {
+                    String d = y.string(m.get("delimiter"));
+                    if (!format.equals("csv")) {
+                        y.error(m.get("delimiter"), "'delimiter' goes with format csv");
+                    } else if (d != null && (d.equals("tab") || d.equals("\t"))) {
+                        delimiter = '\t';
+                    } else if (d != null && d.length() == 1 && d.charAt(0) != '"') {
+                        delimiter = d.charAt(0);
+                    } else if (d != null) {
+                        y.error(m.get("delimiter"), "'delimiter' is one character (not a quote), or tab");
+                    }
+                }
+                if (m.get("layout") != null) {
+                    String l = y.choice(m.get("layout"), List.of("plain", "logfmt"));
+                    if (!format.equals("text")) {
+                        y.error(m.get("layout"), "'layout' goes with format text");
+                    } else if (l != null) {
+                        layout = l;
+                    }
+                }
                 if (input != null) {
-                    out.add(new StreamSpec(input, format, List.copyOf(segs), output, y.where(item)));
+                    out.add(new StreamSpec(input, format, List.copyOf(segs), output, y.where(item), message,
+                            columns == null ? null : List.copyOf(columns), delimiter, layout));
                 }
             }
             return out;

@@ -1,0 +1,88 @@
+package dev.veil.kafka;
+
+import dev.veil.avro.AvroRecords;
+import dev.veil.avro.SchemaSource;
+import dev.veil.core.codec.CsvMasker;
+import dev.veil.core.codec.JsonMasker;
+import dev.veil.core.codec.RecordMasker;
+import dev.veil.core.codec.TextMasker;
+import dev.veil.core.engine.Plan;
+import dev.veil.core.policy.StreamSpec;
+import dev.veil.protobuf.DescriptorSets;
+import dev.veil.protobuf.ProtoMasker;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * The maskers of streams whose records are not JSON: Avro (Confluent-framed, schemas from a registry or directory),
+ * protobuf (bare messages of the stream's {@code message} type from a descriptor set), CSV rows and text lines.
+ */
+final class Codecs {
+    private final SchemaSource schemas;
+    private final DescriptorSets descriptors;
+
+    Codecs(SchemaSource schemas, DescriptorSets descriptors) {
+        this.schemas = schemas;
+        this.descriptors = descriptors;
+    }
+
+    /**
+     * What the service lacks to read a stream of this format, or null.
+     *
+     * @throws IllegalArgumentException when the protobuf message type is missing from the descriptor set or cannot
+     *                                  be masked, naming why
+     */
+    String check(StreamSpec s, Plan plan) {
+        switch (s.format()) {
+            case "avro" -> {
+                if (schemas == null) {
+                    return "give the service its schemas (--schema-registry URL or --schema-dir DIR)";
+                }
+            }
+            case "protobuf" -> {
+                if (descriptors == null) {
+                    return "give the service its descriptor set (--descriptor-set FILE)";
+                }
+                ProtoMasker.compile(plan, descriptors.message(s.message()));
+            }
+            default -> { }
+        }
+        return null;
+    }
+
+    /**
+     * A masker for one stream thread.
+     *
+     * @param outputTopics per segment of the plan, its output topic (avro subjects are {@code TOPIC-value})
+     * @param unknown      told about protobuf field numbers the descriptor set does not know
+     */
+    RecordMasker masker(StreamSpec s, Plan plan, List<String> outputTopics, JsonMasker.Drift drift,
+                        BiConsumer<String, Integer> unknown) {
+        return switch (s.format()) {
+            case "avro" -> {
+                AvroRecords a = new AvroRecords(plan, AvroRecords.Framing.CONFLUENT, schemas,
+                        outputTopics.stream().map(t -> t + "-value").toList());
+                a.onDrift(drift);
+                yield a;
+            }
+            case "protobuf" -> {
+                ProtoMasker p = ProtoMasker.compile(plan, descriptors.message(s.message()));
+                p.onDrift(drift);
+                p.onUnknownField(unknown);
+                yield p;
+            }
+            case "csv" -> {
+                CsvMasker c = CsvMasker.compile(plan, s.columns(), s.delimiter());
+                c.onDrift(drift);
+                yield c;
+            }
+            case "text" -> {
+                TextMasker t = TextMasker.compile(plan, "logfmt".equals(s.layout()) ? TextMasker.Layout.LOGFMT
+                        : TextMasker.Layout.PLAIN);
+                t.onDrift(drift);
+                yield t;
+            }
+            default -> throw new IllegalArgumentException("no codec for format " + s.format());
+        };
+    }
+}
