@@ -131,4 +131,67 @@ class AvroRecordsTest {
         assertThat(((GenericRecord) back.get("customer")).get("email").toString()).startsWith("a").endsWith("@example.com")
                 .isNotEqualTo("ana@example.com");
     }
+
+    /** A schema directory that is unreachable for its first {@code failures} calls, as a registry in an outage is. */
+    static final class Outage implements SchemaSource {
+        final SchemaSource real;
+        int failures;
+        int calls;
+
+        Outage(SchemaSource real, int failures) {
+            this.real = real;
+            this.failures = failures;
+        }
+
+        private void maybeFail() throws java.io.IOException {
+            calls++;
+            if (failures-- > 0) {
+                throw new java.net.ConnectException("connection refused");
+            }
+        }
+
+        @Override
+        public Schema byId(int id) throws Exception {
+            maybeFail();
+            return real.byId(id);
+        }
+
+        @Override
+        public Schema byFingerprint(long fingerprint) throws Exception {
+            maybeFail();
+            return real.byFingerprint(fingerprint);
+        }
+
+        @Override
+        public int register(String subject, Schema schema) throws Exception {
+            maybeFail();
+            return real.register(subject, schema);
+        }
+
+        @Override
+        public String describe() {
+            return real.describe();
+        }
+    }
+
+    @Test
+    void aShortRegistryOutageIsRiddenOutAndALongOneQuarantines() throws Exception {
+        byte[] rec = confluent(7, AvroFixtures.write(v1, AvroFixtures.order(v1, "a@b.example", null, "fine")));
+        Outage shortOutage = new Outage(SchemaDirectory.open(dir.resolve("schemas")), 3);
+        AvroRecords r = new AvroRecords(plan, AvroRecords.Framing.CONFLUENT,
+                new RetryingSchemaSource(shortOutage, java.time.Duration.ofSeconds(10)), SUBJECTS);
+        Views v = r.mask(rec, 0, rec.length);
+        assertThat(v.dropped(0)).isFalse();
+        assertThat(shortOutage.calls).isGreaterThan(3);
+
+        Outage longOutage = new Outage(SchemaDirectory.open(dir.resolve("schemas")), Integer.MAX_VALUE);
+        AvroRecords down = new AvroRecords(plan, AvroRecords.Framing.CONFLUENT,
+                new RetryingSchemaSource(longOutage, java.time.Duration.ofMillis(300)), SUBJECTS);
+        assertThatThrownBy(() -> down.mask(rec, 0, rec.length)).isInstanceOf(RecordException.class)
+                .extracting(e -> ((RecordException) e).reason()).isEqualTo(RecordException.Reason.UNKNOWN_SCHEMA);
+        assertThat(longOutage.calls).isGreaterThan(1);
+        // the registry is back: the next record finds its schema (failures are not cached)
+        longOutage.failures = 0;
+        assertThat(down.mask(rec, 0, rec.length).dropped(0)).isFalse();
+    }
 }

@@ -224,7 +224,9 @@ final class RunCommand implements Callable<Integer> {
                 return ExitCodes.USAGE;
             }
             if (schemaRegistry != null) {
-                b.schemas(new dev.veil.avro.SchemaRegistry(schemaRegistry, Map.of()));
+                // a registry outage of up to 10 s is ridden out per call before a record is quarantined
+                b.schemas(new dev.veil.avro.RetryingSchemaSource(new dev.veil.avro.SchemaRegistry(schemaRegistry,
+                        Map.of()), java.time.Duration.ofSeconds(10)));
             } else if (schemaDir != null) {
                 try {
                     b.schemas(dev.veil.avro.SchemaDirectory.open(schemaDir));
