@@ -119,7 +119,9 @@ public final class CsvMasker extends TextViews {
         Arrays.fill(first, true);
         for (int i = 0; i < n; i++) {
             FieldPlan f = plans[i];
-            count(f);
+            if (ends[i] > starts[i]) {
+                count(f); // an empty cell holds no value
+            }
             String v = f.passthrough ? null : unquote(line, starts[i], ends[i], quoted[i]);
             for (int s = 0; s < segs; s++) {
                 if (f.kind[s] == FieldPlan.Kind.DROP) {

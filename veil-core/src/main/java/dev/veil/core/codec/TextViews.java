@@ -30,7 +30,6 @@ abstract class TextViews implements RecordMasker {
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
     private final int maxBytes;
-    private byte[][] bytes;
     /** Findings of the value being masked, computed once for every segment that scans it. */
     private List<Finding> found;
     /** The value {@link #found} belongs to, by identity: one field's value is scanned once for all segments. */
@@ -47,7 +46,6 @@ abstract class TextViews implements RecordMasker {
         this.spans = new SpanMasking(plan);
         this.maxBytes = plan.limits().maxRecordBytes();
         this.text = new StringBuilder[segs];
-        this.bytes = new byte[segs][];
         for (int s = 0; s < segs; s++) {
             text[s] = new StringBuilder(256);
         }
@@ -91,9 +89,9 @@ abstract class TextViews implements RecordMasker {
                 views.drop(s);
                 continue;
             }
-            byte[] b = text[s].toString().getBytes(StandardCharsets.UTF_8);
-            bytes[s] = b;
-            views.set(s, b, 0, b.length, true);
+            String out = text[s].toString();
+            byte[] b = out.getBytes(StandardCharsets.UTF_8);
+            views.set(s, b, 0, b.length, !out.equals(line));
         }
         return views;
     }
