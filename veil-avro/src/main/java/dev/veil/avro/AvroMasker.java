@@ -297,12 +297,16 @@ public final class AvroMasker implements dev.veil.core.codec.RecordMasker {
                     o.writeString(text);
                 }
                 case SCAN -> {
-                    if (value == null) {
-                        value = text(f, start);
+                    if (found == null) { // an earlier segment may have read the value to replace it, not scanned it
+                        if (value == null) {
+                            value = text(f, start);
+                        }
                         found = detectors.scan(value);
                         for (Finding x : found) {
                             recordCounts[x.dataClass().id()]++;
-                            drift.report(f.path, x.dataClass(), false);
+                            if (f.source == null) { // a field a rule or name classifies is declared, not drift
+                                drift.report(f.path, x.dataClass(), false);
+                            }
                         }
                     }
                     CharSequence masked = null;

@@ -32,17 +32,26 @@ public final class RetryingSchemaSource implements SchemaSource {
         while (true) {
             try {
                 return call.run();
-            } catch (IncompatibleSchema e) {
-                throw e;
             } catch (Exception e) {
                 long left = deadline - System.nanoTime();
-                if (left <= 0) {
+                if (left <= 0 || !isOutage(e)) {
                     throw e;
                 }
                 Thread.sleep(Math.min(pause, Math.max(1, left / 1_000_000)));
                 pause = Math.min(pause * 2, MAX_PAUSE_MS);
             }
         }
+    }
+
+    /**
+     * Whether the failure is the registry not answering rather than an answer: a connection or I/O failure, or a
+     * registry error 5xx, 408 or 429. A 4xx, a schema that does not parse, an incompatible schema are answers.
+     */
+    static boolean isOutage(Exception e) {
+        if (e instanceof SchemaRegistry.RegistryError r) {
+            return r.status >= 500 || r.status == 408 || r.status == 429;
+        }
+        return e instanceof java.io.IOException;
     }
 
     @Override

@@ -190,4 +190,33 @@ class AvroMaskerTest {
         m.mask(in, 0, in.length);
         assertThat(drift).containsExactly("referrer_email EMAIL name", "comment EMAIL content");
     }
+
+    @Test
+    void aValueOneSegmentReplacesIsStillScannedForASegmentThatKeepsIt() throws Exception {
+        java.nio.file.Path p = java.nio.file.Files.writeString(dir.resolve("two.yaml"), """
+                veil: 1
+                name: two
+                classes:
+                  EMPLOYEE_ID: {pattern: 'EMP-[0-9]{6}', validator: none, score: 0.9}
+                fields:
+                  customer.name: PERSON_NAME
+                scan: {strings: all}
+                segments:
+                  replaces:
+                    actions: {PERSON_NAME: redact, default: redact}
+                  keeps:
+                    actions: {PERSON_NAME: keep, default: redact}
+                """);
+        dev.veil.core.policy.Policy policy = dev.veil.core.policy.PolicyLoader.load(p);
+        Plan two = Plan.compile(policy, java.util.List.of("replaces", "keeps"),
+                dev.veil.core.keys.KeyRing.of(policy.keys()), dev.veil.core.engine.Limits.DEFAULT);
+        AvroMasker m = AvroMasker.compile(two, schema);
+        GenericRecord r = AvroFixtures.order(schema, "a@b.example", null, "fine");
+        ((GenericRecord) r.get("customer")).put("name", "Lukas Tanaka, write to lukas.t@mail.example");
+        byte[] in = AvroFixtures.write(schema, r);
+        Views v = m.mask(in, 0, in.length);
+        GenericRecord keeps = AvroFixtures.read(m.outputSchema(1), v.array(1), v.offset(1), v.length(1));
+        assertThat(((GenericRecord) keeps.get("customer")).get("name").toString())
+                .startsWith("Lukas Tanaka, write to ").doesNotContain("lukas.t@");
+    }
 }

@@ -193,5 +193,9 @@ class AvroRecordsTest {
         // the registry is back: the next record finds its schema (failures are not cached)
         longOutage.failures = 0;
         assertThat(down.mask(rec, 0, rec.length).dropped(0)).isFalse();
+        // an answer is not an outage: a 404 or 403 is not retried
+        assertThat(RetryingSchemaSource.isOutage(new SchemaRegistry.RegistryError(404, 40403, "not found"))).isFalse();
+        assertThat(RetryingSchemaSource.isOutage(new SchemaRegistry.RegistryError(503, 0, "unavailable"))).isTrue();
+        assertThat(RetryingSchemaSource.isOutage(new java.net.ConnectException("refused"))).isTrue();
     }
 }

@@ -224,7 +224,9 @@ final class BinaryMask {
         }
         int max = plan.limits().maxRecordBytes();
         if (len > max) {
-            if (in.skip(len) != len) {
+            try {
+                in.skipNBytes(len);
+            } catch (EOFException e) {
                 throw new EOFException(source + ": input ends inside message " + n);
             }
             refuse(q, source, n, RecordException.Reason.TOO_LARGE, "message of " + len + " bytes is over the limit of "
@@ -263,6 +265,10 @@ final class BinaryMask {
             return v;
         } catch (RecordException e) {
             refuse(q, source, n, e.reason(), e.getMessage(), b.length, b);
+            return null;
+        } catch (RuntimeException | StackOverflowError e) {
+            // fail closed: an engine fault never lets the record through; its message may quote input, so only the type
+            refuse(q, source, n, RecordException.Reason.INTERNAL, "masking failed: " + e.getClass().getName(), b.length, b);
             return null;
         }
     }

@@ -243,8 +243,8 @@ final class MaskCommand implements Callable<Integer> {
             return "--columns goes with --format csv";
         }
         boolean tab = delimiter.equals("tab") || delimiter.equals("\\t") || delimiter.equals("\t");
-        if (!tab && delimiter.length() != 1) {
-            return "--delimiter takes one character, or 'tab'";
+        if (!tab && (delimiter.length() != 1 || "\"\r\n".indexOf(delimiter.charAt(0)) >= 0)) {
+            return "--delimiter takes one character other than a quote or a line break, or 'tab'";
         }
         if (!layout.equals("plain") && !layout.equals("logfmt")) {
             return "unknown --layout " + layout + "; use plain or logfmt";

@@ -51,6 +51,37 @@ final class Codecs {
     }
 
     /**
+     * Checks that every stream of the deployment can be read and masked here: what the service lacks, a protobuf type
+     * missing or recursive, an annotation naming a class the policy lacks, bad CSV options. Run before a policy is
+     * adopted, at start and for every activation, so a bad one is refused instead of failing the stream threads.
+     *
+     * @throws dev.veil.core.engine.PlanException naming the stream and the reason
+     */
+    void verify(Deployment d) throws dev.veil.core.engine.PlanException {
+        for (StreamSpec s : d.policy().streams()) {
+            if ("json".equals(s.format())) {
+                continue;
+            }
+            Plan plan = d.plan(s.input());
+            String lacks;
+            try {
+                lacks = check(s, plan);
+                if (lacks == null) {
+                    masker(s, plan, s.segments().stream().map(s::outputFor).toList(), (p, c, n) -> { },
+                            (t, n) -> { });
+                }
+            } catch (IllegalArgumentException e) {
+                throw new dev.veil.core.engine.PlanException(s.location() + ": streams: input " + s.input() + ": "
+                        + e.getMessage());
+            }
+            if (lacks != null) {
+                throw new dev.veil.core.engine.PlanException(s.location() + ": streams: input " + s.input() + " is "
+                        + s.format() + ": " + lacks);
+            }
+        }
+    }
+
+    /**
      * A masker for one stream thread.
      *
      * @param outputTopics per segment of the plan, its output topic (avro subjects are {@code TOPIC-value})

@@ -52,6 +52,7 @@ public final class ControlPlane implements AutoCloseable {
     private final TopicPartition partition;
     private final Path baseDir;
     private final Limits limits;
+    private final Codecs codecs;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Consumer<Activation>> listeners = new CopyOnWriteArrayList<>();
     private Thread thread;
@@ -84,7 +85,8 @@ public final class ControlPlane implements AutoCloseable {
         this.audit = a;
     }
 
-    ControlPlane(Map<String, String> client, String topic, Path baseDir, Limits limits) {
+    ControlPlane(Map<String, String> client, String topic, Path baseDir, Limits limits, Codecs codecs) {
+        this.codecs = codecs;
         Properties p = new Properties();
         p.putAll(client);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -247,6 +249,7 @@ public final class ControlPlane implements AutoCloseable {
                         + "; restart the instances to run it");
             } else {
                 Deployment d = Deployment.compile(p, limits);
+                codecs.verify(d); // a stream it cannot mask is refused here, not in the stream threads
                 d = d.withGovernance(evaluate(d));
                 current = d;
                 audit.policyActivated(p, r.offset());

@@ -98,7 +98,7 @@ public final class VeilService implements AutoCloseable {
             if (cfg.audit) {
                 ensureTopic(admin, cfg.auditTopic, 1, Map.of());
             }
-            control = new ControlPlane(cfg.client(), cfg.controlTopic, baseDir, cfg.limits);
+            control = new ControlPlane(cfg.client(), cfg.controlTopic, baseDir, cfg.limits, codecs());
             control.trust(cfg.trust);
             String active = control.readActivePolicy(Duration.ofSeconds(30));
             if (active == null || (cfg.activateFile && !sameVersion(active, baseDir, seed))) {
@@ -295,25 +295,13 @@ public final class VeilService implements AutoCloseable {
     }
 
     private Deployment compile(Policy policy) throws ServiceException {
-        Deployment d;
         try {
-            d = Deployment.compile(policy, cfg.limits);
+            Deployment d = Deployment.compile(policy, cfg.limits);
+            codecs().verify(d);
+            return d;
         } catch (PlanException e) {
             throw ServiceException.policy(e.getMessage(), e);
         }
-        for (StreamSpec s : policy.streams()) {
-            String lacks;
-            try {
-                lacks = codecs().check(s, d.plan(s.input()));
-            } catch (IllegalArgumentException e) {
-                throw ServiceException.policy(s.location() + ": streams: input " + s.input() + ": " + e.getMessage(), e);
-            }
-            if (lacks != null) {
-                throw ServiceException.policy(s.location() + ": streams: input " + s.input() + " is " + s.format()
-                        + ": " + lacks, null);
-            }
-        }
-        return d;
     }
 
     private Codecs codecs() {

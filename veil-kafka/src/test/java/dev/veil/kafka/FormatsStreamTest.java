@@ -161,4 +161,21 @@ class FormatsStreamTest {
                 .applicationId("fmt-none").stateDir(dir.resolve("state2")).controlTopic("fmt2.control").build().start())
                 .hasMessageContaining("--descriptor-set FILE");
     }
+
+    @Test
+    void aPolicyWhoseStreamsCannotBeMaskedHereIsRefusedBeforeItIsAdopted() throws Exception {
+        // what the control plane runs for every activation: a missing type is refused, not failed in the threads
+        Path bad = Fixtures.policy(dir.resolve("bad"), t -> t.substring(0, t.indexOf("consent:"))
+                + t.substring(t.indexOf("grants:"), t.indexOf("streams:")) + """
+                streams:
+                  - input: pb-orders
+                    format: protobuf
+                    message: acme.shop.Missing
+                """);
+        Deployment d = Deployment.compile(dev.veil.core.policy.PolicyLoader.load(bad), dev.veil.core.engine.Limits.DEFAULT);
+        Codecs codecs = new Codecs(null, shop());
+        assertThatThrownBy(() -> codecs.verify(d)).isInstanceOf(dev.veil.core.engine.PlanException.class)
+                .hasMessageContaining("acme.shop.Missing").hasMessageContaining("pb-orders");
+        assertThatThrownBy(() -> new Codecs(null, null).verify(d)).hasMessageContaining("--descriptor-set FILE");
+    }
 }

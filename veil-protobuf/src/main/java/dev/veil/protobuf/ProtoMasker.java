@@ -276,8 +276,12 @@ public final class ProtoMasker implements RecordMasker {
             long tag = varint(end);
             int number = (int) (tag >>> 3);
             int wt = (int) (tag & 7);
+            if (tag >>> 32 != 0 || number <= 0) {
+                pos = start;
+                return false; // the walk refuses it, naming the offset
+            }
             Field f = m.find(number);
-            if (f == null || tag >>> 32 != 0 || !(wt == f.wireType || wt == 2 && f.packable)) {
+            if (f == null || !(wt == f.wireType || wt == 2 && f.packable)) {
                 pos = start;
                 return false;
             }
@@ -344,12 +348,16 @@ public final class ProtoMasker implements RecordMasker {
                     }
                 }
                 case SCAN -> {
-                    if (value == null) {
-                        value = text(f, valueStart);
+                    if (found == null) { // an earlier segment may have read the value to replace it, not scanned it
+                        if (value == null) {
+                            value = text(f, valueStart);
+                        }
                         found = detectors.scan(value);
                         for (Finding x : found) {
                             recordCounts[x.dataClass().id()]++;
-                            drift.report(f.path, x.dataClass(), false);
+                            if (f.source == null) { // a field a rule or name classifies is declared, not drift
+                                drift.report(f.path, x.dataClass(), false);
+                            }
                         }
                     }
                     CharSequence masked = null;
@@ -565,6 +573,9 @@ public final class ProtoMasker implements RecordMasker {
         }
 
         Field find(int number) {
+            if (number <= 0) {
+                return null;
+            }
             if (dense != null) {
                 return number < dense.length ? dense[number] : null;
             }

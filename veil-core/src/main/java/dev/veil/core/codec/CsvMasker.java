@@ -67,6 +67,9 @@ public final class CsvMasker extends TextViews {
 
     /** The column names of a header row. */
     public static List<String> header(String line, char delimiter) throws RecordException {
+        if (line.startsWith("\uFEFF")) {
+            line = line.substring(1); // a byte-order mark would hide the first column's name from every rule
+        }
         if (line.endsWith("\r")) {
             line = line.substring(0, line.length() - 1);
         }

@@ -50,30 +50,35 @@ public final class TextMasker extends TextViews {
     private void logfmt(String line) throws RecordException {
         int len = line.length();
         int i = 0;
+        // Whitespace and bare words between pairs form one run of free text, scanned as a whole: a card number or a
+        // name split over words is found as it would be in a plain line.
+        int run = -1;
         while (i < len) {
             char c = line.charAt(i);
             if (c == ' ' || c == '\t') {
-                int j = i;
-                while (j < len && (line.charAt(j) == ' ' || line.charAt(j) == '\t')) {
-                    j++;
+                if (run < 0) {
+                    run = i;
                 }
-                for (StringBuilder t : text) {
-                    t.append(line, i, j);
-                }
-                i = j;
+                i++;
                 continue;
             }
             int ks = i;
             while (i < len && line.charAt(i) != '=' && line.charAt(i) != ' ' && line.charAt(i) != '\t') {
                 i++;
             }
-            if (i >= len || line.charAt(i) != '=' || i == ks) {
-                // a bare word: free text
+            if (i >= len || line.charAt(i) != '=' || !isKey(line, ks, i)) {
+                // a bare word, or a word with '=' that is no key (a URL's query, user:secret@host): free text
                 while (i < len && line.charAt(i) != ' ' && line.charAt(i) != '\t') {
                     i++;
                 }
-                emit(free, line, ks, i, line.substring(ks, i), false);
+                if (run < 0) {
+                    run = ks;
+                }
                 continue;
+            }
+            if (run >= 0) {
+                emit(free, line, run, ks, line.substring(run, ks), false);
+                run = -1;
             }
             String key = line.substring(ks, i);
             i++; // '='
@@ -133,6 +138,24 @@ public final class TextMasker extends TextViews {
                 }
             }
         }
+        if (run >= 0) {
+            emit(free, line, run, len, line.substring(run), false);
+        }
+    }
+
+    /** A logfmt key: letters, digits, {@code _ . -}; anything else before an {@code =} is not a field name. */
+    private static boolean isKey(String line, int from, int to) {
+        if (to == from) {
+            return false;
+        }
+        for (int k = from; k < to; k++) {
+            char c = line.charAt(k);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.'
+                    || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A run of free text: each segment gets it as it is or with its findings masked. */

@@ -126,7 +126,7 @@ abstract class TextViews implements RecordMasker {
                     found = detectors.scan(v);
                     for (Finding x : found) {
                         recordCounts[x.dataClass().id()]++;
-                        if (!f.path.isEmpty()) {
+                        if (!f.path.isEmpty() && f.cls == null) { // a classified field is declared, not drift
                             drift.report(f.path, x.dataClass(), false);
                         }
                     }

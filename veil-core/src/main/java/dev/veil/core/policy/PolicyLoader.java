@@ -778,10 +778,10 @@ public final class PolicyLoader {
                         y.error(m.get("delimiter"), "'delimiter' goes with format csv");
                     } else if (d != null && (d.equals("tab") || d.equals("\t"))) {
                         delimiter = '\t';
-                    } else if (d != null && d.length() == 1 && d.charAt(0) != '"') {
+                    } else if (d != null && d.length() == 1 && "\"\r\n".indexOf(d.charAt(0)) < 0) {
                         delimiter = d.charAt(0);
                     } else if (d != null) {
-                        y.error(m.get("delimiter"), "'delimiter' is one character (not a quote), or tab");
+                        y.error(m.get("delimiter"), "'delimiter' is one character (not a quote or a line break), or tab");
                     }
                 }
                 if (m.get("layout") != null) {

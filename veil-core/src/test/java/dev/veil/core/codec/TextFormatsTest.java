@@ -47,6 +47,8 @@ class TextFormatsTest {
         assertThat(m.outputHeader(0)).isEqualTo("order_id,customer.email,\"note, free text\",full_name");
         assertThat(m.outputHeader(1)).isEqualTo("order_id,customer.email,ssn,\"note, free text\",full_name");
         assertThat(m.classification()).containsExactly(null, "EMAIL", "US_SSN", null, "PERSON_NAME");
+        // a byte-order mark must not hide the first column's name from its rule
+        assertThat(CsvMasker.header("\uFEFFcustomer.email,x", ',')).containsExactly("customer.email", "x");
         String row = "\"ord-1\",ana@shop.example,078-05-1120,\"call \"\"me\"\" at ana.lima@mail.example, thanks\",Ana Lima";
         assertThat(view(m, row, 0)).isEqualTo("\"ord-1\",[EMAIL],\"call \"\"me\"\" at [EMAIL], thanks\",[PERSON_NAME]");
         assertThat(view(m, row, 1)).isEqualTo("\"ord-1\",a**@shop.example,,\"call \"\"me\"\" at a**.****@mail.example, thanks\","
@@ -97,6 +99,12 @@ class TextFormatsTest {
         // a bare word is free text
         assertThat(view(m, "user ana@shop.example logged in", 0)).isEqualTo("user [EMAIL] logged in");
         assertRefused(m, "a=1 msg=\"never closed", "TRUNCATED");
+        // bare words between pairs are one run of free text: a card split over words is still found
+        assertThat(view(m, "level=warn paid with 4111 1111 1111 1111 ok", 0)).isEqualTo("level=warn paid with"
+                + " [CREDIT_CARD] ok");
+        // a word with '=' that is no key (a URL with credentials and a query) is free text, scanned
+        assertThat(view(m, "GET https://admin:s3cret@db.example/x?q=1 status=200", 0)).doesNotContain("s3cret")
+                .endsWith(" status=200");
     }
 
     @Test
