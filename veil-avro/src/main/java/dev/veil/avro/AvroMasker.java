@@ -1,22 +1,14 @@
 package dev.veil.avro;
 
 import dev.veil.core.action.Action;
-import dev.veil.core.action.TextOut;
 import dev.veil.core.classify.FieldPaths;
 import dev.veil.core.codec.RecordException;
 import dev.veil.core.codec.RecordException.Reason;
+import dev.veil.core.codec.ValueMasking;
 import dev.veil.core.codec.Views;
-import dev.veil.core.detect.DetectorSet;
-import dev.veil.core.detect.Finding;
 import dev.veil.core.engine.Plan;
-import dev.veil.core.engine.SpanMasking;
 import dev.veil.core.policy.DataClass;
 import dev.veil.core.policy.ScanSpec;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,19 +39,11 @@ public final class AvroMasker implements dev.veil.core.codec.RecordMasker {
     private final int segs;
     private final Node root;
     private final Schema[] outputs;
-    private final DetectorSet detectors;
-    private final SpanMasking spans;
     private final int maxBytes;
     private final Out[] out;
     private final Views views;
-    private final long[] recordCounts;
     private final boolean[] dropRecord;
-    private final StringBuilder text = new StringBuilder(64);
-    private dev.veil.core.codec.DriftReports drift = new dev.veil.core.codec.DriftReports(null);
-    /** An Avro string cannot be null: a replacement of "no value" is empty, which masks at least as much. */
-    private final TextOut textOut = new TextOut(text);
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final ValueMasking values;
     private byte[] buf;
     private int pos;
     private int end;
@@ -74,10 +58,9 @@ public final class AvroMasker implements dev.veil.core.codec.RecordMasker {
             throw new IllegalArgumentException("an Avro masker serves at most " + MAX_SEGMENTS + " segments; this plan has "
                     + segs);
         }
-        this.detectors = plan.scanStrings() == ScanSpec.Strings.NONE ? null : plan.detectors();
-        this.spans = new SpanMasking(plan);
+        this.values = new ValueMasking(plan);
         this.maxBytes = plan.limits().maxRecordBytes();
-        Compiler c = new Compiler(plan, detectors != null, plan.scanStrings() == ScanSpec.Strings.ALL);
+        Compiler c = new Compiler(plan, values.scans(), plan.scanStrings() == ScanSpec.Strings.ALL);
         this.root = c.node(writer, new ArrayList<>(), null, new java.util.HashSet<>());
         this.outputs = new Schema[segs];
         for (int s = 0; s < segs; s++) {
@@ -88,7 +71,6 @@ public final class AvroMasker implements dev.veil.core.codec.RecordMasker {
             out[s] = new Out(256);
         }
         this.views = new Views(segs);
-        this.recordCounts = new long[plan.policy().classTable().size()];
         this.dropRecord = new boolean[segs];
     }
 
@@ -121,10 +103,10 @@ public final class AvroMasker implements dev.veil.core.codec.RecordMasker {
      * record flows), and unruled fields whose content the detectors find a class in, as records show it.
      */
     public void onDrift(dev.veil.core.codec.JsonMasker.Drift listener) {
-        this.drift = new dev.veil.core.codec.DriftReports(listener);
+        values.onDrift(listener);
         for (Classified c : classification()) {
             if ("name".equals(c.source()) && c.dataClass() != null) {
-                drift.report(c.path(), c.dataClass(), true);
+                values.drift(c.path(), c.dataClass(), true);
             }
         }
     }
@@ -163,7 +145,7 @@ public final class AvroMasker implements dev.veil.core.codec.RecordMasker {
     /** Occurrences of each class (by id) in the last record, classified fields and findings alike. */
     @Override
     public long[] recordClassCounts() {
-        return recordCounts;
+        return values.recordCounts();
     }
 
     /**
@@ -181,7 +163,7 @@ public final class AvroMasker implements dev.veil.core.codec.RecordMasker {
         this.base = off;
         this.end = off + len;
         this.emptyItems = 0;
-        java.util.Arrays.fill(recordCounts, 0);
+        values.startRecord();
         java.util.Arrays.fill(dropRecord, false);
         for (Out o : out) {
             o.len = 0;
@@ -275,10 +257,9 @@ public final class AvroMasker implements dev.veil.core.codec.RecordMasker {
         skip(f);
         int stop = pos;
         if (f.cls != null) {
-            recordCounts[f.cls.id()]++;
+            values.count(f.cls);
         }
         String value = null;
-        List<Finding> found = null;
         for (int s = 0; s < segs; s++) {
             if ((live >>> s & 1) == 0) {
                 continue;
@@ -292,28 +273,15 @@ public final class AvroMasker implements dev.veil.core.codec.RecordMasker {
                     if (value == null) {
                         value = text(f, start);
                     }
-                    text.setLength(0);
-                    f.action[s].replace(value, f.number, textOut);
-                    o.writeString(text);
+                    o.writeString(values.replace(f.action[s], value, f.number));
                 }
                 case SCAN -> {
-                    if (found == null) { // an earlier segment may have read the value to replace it, not scanned it
-                        if (value == null) {
-                            value = text(f, start);
-                        }
-                        found = detectors.scan(value);
-                        for (Finding x : found) {
-                            recordCounts[x.dataClass().id()]++;
-                            if (f.source == null) { // a field a rule or name classifies is declared, not drift
-                                drift.report(f.path, x.dataClass(), false);
-                            }
-                        }
+                    if (value == null) {
+                        value = text(f, start);
                     }
-                    CharSequence masked = null;
-                    if (!found.isEmpty()) {
-                        masked = spans.mask(s, value, found);
-                        dropRecord[s] |= spans.dropRecord();
-                    }
+                    // scanned once for every segment; findings in a field no rule or name classifies are drift
+                    CharSequence masked = values.scan(s, value, f.source == null ? f.path : null);
+                    dropRecord[s] |= values.dropRecord();
                     if (masked == null) {
                         o.write(buf, start, stop - start);
                     } else {
@@ -332,7 +300,7 @@ public final class AvroMasker implements dev.veil.core.codec.RecordMasker {
             return switch (f.type) {
                 case STRING, BYTES -> {
                     int n = length();
-                    String s = f.type == Schema.Type.STRING ? utf8(pos, n) : java.util.HexFormat.of().formatHex(buf, pos, pos + n);
+                    String s = f.type == Schema.Type.STRING ? values.decode(buf, pos, n, pos - base) : java.util.HexFormat.of().formatHex(buf, pos, pos + n);
                     pos += n;
                     yield s;
                 }
@@ -356,14 +324,6 @@ public final class AvroMasker implements dev.veil.core.codec.RecordMasker {
         }
     }
 
-    private String utf8(int at, int n) throws RecordException {
-        try {
-            CharBuffer cb = utf8.reset().decode(ByteBuffer.wrap(buf, at, n));
-            return cb.toString();
-        } catch (CharacterCodingException e) {
-            throw new RecordException(Reason.INVALID_UTF8, "invalid UTF-8 in a string at byte " + (at - base));
-        }
-    }
 
     private void copy(int from, int to, long live) {
         for (int s = 0; live != 0; s++, live >>>= 1) {

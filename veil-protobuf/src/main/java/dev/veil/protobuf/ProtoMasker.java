@@ -4,22 +4,15 @@ import com.google.protobuf.Descriptors;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.UnknownFieldSet;
 import dev.veil.core.action.Action;
-import dev.veil.core.action.TextOut;
 import dev.veil.core.classify.FieldPaths;
 import dev.veil.core.codec.RecordException;
 import dev.veil.core.codec.RecordException.Reason;
 import dev.veil.core.codec.RecordMasker;
+import dev.veil.core.codec.ValueMasking;
 import dev.veil.core.codec.Views;
-import dev.veil.core.detect.DetectorSet;
-import dev.veil.core.detect.Finding;
 import dev.veil.core.engine.Plan;
-import dev.veil.core.engine.SpanMasking;
 import dev.veil.core.policy.DataClass;
 import dev.veil.core.policy.ScanSpec;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,20 +53,13 @@ public final class ProtoMasker implements RecordMasker {
     private final int segs;
     private final Msg root;
     private final int depth;
-    private final DetectorSet detectors;
-    private final SpanMasking spans;
     private final int maxBytes;
     private final Out[] out;
     private final int[][] marks;
     private final Views views;
-    private final long[] recordCounts;
     private final boolean[] dropRecord;
     private final OutputDescriptors outputs;
-    private final StringBuilder text = new StringBuilder(64);
-    private dev.veil.core.codec.DriftReports drift = new dev.veil.core.codec.DriftReports(null);
-    private final TextOut textOut = new TextOut(text);
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final ValueMasking values;
     private final Set<Long> reportedUnknown = new HashSet<>();
     private BiConsumer<String, Integer> unknownListener;
     private long unknownFields;
@@ -89,10 +75,9 @@ public final class ProtoMasker implements RecordMasker {
             throw new IllegalArgumentException("a protobuf masker serves at most " + MAX_SEGMENTS
                     + " segments; this plan has " + segs);
         }
-        this.detectors = plan.scanStrings() == ScanSpec.Strings.NONE ? null : plan.detectors();
-        this.spans = new SpanMasking(plan);
+        this.values = new ValueMasking(plan);
         this.maxBytes = plan.limits().maxRecordBytes();
-        Compiler c = new Compiler(plan, detectors != null, plan.scanStrings() == ScanSpec.Strings.ALL);
+        Compiler c = new Compiler(plan, values.scans(), plan.scanStrings() == ScanSpec.Strings.ALL);
         this.root = c.message(type, new ArrayList<>(), null, new HashSet<>(), false);
         this.depth = c.maxDepth + 1;
         this.out = new Out[segs];
@@ -101,7 +86,6 @@ public final class ProtoMasker implements RecordMasker {
         }
         this.marks = new int[depth][segs];
         this.views = new Views(segs);
-        this.recordCounts = new long[plan.policy().classTable().size()];
         this.dropRecord = new boolean[segs];
         this.outputs = new OutputDescriptors(root, type, plan.segments());
     }
@@ -150,10 +134,10 @@ public final class ProtoMasker implements RecordMasker {
      * record flows), and unruled fields whose content the detectors find a class in, as records show it.
      */
     public void onDrift(dev.veil.core.codec.JsonMasker.Drift listener) {
-        this.drift = new dev.veil.core.codec.DriftReports(listener);
+        values.onDrift(listener);
         for (Classified c : classification()) {
             if ("name".equals(c.source()) && c.dataClass() != null) {
-                drift.report(c.path(), c.dataClass(), true);
+                values.drift(c.path(), c.dataClass(), true);
             }
         }
     }
@@ -181,7 +165,7 @@ public final class ProtoMasker implements RecordMasker {
 
     @Override
     public long[] recordClassCounts() {
-        return recordCounts;
+        return values.recordCounts();
     }
 
     @Override
@@ -192,7 +176,7 @@ public final class ProtoMasker implements RecordMasker {
         this.buf = record;
         this.pos = off;
         this.base = off;
-        Arrays.fill(recordCounts, 0);
+        values.startRecord();
         Arrays.fill(dropRecord, false);
         for (Out o : out) {
             o.len = 0;
@@ -324,10 +308,9 @@ public final class ProtoMasker implements RecordMasker {
         skipValue(wt, end, tagStart);
         int stop = pos;
         if (f.cls != null) {
-            recordCounts[f.cls.id()]++;
+            values.count(f.cls);
         }
         String value = null;
-        List<Finding> found = null;
         for (int s = 0; s < segs; s++) {
             if ((live >>> s & 1) == 0) {
                 continue;
@@ -348,23 +331,12 @@ public final class ProtoMasker implements RecordMasker {
                     }
                 }
                 case SCAN -> {
-                    if (found == null) { // an earlier segment may have read the value to replace it, not scanned it
-                        if (value == null) {
-                            value = text(f, valueStart);
-                        }
-                        found = detectors.scan(value);
-                        for (Finding x : found) {
-                            recordCounts[x.dataClass().id()]++;
-                            if (f.source == null) { // a field a rule or name classifies is declared, not drift
-                                drift.report(f.path, x.dataClass(), false);
-                            }
-                        }
+                    if (value == null) {
+                        value = text(f, valueStart);
                     }
-                    CharSequence masked = null;
-                    if (!found.isEmpty()) {
-                        masked = spans.mask(s, value, found);
-                        dropRecord[s] |= spans.dropRecord();
-                    }
+                    // scanned once for every segment; findings in a field no rule or name classifies are drift
+                    CharSequence masked = values.scan(s, value, f.source == null ? f.path : null);
+                    dropRecord[s] |= values.dropRecord();
                     if (masked == null) {
                         o.write(buf, tagStart, stop - tagStart);
                     } else {
@@ -376,9 +348,7 @@ public final class ProtoMasker implements RecordMasker {
     }
 
     private void replace(Field f, int s, String value) {
-        text.setLength(0);
-        f.action[s].replace(value, f.numeric, textOut);
-        out[s].writeString(f.number, text);
+        out[s].writeString(f.number, values.replace(f.action[s], value, f.numeric));
     }
 
     /** A packed run of numbers whose values are replaced: each becomes its own string field. */
@@ -413,7 +383,7 @@ public final class ProtoMasker implements RecordMasker {
         return switch (f.fd.getType()) {
             case STRING -> {
                 int n = length(end);
-                String s = utf8(pos, n);
+                String s = values.decode(buf, pos, n, pos - base);
                 pos += n;
                 yield s;
             }
@@ -447,13 +417,6 @@ public final class ProtoMasker implements RecordMasker {
         };
     }
 
-    private String utf8(int at, int n) throws RecordException {
-        try {
-            return utf8.reset().decode(ByteBuffer.wrap(buf, at, n)).toString();
-        } catch (CharacterCodingException e) {
-            throw new RecordException(Reason.INVALID_UTF8, "invalid UTF-8 in a string at byte " + (at - base));
-        }
-    }
 
     private void copy(int from, int to, long live) {
         for (int s = 0; live != 0; s++, live >>>= 1) {

@@ -38,7 +38,7 @@ public final class CsvMasker extends TextViews {
         this.delimiter = delimiter;
         this.plans = new FieldPlan[columns.size()];
         for (int i = 0; i < plans.length; i++) {
-            plans[i] = FieldPlan.of(plan, Arrays.asList(columns.get(i).split("\\.", -1)), detectors != null);
+            plans[i] = FieldPlan.of(plan, Arrays.asList(columns.get(i).split("\\.", -1)));
         }
         this.first = new boolean[segs];
         this.headers = new String[segs];

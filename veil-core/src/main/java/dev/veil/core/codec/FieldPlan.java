@@ -43,11 +43,9 @@ final class FieldPlan {
         this.dropped = d;
     }
 
-    /**
-     * @param names the field's path steps ({@code customer.email} is two)
-     * @param detect whether the plan scans strings at all
-     */
-    static FieldPlan of(Plan plan, List<String> names, boolean detect) {
+    /** @param names the field's path steps ({@code customer.email} is two) */
+    static FieldPlan of(Plan plan, List<String> names) {
+        boolean detect = plan.scanStrings() != dev.veil.core.policy.ScanSpec.Strings.NONE;
         boolean scanAll = plan.scanStrings() == dev.veil.core.policy.ScanSpec.Strings.ALL;
         FieldPaths.Classification c = FieldPaths.classify(plan.paths(), plan.heuristics(), names);
         DataClass cls = c.dataClass();
@@ -78,7 +76,8 @@ final class FieldPlan {
     }
 
     /** A field of free text (a plain line, a bare logfmt word): scanned when the plan scans, else copied. */
-    static FieldPlan text(Plan plan, boolean detect) {
+    static FieldPlan text(Plan plan) {
+        boolean detect = plan.scanStrings() != dev.veil.core.policy.ScanSpec.Strings.NONE;
         Kind[] kind = new Kind[plan.segments().size()];
         java.util.Arrays.fill(kind, detect ? Kind.SCAN : Kind.COPY);
         return new FieldPlan("", null, kind, new Action[kind.length], false);

@@ -27,7 +27,7 @@ public final class TextMasker extends TextViews {
     private TextMasker(Plan plan, Layout layout) {
         super(plan);
         this.layout = layout;
-        this.free = FieldPlan.text(plan, detectors != null);
+        this.free = FieldPlan.text(plan);
     }
 
     public static TextMasker compile(Plan plan, Layout layout) {
@@ -175,7 +175,7 @@ public final class TextMasker extends TextViews {
     private FieldPlan plan(String key) {
         FieldPlan f = keys.get(key);
         if (f == null) {
-            f = FieldPlan.of(plan, Arrays.asList(key.split("\\.", -1)), detectors != null);
+            f = FieldPlan.of(plan, Arrays.asList(key.split("\\.", -1)));
             if (keys.size() < MAX_CACHED_KEYS) {
                 keys.put(key, f);
             }

@@ -1,16 +1,7 @@
 package dev.veil.core.codec;
 
-import dev.veil.core.action.TextOut;
-import dev.veil.core.detect.DetectorSet;
-import dev.veil.core.detect.Finding;
 import dev.veil.core.engine.Plan;
-import dev.veil.core.engine.SpanMasking;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * The shared machinery of the text codecs: decoding a record, one text builder per segment, the value of a field for
@@ -19,22 +10,11 @@ import java.util.List;
 abstract class TextViews implements RecordMasker {
     final Plan plan;
     final int segs;
-    final DetectorSet detectors;
     final StringBuilder[] text;
     final boolean[] dropRecord;
-    final long[] recordCounts;
+    final ValueMasking values;
     private final Views views;
-    private final SpanMasking spans;
-    private final StringBuilder value = new StringBuilder(64);
-    private final TextOut valueOut = new TextOut(value);
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
     private final int maxBytes;
-    /** Findings of the value being masked, computed once for every segment that scans it. */
-    private List<Finding> found;
-    /** The value {@link #found} belongs to, by identity: one field's value is scanned once for all segments. */
-    private String foundFor;
-    private DriftReports drift = new DriftReports(null);
 
     TextViews(Plan plan) {
         this.plan = plan;
@@ -42,26 +22,24 @@ abstract class TextViews implements RecordMasker {
         if (segs > 64) {
             throw new IllegalArgumentException("a masker serves at most 64 segments; this plan has " + segs);
         }
-        this.detectors = plan.scanStrings() == dev.veil.core.policy.ScanSpec.Strings.NONE ? null : plan.detectors();
-        this.spans = new SpanMasking(plan);
+        this.values = new ValueMasking(plan);
         this.maxBytes = plan.limits().maxRecordBytes();
         this.text = new StringBuilder[segs];
         for (int s = 0; s < segs; s++) {
             text[s] = new StringBuilder(256);
         }
         this.dropRecord = new boolean[segs];
-        this.recordCounts = new long[plan.policy().classTable().size()];
         this.views = new Views(segs);
     }
 
     /** Reports fields no rule names that hold a class, by name or by content, once each. */
     public final void onDrift(JsonMasker.Drift listener) {
-        this.drift = new DriftReports(listener);
+        values.onDrift(listener);
     }
 
     @Override
     public final long[] recordClassCounts() {
-        return recordCounts;
+        return values.recordCounts();
     }
 
     @Override
@@ -70,19 +48,12 @@ abstract class TextViews implements RecordMasker {
             throw new RecordException(RecordException.Reason.TOO_LARGE, "record of " + len
                     + " bytes is over the limit of " + maxBytes);
         }
-        String line;
-        try {
-            line = utf8.reset().decode(ByteBuffer.wrap(record, off, len)).toString();
-        } catch (CharacterCodingException e) {
-            throw new RecordException(RecordException.Reason.INVALID_UTF8, "invalid UTF-8 in the record");
-        }
-        java.util.Arrays.fill(recordCounts, 0);
+        String line = values.decode(record, off, len, 0);
+        values.startRecord();
         java.util.Arrays.fill(dropRecord, false);
         for (StringBuilder t : text) {
             t.setLength(0);
         }
-        found = null;
-        foundFor = null;
         maskLine(line);
         for (int s = 0; s < segs; s++) {
             if (dropRecord[s]) {
@@ -116,26 +87,12 @@ abstract class TextViews implements RecordMasker {
                 return null;
             }
             case REPLACE -> {
-                value.setLength(0);
-                f.action[s].replace(v, false, valueOut);
-                return value;
+                return values.replace(f.action[s], v, false);
             }
             default -> {
-                if (foundFor != v) {
-                    foundFor = v;
-                    found = detectors.scan(v);
-                    for (Finding x : found) {
-                        recordCounts[x.dataClass().id()]++;
-                        if (!f.path.isEmpty() && f.cls == null) { // a classified field is declared, not drift
-                            drift.report(f.path, x.dataClass(), false);
-                        }
-                    }
-                }
-                if (found.isEmpty()) {
-                    return null;
-                }
-                CharSequence m = spans.mask(s, v, found);
-                dropRecord[s] |= spans.dropRecord();
+                // a classified field is declared, not drift; free text has no path
+                CharSequence m = values.scan(s, v, f.cls == null && !f.path.isEmpty() ? f.path : null);
+                dropRecord[s] |= values.dropRecord();
                 return m;
             }
         }
@@ -144,9 +101,9 @@ abstract class TextViews implements RecordMasker {
     /** Counts a value of a classified field once per record occurrence. */
     final void count(FieldPlan f) {
         if (f.cls != null) {
-            recordCounts[f.cls.id()]++;
+            values.count(f.cls);
             if (f.byName) {
-                drift.report(f.path, f.cls, true);
+                values.drift(f.path, f.cls, true);
             }
         }
     }
