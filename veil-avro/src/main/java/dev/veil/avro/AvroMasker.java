@@ -43,6 +43,8 @@ public final class AvroMasker implements dev.veil.core.codec.RecordMasker {
     private final Out[] out;
     private final Views views;
     private final boolean[] dropRecord;
+    /** Segments whose view of this record masks something. */
+    private long changed;
     private final ValueMasking values;
     private byte[] buf;
     private int pos;
@@ -102,6 +104,7 @@ public final class AvroMasker implements dev.veil.core.codec.RecordMasker {
      * Reports undeclared sensitive fields, once each: at once those the field-name heuristics classify (before any
      * record flows), and unruled fields whose content the detectors find a class in, as records show it.
      */
+    @Override
     public void onDrift(dev.veil.core.codec.JsonMasker.Drift listener) {
         values.onDrift(listener);
         for (Classified c : classification()) {
@@ -155,18 +158,43 @@ public final class AvroMasker implements dev.veil.core.codec.RecordMasker {
      */
     @Override
     public Views mask(byte[] record, int off, int len) throws RecordException {
-        if (len > maxBytes) {
+        return mask(record, off, off + len, 0, true);
+    }
+
+    /**
+     * Masks the record that starts at {@code off} in a run of records ending at {@code end} (the block of an Avro
+     * container file); {@link #next()} then tells where the following record starts.
+     */
+    public Views maskNext(byte[] records, int off, int end) throws RecordException {
+        return mask(records, off, end, 0, false);
+    }
+
+    /** Where the record masked last ended. */
+    public int next() {
+        return pos;
+    }
+
+    /**
+     * Masks one record; each view starts with {@code headroom} bytes left for a header the caller writes in place.
+     *
+     * @param exact whether the record must end at {@code end} (else it ends where the schema says)
+     */
+    Views mask(byte[] record, int off, int end, int headroom, boolean exact) throws RecordException {
+        int len = end - off;
+        if (exact && len > maxBytes) {
             throw new RecordException(Reason.TOO_LARGE, "record of " + len + " bytes is over the limit of " + maxBytes);
         }
         this.buf = record;
         this.pos = off;
         this.base = off;
-        this.end = off + len;
+        this.end = end;
         this.emptyItems = 0;
         values.startRecord();
         java.util.Arrays.fill(dropRecord, false);
+        changed = 0;
         for (Out o : out) {
             o.len = 0;
+            o.reserve(headroom);
         }
         long all = segs == 64 ? -1L : (1L << segs) - 1;
         try {
@@ -174,15 +202,19 @@ public final class AvroMasker implements dev.veil.core.codec.RecordMasker {
         } catch (ArrayIndexOutOfBoundsException e) {
             throw new RecordException(Reason.TRUNCATED, "record ends inside a value at byte " + (end - base));
         }
-        if (pos != end) {
+        if (exact && pos != end) {
             throw new RecordException(Reason.MALFORMED, (end - pos) + " bytes follow the record at byte " + (pos - base)
                     + "; the writer schema does not describe them");
+        }
+        if (!exact && pos - off > maxBytes) {
+            throw new RecordException(Reason.TOO_LARGE, "record of " + (pos - off) + " bytes is over the limit of "
+                    + maxBytes);
         }
         for (int s = 0; s < segs; s++) {
             if (dropRecord[s]) {
                 views.drop(s);
             } else {
-                views.set(s, out[s].buf, 0, out[s].len, true);
+                views.set(s, out[s].buf, 0, out[s].len, (changed >>> s & 1) != 0);
             }
         }
         return views;
@@ -202,6 +234,7 @@ public final class AvroMasker implements dev.veil.core.codec.RecordMasker {
         } else if (n instanceof RecordNode r) {
             for (FieldNode f : r.fields) {
                 long l = live & ~f.omitted;
+                changed |= live & (f.omitted | f.wrapNull);
                 long w = l & f.wrapNull;
                 for (int s = 0; w != 0; s++, w >>>= 1) {
                     if ((w & 1) != 0) {
@@ -267,13 +300,14 @@ public final class AvroMasker implements dev.veil.core.codec.RecordMasker {
             Out o = out[s];
             switch (f.kind[s]) {
                 case COPY -> o.write(buf, start, stop - start);
-                case NULL -> { }
+                case NULL -> changed |= 1L << s;
                 case DROP_RECORD -> dropRecord[s] = true;
                 case REPLACE -> {
                     if (value == null) {
                         value = text(f, start);
                     }
                     o.writeString(values.replace(f.action[s], value, f.number));
+                    changed |= 1L << s;
                 }
                 case SCAN -> {
                     if (value == null) {
@@ -286,6 +320,7 @@ public final class AvroMasker implements dev.veil.core.codec.RecordMasker {
                         o.write(buf, start, stop - start);
                     } else {
                         o.writeString(masked);
+                        changed |= 1L << s;
                     }
                 }
             }

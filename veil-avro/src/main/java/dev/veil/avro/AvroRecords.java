@@ -28,8 +28,6 @@ public final class AvroRecords implements dev.veil.core.codec.RecordMasker {
     private final SchemaSource schemas;
     private final List<String> subjects;
     private final Map<Long, Compiled> compiled = new HashMap<>();
-    private final Views views;
-    private final AvroMasker.Out[] out;
     private final long[] noCounts;
     private AvroMasker last;
 
@@ -56,12 +54,7 @@ public final class AvroRecords implements dev.veil.core.codec.RecordMasker {
         this.framing = framing;
         this.schemas = schemas;
         this.subjects = List.copyOf(subjects);
-        this.views = new Views(plan.segments().size());
         this.noCounts = new long[plan.policy().classTable().size()];
-        this.out = new AvroMasker.Out[plan.segments().size()];
-        for (int s = 0; s < out.length; s++) {
-            out[s] = new AvroMasker.Out(256);
-        }
     }
 
     private dev.veil.core.codec.JsonMasker.Drift drift;
@@ -70,6 +63,7 @@ public final class AvroRecords implements dev.veil.core.codec.RecordMasker {
      * Reports undeclared sensitive fields of every writer schema, once each: fields the names classify as soon as the
      * schema is compiled (before its records are masked), fields whose content shows a class as records show it.
      */
+    @Override
     public void onDrift(dev.veil.core.codec.JsonMasker.Drift listener) {
         this.drift = listener;
     }
@@ -146,24 +140,19 @@ public final class AvroRecords implements dev.veil.core.codec.RecordMasker {
         Compiled c = compiled(b, off, len);
         int header = framing == Framing.CONFLUENT ? AvroWire.CONFLUENT_HEADER : AvroWire.SINGLE_OBJECT_HEADER;
         last = null;
-        Views v = c.masker().mask(b, off + header, len - header);
+        // the masker leaves room for the header in each view, so the framing is written in place, not copied
+        Views v = c.masker().mask(b, off + header, off + len, header, true);
         last = c.masker();
-        for (int s = 0; s < out.length; s++) {
+        for (int s = 0; s < subjects.size(); s++) {
             if (v.dropped(s)) {
-                views.drop(s);
                 continue;
             }
-            AvroMasker.Out o = out[s];
-            o.len = 0;
-            o.reserve(header);
             if (framing == Framing.CONFLUENT) {
-                AvroWire.confluentHeader((int) c.outputs()[s], o.buf, 0);
+                AvroWire.confluentHeader((int) c.outputs()[s], v.array(s), v.offset(s));
             } else {
-                AvroWire.singleObjectHeader(c.outputs()[s], o.buf, 0);
+                AvroWire.singleObjectHeader(c.outputs()[s], v.array(s), v.offset(s));
             }
-            o.write(v.array(s), v.offset(s), v.length(s));
-            views.set(s, o.buf, 0, o.len, true);
         }
-        return views;
+        return v;
     }
 }

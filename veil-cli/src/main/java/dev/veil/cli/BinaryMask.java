@@ -10,7 +10,6 @@ import dev.veil.protobuf.DescriptorSets;
 import dev.veil.protobuf.ProtoMasker;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,8 +25,6 @@ import org.apache.avro.file.DataFileStream;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 
 /**
  * {@code veil mask} for binary formats, on one thread: an Avro object container file in, one container per segment
@@ -97,8 +94,6 @@ final class BinaryMask {
         List<Path> paths = targets();
         @SuppressWarnings("unchecked") DataFileWriter<Object>[] writers = new DataFileWriter[segs];
         AvroMasker m = null;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream(1024);
-        BinaryEncoder enc = null;
         try {
             for (String in : ins) {
                 String source = in.equals("-") ? "stdin" : in;
@@ -114,24 +109,29 @@ final class BinaryMask {
                         throw new IOException(source + " is written with another schema than the first input; one"
                                 + " output file holds one schema: mask it in a separate run");
                     }
-                    GenericDatumWriter<Object> encode = new GenericDatumWriter<>(writer);
-                    Object datum = null;
+                    // whole blocks of records as the file holds them, masked where they lie: never decoded into
+                    // objects and encoded again
                     long n = 0;
                     while (file.hasNext()) {
-                        datum = file.next(datum);
-                        n++;
-                        buf.reset();
-                        enc = EncoderFactory.get().binaryEncoder(buf, enc);
-                        encode.write(datum, enc);
-                        enc.flush();
-                        byte[] b = buf.toByteArray();
-                        Views v = mask(m, q, source, n, b);
-                        if (v == null) {
-                            continue;
-                        }
-                        for (int s = 0; s < segs; s++) {
-                            if (!v.dropped(s)) {
-                                writers[s].appendEncoded(ByteBuffer.wrap(v.array(s), v.offset(s), v.length(s)));
+                        long count = file.getBlockCount();
+                        ByteBuffer block = file.nextBlock();
+                        byte[] b = block.array();
+                        int p = block.arrayOffset() + block.position();
+                        int end = block.arrayOffset() + block.limit();
+                        for (long k = 0; k < count; k++) {
+                            n++;
+                            AvroMasker am = m;
+                            int at = p;
+                            Views v = mask(m, () -> am.maskNext(b, at, end), q, source, n, b, at, end - at,
+                                    count - k - 1);
+                            if (v == null) {
+                                break; // where the refused record ends is unknown: the rest of its block goes with it
+                            }
+                            p = m.next();
+                            for (int s = 0; s < segs; s++) {
+                                if (!v.dropped(s)) {
+                                    writers[s].appendEncoded(ByteBuffer.wrap(v.array(s), v.offset(s), v.length(s)));
+                                }
                             }
                         }
                     }
@@ -170,7 +170,9 @@ final class BinaryMask {
                         if (b == SKIPPED) {
                             continue;
                         }
-                        Views v = mask(m, q, source, n, b);
+                        ProtoMasker pm = m;
+                        byte[] rec = b;
+                        Views v = mask(m, () -> pm.mask(rec, 0, rec.length), q, source, n, b, 0, b.length, 0);
                         if (v == null) {
                             continue;
                         }
@@ -230,22 +232,35 @@ final class BinaryMask {
                 throw new EOFException(source + ": input ends inside message " + n);
             }
             refuse(q, source, n, RecordException.Reason.TOO_LARGE, "message of " + len + " bytes is over the limit of "
-                    + max, len, null);
+                    + max, len, null, 0, 0);
             return SKIPPED;
         }
         byte[] b = in.readNBytes((int) len);
         if (b.length != len) {
-            refuse(q, source, n, RecordException.Reason.TRUNCATED, "input ends inside message " + n, b.length, b);
+            refuse(q, source, n, RecordException.Reason.TRUNCATED, "input ends inside message " + n, b.length, b, 0,
+                    b.length);
             return null;
         }
         return b;
     }
 
-    private Views mask(dev.veil.core.codec.RecordMasker m, Quarantine q, String source, long n, byte[] b)
-            throws IOException {
+    /** One masking step of a record, so that every format's refusals are handled alike. */
+    private interface Step {
+        Views run() throws RecordException;
+    }
+
+    /**
+     * Runs {@code step} for record {@code n}, counting its views; a refusal quarantines bytes {@code off..off+len} of
+     * {@code b} and returns null.
+     *
+     * @param following records after this one that a refusal takes with it (an Avro block cannot be resynchronised)
+     */
+    private Views mask(dev.veil.core.codec.RecordMasker m, Step step, Quarantine q, String source, long n, byte[] b,
+                       int off, int len, long following) throws IOException {
         stats.records++;
+        String with = following == 0 ? "" : " (with the " + following + " records after it in its block)";
         try {
-            Views v = m.mask(b, 0, b.length);
+            Views v = step.run();
             long[] rc = m.recordClassCounts();
             for (DataClass cls : plan.policy().classTable().classes()) {
                 if (rc[cls.id()] > 0) {
@@ -264,21 +279,22 @@ final class BinaryMask {
             }
             return v;
         } catch (RecordException e) {
-            refuse(q, source, n, e.reason(), e.getMessage(), b.length, b);
+            refuse(q, source, n, e.reason(), e.getMessage() + with, len, b, off, len);
             return null;
         } catch (RuntimeException | StackOverflowError e) {
             // fail closed: an engine fault never lets the record through; its message may quote input, so only the type
-            refuse(q, source, n, RecordException.Reason.INTERNAL, "masking failed: " + e.getClass().getName(), b.length, b);
+            refuse(q, source, n, RecordException.Reason.INTERNAL, "masking failed: " + e.getClass().getName() + with, len,
+                    b, off, len);
             return null;
         }
     }
 
     private void refuse(Quarantine q, String source, long n, RecordException.Reason reason, String message, long bytes,
-                        byte[] rec) throws IOException {
+                        byte[] rec, int off, int len) throws IOException {
         stats.refuse(reason);
         MaskCommand.report(err, stats, source + ": record " + n + ": quarantined: " + message);
         if (q.enabled()) {
-            q.write(q.entry(source, n, reason.name(), message, bytes, rec, 0, rec == null ? 0 : rec.length));
+            q.write(q.entry(source, n, reason.name(), message, bytes, rec, off, len));
         }
     }
 

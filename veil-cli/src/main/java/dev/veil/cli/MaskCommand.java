@@ -359,7 +359,7 @@ final class MaskCommand implements Callable<Integer> {
             try (Quarantine q = new Quarantine(quarantineFile, sealer, plan.policy().version()); AuditLog closing = audit) {
                 int workers = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
                 List<MaskWorker> maskWorkers = java.util.Collections.synchronizedList(new ArrayList<>());
-                Map<String, String> undeclared = new java.util.concurrent.ConcurrentSkipListMap<>();
+                Map<MaskWorker.Undeclared, String> undeclared = new java.util.concurrent.ConcurrentSkipListMap<>();
                 if (format.equals("csv")) {
                     CsvMasker header = CsvMasker.compile(plan, cols, delimiterChar());
                     for (int s = 0; s < n; s++) {
@@ -422,11 +422,11 @@ final class MaskCommand implements Callable<Integer> {
                 }
                 stats.undeclared.putAll(undeclared);
                 if (log != null) {
-                    for (Map.Entry<String, String> u : undeclared.entrySet()) {
+                    for (Map.Entry<MaskWorker.Undeclared, String> u : undeclared.entrySet()) {
                         Map<String, Object> f = new java.util.LinkedHashMap<>();
                         f.put("kind", "undeclared-pii");
-                        f.put("path", u.getKey().substring(0, u.getKey().lastIndexOf(' ')));
-                        f.put("class", u.getKey().substring(u.getKey().lastIndexOf(' ') + 1));
+                        f.put("path", u.getKey().path());
+                        f.put("class", u.getKey().dataClass());
                         f.put("by", u.getValue());
                         log.append("alert", f);
                     }
@@ -581,8 +581,8 @@ final class MaskCommand implements Callable<Integer> {
         final long[] changed;
         final Map<RecordException.Reason, Long> reasons = new EnumMap<>(RecordException.Reason.class);
         final Map<String, Long> perClass = new java.util.LinkedHashMap<>();
-        /** "path CLASS" -> how it was found, for sensitive values at paths no rule names. */
-        final Map<String, String> undeclared = new java.util.TreeMap<>();
+        /** (path, class) -> how it was found, for sensitive values at paths no rule names. */
+        final Map<MaskWorker.Undeclared, String> undeclared = new java.util.TreeMap<>();
         long notes;
 
         Stats(int segments) {
@@ -615,7 +615,7 @@ final class MaskCommand implements Callable<Integer> {
             if (!undeclared.isEmpty()) {
                 err.println("  undeclared PII at paths no rule names (masked as found; structured fields deserve a rule under fields:):");
                 int shown = 0;
-                for (Map.Entry<String, String> u : undeclared.entrySet()) {
+                for (Map.Entry<MaskWorker.Undeclared, String> u : undeclared.entrySet()) {
                     if (shown++ == MAX_REPORTED) {
                         err.printf(Locale.ROOT, "    ... and %d more%n", undeclared.size() - MAX_REPORTED);
                         break;

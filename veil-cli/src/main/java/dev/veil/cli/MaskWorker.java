@@ -1,6 +1,8 @@
 package dev.veil.cli;
 
+import dev.veil.core.codec.JsonMasker;
 import dev.veil.core.codec.RecordException;
+import dev.veil.core.codec.RecordMasker;
 import dev.veil.core.codec.Views;
 import dev.veil.core.engine.Plan;
 import dev.veil.core.governance.Governance;
@@ -14,32 +16,54 @@ final class MaskWorker implements Pipeline.Worker {
     private final Plan plan;
     private final Quarantine quarantine;
     private final int maxRecordBytes;
+    /** JSON lines: the masker with grants and consent; null for the line formats ({@link #lines}). */
     private final GovernedMasker m;
     private final Governance governance;
     private final boolean audit;
     /** The codec of a line format other than JSON (CSV, text); null for JSON lines. */
-    private final dev.veil.core.codec.RecordMasker lines;
+    private final RecordMasker lines;
     /** Whether line 1 of every source is a CSV header, written once by the command rather than masked. */
     private final boolean headerRows;
     private final long[] lineCounts;
 
+    /**
+     * @param lines      the codec of a line format other than JSON (CSV, text); null for JSON lines
+     * @param headerRows whether line 1 of every file is a CSV header the command has read
+     */
     MaskWorker(Plan plan, Quarantine quarantine, int maxRecordBytes, Governance governance, String stream, boolean audit,
-               Map<String, String> undeclared) {
-        this(plan, quarantine, maxRecordBytes, governance, stream, audit, undeclared, null, false);
-    }
-
-    MaskWorker(Plan plan, Quarantine quarantine, int maxRecordBytes, Governance governance, String stream, boolean audit,
-               Map<String, String> undeclared, dev.veil.core.codec.RecordMasker lines, boolean headerRows) {
-        this.lines = lines;
-        this.headerRows = headerRows;
-        this.lineCounts = new long[plan.policy().classTable().size()];
+               Map<Undeclared, String> undeclared, RecordMasker lines, boolean headerRows) {
         this.plan = plan;
         this.quarantine = quarantine;
         this.maxRecordBytes = maxRecordBytes;
         this.governance = governance;
         this.audit = audit;
-        this.m = new GovernedMasker(plan, stream == null ? "" : stream);
-        m.base().onDrift((path, cls, byName) -> undeclared.putIfAbsent(path + " " + cls.name(), byName ? "name" : "content"));
+        this.lines = lines;
+        this.headerRows = headerRows;
+        JsonMasker.Drift drift = (path, cls, byName) -> undeclared.putIfAbsent(new Undeclared(path, cls.name()),
+                byName ? "name" : "content");
+        if (lines != null) {
+            this.m = null;
+            this.lineCounts = new long[plan.policy().classTable().size()];
+            lines.onDrift(drift);
+        } else {
+            this.m = new GovernedMasker(plan, stream == null ? "" : stream);
+            this.lineCounts = null;
+            m.base().onDrift(drift);
+        }
+    }
+
+    /** A field no rule names where a class was found, for the run's summary and audit. */
+    record Undeclared(String path, String dataClass) implements Comparable<Undeclared> {
+        @Override
+        public int compareTo(Undeclared o) {
+            int c = path.compareTo(o.path);
+            return c != 0 ? c : dataClass.compareTo(o.dataClass);
+        }
+
+        @Override
+        public String toString() {
+            return path + " " + dataClass;
+        }
     }
 
     /** Values found per class id by this worker. */
@@ -83,12 +107,9 @@ final class MaskWorker implements Pipeline.Worker {
                             long[] rc = lines.recordClassCounts();
                             for (int k = 0; k < rc.length; k++) {
                                 lineCounts[k] += rc[k];
-                                if (audit) {
-                                    if (c.classCounts == null) {
-                                        c.classCounts = new long[rc.length];
-                                    }
-                                    c.classCounts[k] += rc[k];
-                                }
+                            }
+                            if (audit) {
+                                addCounts(c, rc);
                             }
                         } else {
                             v = m.mask(c.data, c.starts[i], c.lengths[i], null, governance, now);
@@ -120,10 +141,7 @@ final class MaskWorker implements Pipeline.Worker {
 
     /** Counts for the chunk's summary, and the record's own entries: consent suppression, grant uses. */
     private void auditRecord(Chunk c, long line) {
-        long[] rc = m.base().recordClassCounts();
-        for (int k = 0; k < rc.length; k++) {
-            c.classCounts[k] += rc[k];
-        }
+        addCounts(c, m.base().recordClassCounts());
         if (m.suppressed()) {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("source", c.source);
@@ -143,6 +161,12 @@ final class MaskWorker implements Pipeline.Worker {
             f.put("classes", u.classes());
             f.put("fields", u.fields());
             c.audit.add(new Object[] {"grant-used", f});
+        }
+    }
+
+    private static void addCounts(Chunk c, long[] rc) {
+        for (int k = 0; k < rc.length; k++) {
+            c.classCounts[k] += rc[k];
         }
     }
 

@@ -88,6 +88,15 @@ class MaskFormatsTest {
     }
 
     @Test
+    void fieldsNoRuleNamesAreReportedForLineFormatsToo() throws Exception {
+        Path in = Files.writeString(dir.resolve("app2.log"), "level=info user_email=ana@shop.example msg=\"call +1 415-555-8779\"\n");
+        assertThat(veil("mask", "-p", EXAMPLE.toString(), "-s", "support", "--format", "text", "--layout", "logfmt",
+                in.toString(), "-o", dir.resolve("o.log").toString())).as(err.toString()).isZero();
+        assertThat(err.toString()).contains("undeclared PII").contains("user_email EMAIL (by name)")
+                .contains("msg PHONE (by content)");
+    }
+
+    @Test
     void anAvroContainerFileBecomesOneContainerPerSegmentWithItsOutputSchema() throws Exception {
         Schema schema = new Schema.Parser().parse("""
                 {"type": "record", "name": "Order", "fields": [
@@ -125,7 +134,40 @@ class MaskFormatsTest {
             }
             assertThat(n).isEqualTo(3);
         }
-        assertThat(err.toString()).contains("segment analytics: 3 written");
+        assertThat(err.toString()).contains("segment analytics: 3 written (3 changed)");
+    }
+
+    @Test
+    void aBrokenRecordInAnAvroBlockIsQuarantinedWithTheRestOfItsBlockNeverWritten() throws Exception {
+        Schema schema = new Schema.Parser().parse("""
+                {"type": "record", "name": "Contact", "fields": [
+                  {"name": "email", "type": "string"}, {"name": "note", "type": "string"}]}""");
+        Path in = dir.resolve("contacts.avro");
+        try (DataFileWriter<GenericRecord> w = new DataFileWriter<>(new GenericDatumWriter<>(schema))) {
+            w.create(schema, in.toFile());
+            GenericRecord r = new GenericData.Record(schema);
+            r.put("email", "first@mail.example");
+            r.put("note", "ok");
+            w.append(r);
+            // a record whose string length runs past the block, then a good one Veil cannot find the start of
+            w.appendEncoded(java.nio.ByteBuffer.wrap(new byte[] {(byte) 0xfe, 0x7f, 'x'}));
+            r.put("email", "third@mail.example");
+            w.append(r);
+        }
+        Path o = dir.resolve("contacts.analytics.avro");
+        Path q = dir.resolve("q.jsonl");
+        int rc = veil("mask", "-p", EXAMPLE.toString(), "-s", "analytics", "--format", "avro", "-q", q.toString(),
+                in.toString(), "-o", o.toString());
+        assertThat(rc).as(err.toString()).isEqualTo(ExitCodes.QUARANTINED);
+        assertThat(err.toString()).contains("record 2: quarantined:").contains("(with the 1 records after it in its block)");
+        List<String> emails = new ArrayList<>();
+        try (DataFileReader<GenericRecord> r = new DataFileReader<>(o.toFile(), new GenericDatumReader<>())) {
+            for (GenericRecord rec : r) {
+                emails.add(rec.get("email").toString());
+            }
+        }
+        assertThat(emails).hasSize(1).noneMatch(e -> e.contains("first@"));
+        assertThat(Files.readString(q)).contains("TRUNCATED");
     }
 
     @Test

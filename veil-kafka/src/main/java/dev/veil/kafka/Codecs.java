@@ -26,13 +26,8 @@ final class Codecs {
         this.descriptors = descriptors;
     }
 
-    /**
-     * What the service lacks to read a stream of this format, or null.
-     *
-     * @throws IllegalArgumentException when the protobuf message type is missing from the descriptor set or cannot
-     *                                  be masked, naming why
-     */
-    String check(StreamSpec s, Plan plan) {
+    /** What the service lacks to read a stream of this format, or null. */
+    private String lacks(StreamSpec s) {
         switch (s.format()) {
             case "avro" -> {
                 if (schemas == null) {
@@ -43,7 +38,6 @@ final class Codecs {
                 if (descriptors == null) {
                     return "give the service its descriptor set (--descriptor-set FILE)";
                 }
-                ProtoMasker.compile(plan, descriptors.message(s.message()));
             }
             default -> { }
         }
@@ -65,7 +59,7 @@ final class Codecs {
             Plan plan = d.plan(s.input());
             String lacks;
             try {
-                lacks = check(s, plan);
+                lacks = lacks(s);
                 if (lacks == null) {
                     masker(s, plan, s.segments().stream().map(s::outputFor).toList(), (p, c, n) -> { },
                             (t, n) -> { });
@@ -89,31 +83,20 @@ final class Codecs {
      */
     RecordMasker masker(StreamSpec s, Plan plan, List<String> outputTopics, JsonMasker.Drift drift,
                         BiConsumer<String, Integer> unknown) {
-        return switch (s.format()) {
-            case "avro" -> {
-                AvroRecords a = new AvroRecords(plan, AvroRecords.Framing.CONFLUENT, schemas,
-                        outputTopics.stream().map(t -> t + "-value").toList());
-                a.onDrift(drift);
-                yield a;
-            }
+        RecordMasker m = switch (s.format()) {
+            case "avro" -> new AvroRecords(plan, AvroRecords.Framing.CONFLUENT, schemas,
+                    outputTopics.stream().map(t -> t + "-value").toList());
             case "protobuf" -> {
                 ProtoMasker p = ProtoMasker.compile(plan, descriptors.message(s.message()));
-                p.onDrift(drift);
                 p.onUnknownField(unknown);
                 yield p;
             }
-            case "csv" -> {
-                CsvMasker c = CsvMasker.compile(plan, s.columns(), s.delimiter());
-                c.onDrift(drift);
-                yield c;
-            }
-            case "text" -> {
-                TextMasker t = TextMasker.compile(plan, "logfmt".equals(s.layout()) ? TextMasker.Layout.LOGFMT
-                        : TextMasker.Layout.PLAIN);
-                t.onDrift(drift);
-                yield t;
-            }
+            case "csv" -> CsvMasker.compile(plan, s.columns(), s.delimiter());
+            case "text" -> TextMasker.compile(plan, "logfmt".equals(s.layout()) ? TextMasker.Layout.LOGFMT
+                    : TextMasker.Layout.PLAIN);
             default -> throw new IllegalArgumentException("no codec for format " + s.format());
         };
+        m.onDrift(drift);
+        return m;
     }
 }

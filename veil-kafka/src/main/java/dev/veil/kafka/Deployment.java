@@ -108,12 +108,7 @@ public final class Deployment {
 
     /** The format of the stream reading {@code input}. */
     public String format(String input) {
-        for (StreamSpec s : policy.streams()) {
-            if (s.input().equals(input)) {
-                return s.format();
-            }
-        }
-        throw new IllegalArgumentException("no stream reads " + input);
+        return stream(input).format();
     }
 
     /** The plan of the stream reading {@code input}. */

@@ -58,6 +58,8 @@ public final class ProtoMasker implements RecordMasker {
     private final int[][] marks;
     private final Views views;
     private final boolean[] dropRecord;
+    /** Segments whose view of this record masks something. */
+    private long changed;
     private final OutputDescriptors outputs;
     private final ValueMasking values;
     private final Set<Long> reportedUnknown = new HashSet<>();
@@ -133,6 +135,7 @@ public final class ProtoMasker implements RecordMasker {
      * Reports undeclared sensitive fields, once each: at once those the field-name heuristics classify (before any
      * record flows), and unruled fields whose content the detectors find a class in, as records show it.
      */
+    @Override
     public void onDrift(dev.veil.core.codec.JsonMasker.Drift listener) {
         values.onDrift(listener);
         for (Classified c : classification()) {
@@ -178,6 +181,7 @@ public final class ProtoMasker implements RecordMasker {
         this.base = off;
         values.startRecord();
         Arrays.fill(dropRecord, false);
+        changed = 0;
         for (Out o : out) {
             o.len = 0;
         }
@@ -192,7 +196,7 @@ public final class ProtoMasker implements RecordMasker {
             if (dropRecord[s]) {
                 views.drop(s);
             } else {
-                views.set(s, out[s].buf, 0, out[s].len, true);
+                views.set(s, out[s].buf, 0, out[s].len, (changed >>> s & 1) != 0);
             }
         }
         return views;
@@ -213,6 +217,7 @@ public final class ProtoMasker implements RecordMasker {
             if (f == null) {
                 skipValue(wt, end, tagStart);
                 unknown(m, number);
+                changed |= live; // left out of every view
                 continue;
             }
             if (f.child != null) {
@@ -318,9 +323,10 @@ public final class ProtoMasker implements RecordMasker {
             Out o = out[s];
             switch (f.kind[s]) {
                 case COPY -> o.write(buf, tagStart, stop - tagStart);
-                case OMIT -> { }
+                case OMIT -> changed |= 1L << s;
                 case DROP_RECORD -> dropRecord[s] = true;
                 case REPLACE -> {
+                    changed |= 1L << s;
                     if (packed) {
                         replacePacked(f, s, valueStart, stop);
                     } else {
@@ -341,6 +347,7 @@ public final class ProtoMasker implements RecordMasker {
                         o.write(buf, tagStart, stop - tagStart);
                     } else {
                         o.writeString(f.number, masked);
+                        changed |= 1L << s;
                     }
                 }
             }

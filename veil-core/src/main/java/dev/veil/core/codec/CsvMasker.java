@@ -128,6 +128,7 @@ public final class CsvMasker extends TextViews {
             String v = f.passthrough ? null : unquote(line, starts[i], ends[i], quoted[i]);
             for (int s = 0; s < segs; s++) {
                 if (f.kind[s] == FieldPlan.Kind.DROP) {
+                    omitted(s);
                     continue;
                 }
                 StringBuilder t = text[s];

@@ -14,4 +14,10 @@ public interface RecordMasker {
 
     /** Occurrences of each class (by id) in the last record, classified fields and findings alike. */
     long[] recordClassCounts();
+
+    /**
+     * Where fields no rule names that hold a class — by their name, or by what the detectors find in them — are
+     * reported, once each; formats with schemas report named fields as soon as the schema is compiled.
+     */
+    void onDrift(JsonMasker.Drift listener);
 }

@@ -41,7 +41,7 @@ public final class TextMasker extends TextViews {
     @Override
     void maskLine(String line) throws RecordException {
         if (layout == Layout.PLAIN) {
-            emit(free, line, 0, line.length(), line, false);
+            emit(free, line, 0, line.length(), line);
         } else {
             logfmt(line);
         }
@@ -77,7 +77,7 @@ public final class TextMasker extends TextViews {
                 continue;
             }
             if (run >= 0) {
-                emit(free, line, run, ks, line.substring(run, ks), false);
+                emit(free, line, run, ks, line.substring(run, ks));
                 run = -1;
             }
             String key = line.substring(ks, i);
@@ -124,6 +124,7 @@ public final class TextMasker extends TextViews {
             for (int s = 0; s < segs; s++) {
                 StringBuilder t = text[s];
                 if (f.kind[s] == FieldPlan.Kind.DROP) {
+                    omitted(s);
                     if (t.length() > 0 && (t.charAt(t.length() - 1) == ' ' || t.charAt(t.length() - 1) == '\t')) {
                         t.setLength(t.length() - 1); // the pair goes with the space before it
                     }
@@ -139,7 +140,7 @@ public final class TextMasker extends TextViews {
             }
         }
         if (run >= 0) {
-            emit(free, line, run, len, line.substring(run), false);
+            emit(free, line, run, len, line.substring(run));
         }
     }
 
@@ -159,13 +160,11 @@ public final class TextMasker extends TextViews {
     }
 
     /** A run of free text: each segment gets it as it is or with its findings masked. */
-    private void emit(FieldPlan f, String line, int from, int to, String value, boolean quoted) {
+    private void emit(FieldPlan f, String line, int from, int to, String value) {
         for (int s = 0; s < segs; s++) {
             CharSequence out = f.passthrough ? null : valueFor(f, s, value);
             if (out == null) {
                 text[s].append(line, from, to);
-            } else if (quoted) {
-                quote(text[s], out);
             } else {
                 text[s].append(out);
             }

@@ -15,6 +15,8 @@ abstract class TextViews implements RecordMasker {
     final ValueMasking values;
     private final Views views;
     private final int maxBytes;
+    /** Segments whose line differs from the input in this record. */
+    private long changed;
 
     TextViews(Plan plan) {
         this.plan = plan;
@@ -33,6 +35,7 @@ abstract class TextViews implements RecordMasker {
     }
 
     /** Reports fields no rule names that hold a class, by name or by content, once each. */
+    @Override
     public final void onDrift(JsonMasker.Drift listener) {
         values.onDrift(listener);
     }
@@ -54,15 +57,17 @@ abstract class TextViews implements RecordMasker {
         for (StringBuilder t : text) {
             t.setLength(0);
         }
+        changed = 0;
         maskLine(line);
         for (int s = 0; s < segs; s++) {
             if (dropRecord[s]) {
                 views.drop(s);
-                continue;
+            } else if ((changed >>> s & 1) == 0) {
+                views.set(s, record, off, len, false); // nothing masked: the input bytes, not a re-encoding
+            } else {
+                byte[] b = text[s].toString().getBytes(StandardCharsets.UTF_8);
+                views.set(s, b, 0, b.length, true);
             }
-            String out = text[s].toString();
-            byte[] b = out.getBytes(StandardCharsets.UTF_8);
-            views.set(s, b, 0, b.length, !out.equals(line));
         }
         return views;
     }
@@ -75,6 +80,19 @@ abstract class TextViews implements RecordMasker {
      * masked spans. Sets {@link #dropRecord}; a NULL or DROP kind gives the empty string.
      */
     final CharSequence valueFor(FieldPlan f, int s, String v) {
+        CharSequence out = value(f, s, v);
+        if (out != null) {
+            changed |= 1L << s;
+        }
+        return out;
+    }
+
+    /** Segment {@code s} leaves a field out of its line. */
+    final void omitted(int s) {
+        changed |= 1L << s;
+    }
+
+    private CharSequence value(FieldPlan f, int s, String v) {
         switch (f.kind[s]) {
             case COPY -> {
                 return null;
