@@ -7,12 +7,13 @@ import dev.veil.core.policy.DataClass;
 import java.util.List;
 
 /**
- * What each segment does with the value of one named field of a text format (a CSV column, a logfmt key), decided
- * once by the same precedence as every codec: path rule, enclosing rule, field-name heuristics; an unruled value is
- * scanned by the content detectors.
+ * What each segment does with the value of one named field (a CSV column, a logfmt key, a Connect struct field, an MDC
+ * key), decided once by the same precedence as every codec: path rule, enclosing rule, field-name heuristics; an
+ * unruled value is scanned by the content detectors. Immutable; {@link ValueMasking#value} applies it to a value.
  */
-final class FieldPlan {
-    enum Kind { COPY, REPLACE, NULL, DROP, DROP_RECORD, SCAN }
+public final class FieldPlan {
+    /** What a segment does with the field's value. */
+    public enum Kind { COPY, REPLACE, NULL, DROP, DROP_RECORD, SCAN }
 
     final String path;
     /** Null when nothing classifies the field (NONE included). */
@@ -44,7 +45,7 @@ final class FieldPlan {
     }
 
     /** @param names the field's path steps ({@code customer.email} is two) */
-    static FieldPlan of(Plan plan, List<String> names) {
+    public static FieldPlan of(Plan plan, List<String> names) {
         boolean detect = plan.scanStrings() != dev.veil.core.policy.ScanSpec.Strings.NONE;
         boolean scanAll = plan.scanStrings() == dev.veil.core.policy.ScanSpec.Strings.ALL;
         FieldPaths.Classification c = FieldPaths.classify(plan.paths(), plan.heuristics(), names);
@@ -76,10 +77,30 @@ final class FieldPlan {
     }
 
     /** A field of free text (a plain line, a bare logfmt word): scanned when the plan scans, else copied. */
-    static FieldPlan text(Plan plan) {
+    public static FieldPlan text(Plan plan) {
         boolean detect = plan.scanStrings() != dev.veil.core.policy.ScanSpec.Strings.NONE;
         Kind[] kind = new Kind[plan.segments().size()];
         java.util.Arrays.fill(kind, detect ? Kind.SCAN : Kind.COPY);
         return new FieldPlan("", null, kind, new Action[kind.length], false);
+    }
+
+    /** The field's path, dot-joined; empty for free text. */
+    public String path() {
+        return path;
+    }
+
+    /** What segment {@code s} does with the field's value. */
+    public Kind kind(int s) {
+        return kind[s];
+    }
+
+    /** The class a rule or the field's name gives it, or null. */
+    public DataClass dataClass() {
+        return cls;
+    }
+
+    /** Whether every segment copies the value unchanged and unscanned. */
+    public boolean passthrough() {
+        return passthrough;
     }
 }

@@ -80,7 +80,8 @@ abstract class TextViews implements RecordMasker {
      * masked spans. Sets {@link #dropRecord}; a NULL or DROP kind gives the empty string.
      */
     final CharSequence valueFor(FieldPlan f, int s, String v) {
-        CharSequence out = value(f, s, v);
+        CharSequence out = values.value(f, s, v);
+        dropRecord[s] |= values.dropRecord();
         if (out != null) {
             changed |= 1L << s;
         }
@@ -92,37 +93,8 @@ abstract class TextViews implements RecordMasker {
         changed |= 1L << s;
     }
 
-    private CharSequence value(FieldPlan f, int s, String v) {
-        switch (f.kind[s]) {
-            case COPY -> {
-                return null;
-            }
-            case NULL, DROP -> {
-                return "";
-            }
-            case DROP_RECORD -> {
-                dropRecord[s] = true;
-                return null;
-            }
-            case REPLACE -> {
-                return values.replace(f.action[s], v, false);
-            }
-            default -> {
-                // a classified field is declared, not drift; free text has no path
-                CharSequence m = values.scan(s, v, f.cls == null && !f.path.isEmpty() ? f.path : null);
-                dropRecord[s] |= values.dropRecord();
-                return m;
-            }
-        }
-    }
-
     /** Counts a value of a classified field once per record occurrence. */
     final void count(FieldPlan f) {
-        if (f.cls != null) {
-            values.count(f.cls);
-            if (f.byName) {
-                values.drift(f.path, f.cls, true);
-            }
-        }
+        values.count(f);
     }
 }

@@ -71,6 +71,48 @@ public final class ValueMasking {
         counts[c.id()]++;
     }
 
+    /**
+     * Counts one occurrence of field {@code f} when a rule or its name classifies it, and reports it as drift the
+     * first time when only its name does.
+     */
+    public void count(FieldPlan f) {
+        if (f.cls != null) {
+            counts[f.cls.id()]++;
+            if (f.byName) {
+                drift(f.path, f.cls, true);
+            }
+        }
+    }
+
+    /**
+     * The text segment {@code s} gets for value {@code v} of field {@code f}: null when the value stays as it is, a
+     * replacement, or the value with its found spans masked; the empty string for {@link FieldPlan.Kind#NULL} and
+     * {@link FieldPlan.Kind#DROP}, whose callers leave the value out. {@link #dropRecord()} tells whether the segment
+     * drops the whole record. The text is valid until the next call.
+     */
+    public CharSequence value(FieldPlan f, int s, String v) {
+        dropRecord = false;
+        switch (f.kind[s]) {
+            case COPY -> {
+                return null;
+            }
+            case NULL, DROP -> {
+                return "";
+            }
+            case DROP_RECORD -> {
+                dropRecord = true;
+                return null;
+            }
+            case REPLACE -> {
+                return replace(f.action[s], v, false);
+            }
+            default -> {
+                // a classified field is declared, not drift; free text has no path
+                return scan(s, v, f.cls == null && !f.path.isEmpty() ? f.path : null);
+            }
+        }
+    }
+
     /** Where undeclared sensitive fields are reported, once each (null: nowhere). */
     public void onDrift(JsonMasker.Drift listener) {
         this.drift = listener;

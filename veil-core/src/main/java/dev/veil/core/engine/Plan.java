@@ -90,6 +90,16 @@ public final class Plan {
     }
 
     /**
+     * Loads a policy file and compiles it for {@code segments}, with the keys its {@code keys:} names (the master key
+     * from the environment) and the default limits: what every in-process integration (Connect, Flink, logging) needs.
+     */
+    public static Plan load(java.nio.file.Path policyFile, List<String> segments)
+            throws java.io.IOException, dev.veil.core.policy.PolicyException, PlanException {
+        Policy policy = dev.veil.core.policy.PolicyLoader.load(policyFile);
+        return compile(policy, segments, KeyRing.of(policy.keys()), Limits.DEFAULT);
+    }
+
+    /**
      * The plan of one segment with masking lifted by grants: values of {@code keepClasses} pass through, and so do
      * values at {@code keepFields} (those paths become NONE for this plan, which wins over every less specific rule
      * and skips content detection there). Everything else is masked exactly as in segment {@code s}.
