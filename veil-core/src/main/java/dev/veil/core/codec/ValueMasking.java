@@ -91,6 +91,14 @@ public final class ValueMasking {
      * drops the whole record. The text is valid until the next call.
      */
     public CharSequence value(FieldPlan f, int s, String v) {
+        return value(f, s, v, false);
+    }
+
+    /**
+     * As {@link #value(FieldPlan, int, String)}, for a value that is the text of a number when {@code number}: actions
+     * that keep shape (masking, tokenizing) treat its digits as the value. Only strings are scanned.
+     */
+    public CharSequence value(FieldPlan f, int s, String v, boolean number) {
         dropRecord = false;
         switch (f.kind[s]) {
             case COPY -> {
@@ -104,9 +112,12 @@ public final class ValueMasking {
                 return null;
             }
             case REPLACE -> {
-                return replace(f.action[s], v, false);
+                return replace(f.action[s], v, number);
             }
             default -> {
+                if (number) {
+                    return null;
+                }
                 // a classified field is declared, not drift; free text has no path
                 return scan(s, v, f.cls == null && !f.path.isEmpty() ? f.path : null);
             }

@@ -1,0 +1,564 @@
+package dev.veil.connect;
+
+import dev.veil.core.codec.FieldPlan;
+import dev.veil.core.codec.JsonMasker;
+import dev.veil.core.codec.ValueMasking;
+import dev.veil.core.engine.Plan;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+
+/**
+ * Masks Kafka Connect data — a {@link Struct} with its schema, or schemaless maps, lists and strings — for one segment
+ * of a plan. A schema is compiled once into a tree of per-field decisions ({@link FieldPlan}: path rule, enclosing
+ * rule, field-name heuristics, else content scanning) and an output schema: a non-string field a segment replaces
+ * becomes an optional string, a nullified field becomes optional, a dropped field leaves the schema. Schemaless keys
+ * are classified the first time they are seen. A Debezium change event ({@code before}/{@code after} envelope) is
+ * masked by the row's paths, so the policy names {@code email}, not {@code after.email}. Not thread-safe.
+ */
+final class ConnectMasker {
+    /** Thrown, without a stack trace, when the segment drops the whole record. */
+    static final class Dropped extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        private Dropped() {
+            super("record dropped by the policy", null, false, false);
+        }
+    }
+
+    /** Which values are read as Debezium change events. */
+    enum Envelope { AUTO, NONE, DEBEZIUM }
+
+    /** A masked value and the schema it now has (null when schemaless). */
+    record Out(Schema schema, Object value) {
+    }
+
+    private static final Dropped DROPPED = new Dropped();
+    private static final int MAX_SCHEMAS = 1024;
+    private static final int MAX_PATHS = 8192;
+
+    private final Plan plan;
+    private final Envelope envelope;
+    private final ValueMasking values;
+    private final FieldPlan free;
+    private final Map<Schema, Node> compiled = new IdentityHashMap<>();
+    private final Map<String, FieldPlan> paths = new HashMap<>();
+    private final ArrayList<String> names = new ArrayList<>();
+    private boolean changed;
+
+    ConnectMasker(Plan plan, Envelope envelope) {
+        if (plan.segments().size() != 1) {
+            throw new IllegalArgumentException("a Connect transformation masks for one segment");
+        }
+        this.plan = plan;
+        this.envelope = envelope;
+        this.values = new ValueMasking(plan);
+        this.free = FieldPlan.text(plan);
+    }
+
+    void onDrift(JsonMasker.Drift drift) {
+        values.onDrift(drift);
+    }
+
+    /** Occurrences of each class (by id) in the last value. */
+    long[] classCounts() {
+        return values.recordCounts();
+    }
+
+    /** Whether the last value was changed by masking. */
+    boolean changed() {
+        return changed;
+    }
+
+    /**
+     * The value as the segment sees it.
+     *
+     * @throws Dropped when the segment drops the record
+     * @throws DataException when the value does not match its schema
+     */
+    Out mask(Schema schema, Object value) throws Dropped {
+        values.startRecord();
+        changed = false;
+        if (value == null) {
+            return new Out(schema, null);
+        }
+        if (schema == null) {
+            names.clear();
+            return new Out(null, schemaless(value, isEnvelope(value), true));
+        }
+        Node n = compiled.get(schema);
+        if (n == null) {
+            if (compiled.size() >= MAX_SCHEMAS) {
+                compiled.clear();
+            }
+            n = compile(schema, List.of(), envelope != Envelope.NONE);
+            compiled.put(schema, n);
+        }
+        return new Out(n.out, n.apply(this, value));
+    }
+
+    // ---- schemas -------------------------------------------------------------------------------------------------
+
+    /** One compiled schema node: its output schema and how to mask a value of it. */
+    abstract static class Node {
+        final Schema in;
+        final Schema out;
+
+        Node(Schema in, Schema out) {
+            this.in = in;
+            this.out = out;
+        }
+
+        abstract Object apply(ConnectMasker m, Object v) throws Dropped;
+
+        /** Whether nothing under this node can change a value. */
+        boolean copies() {
+            return false;
+        }
+    }
+
+    static final class Copy extends Node {
+        Copy(Schema s) {
+            super(s, s);
+        }
+
+        @Override
+        Object apply(ConnectMasker m, Object v) {
+            return v;
+        }
+
+        @Override
+        boolean copies() {
+            return true;
+        }
+    }
+
+    static final class Leaf extends Node {
+        final FieldPlan plan;
+
+        Leaf(Schema in, Schema out, FieldPlan plan) {
+            super(in, out);
+            this.plan = plan;
+        }
+
+        @Override
+        Object apply(ConnectMasker m, Object v) throws Dropped {
+            return v == null ? null : m.leaf(plan, v);
+        }
+    }
+
+    static final class StructNode extends Node {
+        final Field[] inFields;
+        final Node[] children;
+        /** Output field per input field; null where the field is dropped. */
+        final Field[] outFields;
+
+        StructNode(Schema in, Schema out, Node[] children) {
+            super(in, out);
+            this.children = children;
+            this.inFields = in.fields().toArray(new Field[0]);
+            this.outFields = new Field[inFields.length];
+            for (int i = 0; i < inFields.length; i++) {
+                outFields[i] = out.field(inFields[i].name());
+            }
+        }
+
+        @Override
+        Object apply(ConnectMasker m, Object v) throws Dropped {
+            if (v == null) {
+                return null;
+            }
+            Struct s = (Struct) v;
+            Struct o = new Struct(out);
+            for (int i = 0; i < inFields.length; i++) {
+                Object x = s.get(inFields[i]);
+                Object y = children[i].apply(m, x);
+                if (outFields[i] == null) {
+                    m.changed |= x != null;
+                } else {
+                    m.changed |= y != x;
+                    o.put(outFields[i], y);
+                }
+            }
+            return o;
+        }
+    }
+
+    static final class ArrayNode extends Node {
+        final Node element;
+
+        ArrayNode(Schema in, Schema out, Node element) {
+            super(in, out);
+            this.element = element;
+        }
+
+        @Override
+        Object apply(ConnectMasker m, Object v) throws Dropped {
+            if (v == null) {
+                return null;
+            }
+            Collection<?> list = (Collection<?>) v;
+            List<Object> o = new ArrayList<>(list.size());
+            for (Object x : list) {
+                Object y = element.apply(m, x);
+                m.changed |= y != x;
+                o.add(y);
+            }
+            return o;
+        }
+    }
+
+    /** A map with string keys: each key is a field name, classified when first seen. */
+    static final class MapNode extends Node {
+        final List<String> prefix;
+        final Node value;
+
+        MapNode(Schema in, Schema out, List<String> prefix, Node value) {
+            super(in, out);
+            this.prefix = prefix;
+            this.value = value;
+        }
+
+        @Override
+        Object apply(ConnectMasker m, Object v) throws Dropped {
+            if (v == null) {
+                return null;
+            }
+            Map<?, ?> map = (Map<?, ?>) v;
+            Map<Object, Object> o = new LinkedHashMap<>(map.size() * 2);
+            boolean primitive = in.valueSchema().type().isPrimitive();
+            boolean string = in.valueSchema().type() == Schema.Type.STRING;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                Object x = e.getValue();
+                if (!primitive) {
+                    Object y = value.apply(m, x);
+                    m.changed |= y != x;
+                    o.put(e.getKey(), y);
+                    continue;
+                }
+                FieldPlan f = m.pathPlan(prefix, String.valueOf(e.getKey()));
+                FieldPlan.Kind k = f.kind(0);
+                if (x == null || k == FieldPlan.Kind.COPY || (k == FieldPlan.Kind.SCAN && !string)) {
+                    o.put(e.getKey(), x);
+                    continue;
+                }
+                if (k == FieldPlan.Kind.DROP) {
+                    m.values.count(f);
+                    m.changed = true;
+                    continue;
+                }
+                Object y = m.leaf(f, x);
+                if (!string && y != x) {
+                    y = null; // the map's values keep their type: a replaced number is nullified, never left raw
+                }
+                m.changed |= y != x;
+                o.put(e.getKey(), y);
+            }
+            return o;
+        }
+    }
+
+    private Node compile(Schema s, List<String> path, boolean root) {
+        switch (s.type()) {
+            case STRUCT -> {
+                boolean env = root && isEnvelope(s);
+                List<Field> fields = s.fields();
+                Node[] children = new Node[fields.size()];
+                boolean copies = true;
+                boolean same = true;
+                for (int i = 0; i < children.length; i++) {
+                    Field f = fields.get(i);
+                    if (env) {
+                        boolean row = f.name().equals("before") || f.name().equals("after");
+                        children[i] = row ? compile(f.schema(), List.of(), false) : new Copy(f.schema());
+                    } else {
+                        children[i] = compile(f.schema(), append(path, f.name()), false);
+                    }
+                    copies &= children[i].copies();
+                    same &= children[i].out == f.schema()
+                            && !(children[i] instanceof Leaf l && l.plan.kind(0) == FieldPlan.Kind.DROP);
+                }
+                if (copies) {
+                    return new Copy(s);
+                }
+                if (same) {
+                    return new StructNode(s, s, children);
+                }
+                SchemaBuilder b = builder(s, SchemaBuilder.struct());
+                for (int i = 0; i < children.length; i++) {
+                    if (!(children[i] instanceof Leaf l && l.plan.kind(0) == FieldPlan.Kind.DROP)) {
+                        b.field(fields.get(i).name(), children[i].out);
+                    }
+                }
+                return new StructNode(s, b.build(), children);
+            }
+            case ARRAY -> {
+                Node e = compile(s.valueSchema(), path, false);
+                if (e.copies()) {
+                    return new Copy(s);
+                }
+                if (e.out == e.in) {
+                    return new ArrayNode(s, s, e);
+                }
+                return new ArrayNode(s, builder(s, SchemaBuilder.array(e.out)).build(), e);
+            }
+            case MAP -> {
+                if (s.keySchema().type() != Schema.Type.STRING) {
+                    Node v = compile(s.valueSchema(), path, false);
+                    return v.copies() ? new Copy(s)
+                            : new ArrayLikeMap(s, builder(s, SchemaBuilder.map(s.keySchema(), v.out)).build(), v);
+                }
+                Node v = s.valueSchema().type().isPrimitive() ? new Copy(s.valueSchema())
+                        : compile(s.valueSchema(), path, false);
+                Schema valueOut = s.valueSchema().type().isPrimitive() ? optional(s.valueSchema()) : v.out;
+                return new MapNode(s, builder(s, SchemaBuilder.map(s.keySchema(), valueOut)).build(), path, v);
+            }
+            default -> {
+                FieldPlan f = path.isEmpty() ? free : FieldPlan.of(plan, path);
+                boolean string = s.type() == Schema.Type.STRING && s.name() == null;
+                switch (f.kind(0)) {
+                    case COPY -> {
+                        return f.dataClass() == null ? new Copy(s) : new Leaf(s, s, f);
+                    }
+                    case SCAN -> {
+                        return string ? new Leaf(s, s, f) : new Copy(s);
+                    }
+                    case NULL -> {
+                        return new Leaf(s, optional(s), f);
+                    }
+                    case REPLACE -> {
+                        return new Leaf(s, string ? s : optionalString(s), f);
+                    }
+                    default -> {
+                        return new Leaf(s, s, f); // DROP leaves the struct; DROP_RECORD drops the record
+                    }
+                }
+            }
+        }
+    }
+
+    /** A map with non-string keys: its values are masked under the map's own path. */
+    static final class ArrayLikeMap extends Node {
+        final Node value;
+
+        ArrayLikeMap(Schema in, Schema out, Node value) {
+            super(in, out);
+            this.value = value;
+        }
+
+        @Override
+        Object apply(ConnectMasker m, Object v) throws Dropped {
+            if (v == null) {
+                return null;
+            }
+            Map<?, ?> map = (Map<?, ?>) v;
+            Map<Object, Object> o = new LinkedHashMap<>(map.size() * 2);
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                Object y = value.apply(m, e.getValue());
+                m.changed |= y != e.getValue();
+                o.put(e.getKey(), y);
+            }
+            return o;
+        }
+    }
+
+    private static SchemaBuilder builder(Schema s, SchemaBuilder b) {
+        if (s.name() != null) {
+            b.name(s.name());
+        }
+        if (s.version() != null) {
+            b.version(s.version());
+        }
+        if (s.doc() != null) {
+            b.doc(s.doc());
+        }
+        if (s.parameters() != null) {
+            b.parameters(s.parameters());
+        }
+        if (s.isOptional()) {
+            b.optional();
+        }
+        return b;
+    }
+
+    private static Schema optional(Schema s) {
+        if (s.isOptional()) {
+            return s;
+        }
+        SchemaBuilder b = builder(s, SchemaBuilder.type(s.type()));
+        return b.optional().build();
+    }
+
+    private static Schema optionalString(Schema s) {
+        SchemaBuilder b = SchemaBuilder.string().optional();
+        if (s.doc() != null) {
+            b.doc(s.doc());
+        }
+        return b.build();
+    }
+
+    private static List<String> append(List<String> path, String name) {
+        List<String> l = new ArrayList<>(path.size() + 1);
+        l.addAll(path);
+        l.add(name);
+        return List.copyOf(l);
+    }
+
+    private boolean isEnvelope(Schema s) {
+        if (envelope == Envelope.NONE) {
+            return false;
+        }
+        boolean shaped = s.field("op") != null && (s.field("after") != null || s.field("before") != null);
+        return shaped && (envelope == Envelope.DEBEZIUM || (s.name() != null && s.name().endsWith(".Envelope")));
+    }
+
+    private boolean isEnvelope(Object v) {
+        if (envelope == Envelope.NONE || !(v instanceof Map<?, ?> m)) {
+            return false;
+        }
+        boolean shaped = m.containsKey("op") && (m.containsKey("after") || m.containsKey("before"));
+        return shaped && (envelope == Envelope.DEBEZIUM || m.containsKey("source"));
+    }
+
+    // ---- values --------------------------------------------------------------------------------------------------
+
+    /** A primitive value of field {@code f}; DROP is the caller's, everything else happens here. */
+    private Object leaf(FieldPlan f, Object v) throws Dropped {
+        values.count(f);
+        FieldPlan.Kind k = f.kind(0);
+        switch (k) {
+            case COPY:
+            case DROP:
+                return v;
+            case NULL:
+                changed = true;
+                return null;
+            case DROP_RECORD:
+                throw DROPPED;
+            default:
+                break;
+        }
+        boolean number = v instanceof Number;
+        String text = text(v);
+        if (k == FieldPlan.Kind.SCAN && !(v instanceof String)) {
+            return v;
+        }
+        CharSequence m = values.value(f, 0, text, number);
+        if (values.dropRecord()) {
+            throw DROPPED;
+        }
+        if (m == null) {
+            return v;
+        }
+        changed = true;
+        return m.toString();
+    }
+
+    private static String text(Object v) {
+        if (v instanceof String s) {
+            return s;
+        }
+        if (v instanceof byte[] b) {
+            return Base64.getEncoder().encodeToString(b);
+        }
+        if (v instanceof java.nio.ByteBuffer b) {
+            byte[] a = new byte[b.remaining()];
+            b.duplicate().get(a);
+            return Base64.getEncoder().encodeToString(a);
+        }
+        if (v instanceof BigDecimal d) {
+            return d.toPlainString();
+        }
+        if (v instanceof java.util.Date d) {
+            return d.toInstant().toString();
+        }
+        return String.valueOf(v);
+    }
+
+    private FieldPlan pathPlan(List<String> prefix, String key) {
+        String joined = prefix.isEmpty() ? key : String.join(".", prefix) + "." + key;
+        FieldPlan f = paths.get(joined);
+        if (f == null) {
+            f = FieldPlan.of(plan, append(prefix, key));
+            if (paths.size() < MAX_PATHS) {
+                paths.put(joined, f);
+            }
+        }
+        return f;
+    }
+
+    /** A schemaless value: maps are objects whose keys are field names, lists are transparent. */
+    private Object schemaless(Object v, boolean envelopeRoot, boolean root) throws Dropped {
+        if (v instanceof Map<?, ?> map) {
+            Map<Object, Object> o = new LinkedHashMap<>(map.size() * 2);
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                String key = String.valueOf(e.getKey());
+                Object x = e.getValue();
+                if (envelopeRoot) {
+                    if (key.equals("before") || key.equals("after")) {
+                        int depth = names.size();
+                        Object y = schemaless(x, false, false);
+                        names.subList(depth, names.size()).clear();
+                        o.put(e.getKey(), y);
+                    } else {
+                        o.put(e.getKey(), x);
+                    }
+                    continue;
+                }
+                if (x instanceof Map || x instanceof List) {
+                    names.add(key);
+                    o.put(e.getKey(), schemaless(x, false, false));
+                    names.remove(names.size() - 1);
+                    continue;
+                }
+                if (x == null) {
+                    o.put(e.getKey(), null);
+                    continue;
+                }
+                FieldPlan f = pathPlan(names, key);
+                if (f.kind(0) == FieldPlan.Kind.DROP) {
+                    values.count(f);
+                    changed = true;
+                    continue;
+                }
+                o.put(e.getKey(), leaf(f, x));
+            }
+            return o;
+        }
+        if (v instanceof List<?> list) {
+            List<Object> o = new ArrayList<>(list.size());
+            for (Object x : list) {
+                if (x instanceof Map || x instanceof List) {
+                    o.add(schemaless(x, false, false));
+                } else if (x instanceof String s && names.isEmpty()) {
+                    o.add(leaf(free, s));
+                } else if (x != null && !names.isEmpty()) {
+                    FieldPlan f = pathPlan(names.subList(0, names.size() - 1), names.get(names.size() - 1));
+                    o.add(f.kind(0) == FieldPlan.Kind.DROP ? null : leaf(f, x));
+                } else {
+                    o.add(x);
+                }
+            }
+            return o;
+        }
+        if (v instanceof String s && root) {
+            return leaf(free, s); // a whole line of text (StringConverter)
+        }
+        if (root && (v instanceof Number || v instanceof Boolean)) {
+            return v;
+        }
+        throw new DataException("cannot mask a schemaless value of type " + v.getClass().getName()
+                + "; use a converter that gives maps, lists, strings or Structs with a schema");
+    }
+}
