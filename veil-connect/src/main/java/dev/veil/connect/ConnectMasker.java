@@ -55,6 +55,7 @@ final class ConnectMasker {
     private final Map<Schema, Node> compiled = new IdentityHashMap<>();
     private final Map<String, FieldPlan> paths = new HashMap<>();
     private final ArrayList<String> names = new ArrayList<>();
+    private final int maxDepth;
     private boolean changed;
 
     ConnectMasker(Plan plan, Envelope envelope) {
@@ -65,6 +66,7 @@ final class ConnectMasker {
         this.envelope = envelope;
         this.values = new ValueMasking(plan);
         this.free = FieldPlan.text(plan);
+        this.maxDepth = plan.limits().maxDepth();
     }
 
     void onDrift(JsonMasker.Drift drift) {
@@ -95,7 +97,7 @@ final class ConnectMasker {
         }
         if (schema == null) {
             names.clear();
-            return new Out(null, schemaless(value, isEnvelope(value), true));
+            return new Out(null, schemaless(value, isEnvelope(value), true, 0));
         }
         Node n = compiled.get(schema);
         if (n == null) {
@@ -281,13 +283,13 @@ final class ConnectMasker {
                     Field f = fields.get(i);
                     if (env) {
                         boolean row = f.name().equals("before") || f.name().equals("after");
-                        children[i] = row ? compile(f.schema(), List.of(), false) : new Copy(f.schema());
+                        // beside the rows, source.query (SQL with its values) and the like are masked by their own paths
+                        children[i] = compile(f.schema(), row ? List.of() : append(path, f.name()), false);
                     } else {
                         children[i] = compile(f.schema(), append(path, f.name()), false);
                     }
                     copies &= children[i].copies();
-                    same &= children[i].out == f.schema()
-                            && !(children[i] instanceof Leaf l && l.plan.kind(0) == FieldPlan.Kind.DROP);
+                    same &= children[i].out == f.schema() && !isDrop(children[i]);
                 }
                 if (copies) {
                     return new Copy(s);
@@ -297,7 +299,7 @@ final class ConnectMasker {
                 }
                 SchemaBuilder b = builder(s, SchemaBuilder.struct());
                 for (int i = 0; i < children.length; i++) {
-                    if (!(children[i] instanceof Leaf l && l.plan.kind(0) == FieldPlan.Kind.DROP)) {
+                    if (!isDrop(children[i])) {
                         b.field(fields.get(i).name(), children[i].out);
                     }
                 }
@@ -305,6 +307,9 @@ final class ConnectMasker {
             }
             case ARRAY -> {
                 Node e = compile(s.valueSchema(), path, false);
+                if (isDrop(e)) {
+                    return new Leaf(s, s, ((Leaf) e).plan); // the array leaves with its elements
+                }
                 if (e.copies()) {
                     return new Copy(s);
                 }
@@ -316,17 +321,24 @@ final class ConnectMasker {
             case MAP -> {
                 if (s.keySchema().type() != Schema.Type.STRING) {
                     Node v = compile(s.valueSchema(), path, false);
+                    if (isDrop(v)) {
+                        return new Leaf(s, s, ((Leaf) v).plan);
+                    }
                     return v.copies() ? new Copy(s)
                             : new ArrayLikeMap(s, builder(s, SchemaBuilder.map(s.keySchema(), v.out)).build(), v);
                 }
                 Node v = s.valueSchema().type().isPrimitive() ? new Copy(s.valueSchema())
                         : compile(s.valueSchema(), path, false);
+                if (isDrop(v)) {
+                    return new Leaf(s, s, ((Leaf) v).plan);
+                }
                 Schema valueOut = s.valueSchema().type().isPrimitive() ? optional(s.valueSchema()) : v.out;
                 return new MapNode(s, builder(s, SchemaBuilder.map(s.keySchema(), valueOut)).build(), path, v);
             }
             default -> {
                 FieldPlan f = path.isEmpty() ? free : FieldPlan.of(plan, path);
-                boolean string = s.type() == Schema.Type.STRING && s.name() == null;
+                // named strings too (Debezium's Json, Xml, Enum): their text can hold anything
+                boolean string = s.type() == Schema.Type.STRING;
                 switch (f.kind(0)) {
                     case COPY -> {
                         return f.dataClass() == null ? new Copy(s) : new Leaf(s, s, f);
@@ -371,6 +383,10 @@ final class ConnectMasker {
             }
             return o;
         }
+    }
+
+    private static boolean isDrop(Node n) {
+        return n instanceof Leaf l && l.plan.kind(0) == FieldPlan.Kind.DROP;
     }
 
     private static SchemaBuilder builder(Schema s, SchemaBuilder b) {
@@ -439,8 +455,10 @@ final class ConnectMasker {
         FieldPlan.Kind k = f.kind(0);
         switch (k) {
             case COPY:
-            case DROP:
                 return v;
+            case DROP:
+                changed = true;
+                return null; // callers leave the field out; no path hands the raw value on
             case NULL:
                 changed = true;
                 return null;
@@ -487,7 +505,8 @@ final class ConnectMasker {
     }
 
     private FieldPlan pathPlan(List<String> prefix, String key) {
-        String joined = prefix.isEmpty() ? key : String.join(".", prefix) + "." + key;
+        // NUL-joined: {"customer.email": ..} (one step) and {"customer": {"email": ..}} (two) are different fields
+        String joined = prefix.isEmpty() ? key : String.join("\u0000", prefix) + '\u0000' + key;
         FieldPlan f = paths.get(joined);
         if (f == null) {
             f = FieldPlan.of(plan, append(prefix, key));
@@ -499,26 +518,22 @@ final class ConnectMasker {
     }
 
     /** A schemaless value: maps are objects whose keys are field names, lists are transparent. */
-    private Object schemaless(Object v, boolean envelopeRoot, boolean root) throws Dropped {
+    private Object schemaless(Object v, boolean envelopeRoot, boolean root, int depth) throws Dropped {
+        if (depth > maxDepth) {
+            throw new DataException("schemaless value nested deeper than " + maxDepth + " levels");
+        }
         if (v instanceof Map<?, ?> map) {
             Map<Object, Object> o = new LinkedHashMap<>(map.size() * 2);
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 String key = String.valueOf(e.getKey());
                 Object x = e.getValue();
-                if (envelopeRoot) {
-                    if (key.equals("before") || key.equals("after")) {
-                        int depth = names.size();
-                        Object y = schemaless(x, false, false);
-                        names.subList(depth, names.size()).clear();
-                        o.put(e.getKey(), y);
-                    } else {
-                        o.put(e.getKey(), x);
-                    }
+                if (envelopeRoot && (key.equals("before") || key.equals("after"))) {
+                    o.put(e.getKey(), schemaless(x, false, false, depth + 1)); // the row, by its own paths
                     continue;
                 }
                 if (x instanceof Map || x instanceof List) {
                     names.add(key);
-                    o.put(e.getKey(), schemaless(x, false, false));
+                    o.put(e.getKey(), schemaless(x, false, false, depth + 1));
                     names.remove(names.size() - 1);
                     continue;
                 }
@@ -540,7 +555,7 @@ final class ConnectMasker {
             List<Object> o = new ArrayList<>(list.size());
             for (Object x : list) {
                 if (x instanceof Map || x instanceof List) {
-                    o.add(schemaless(x, false, false));
+                    o.add(schemaless(x, false, false, depth + 1));
                 } else if (x instanceof String s && names.isEmpty()) {
                     o.add(leaf(free, s));
                 } else if (x != null && !names.isEmpty()) {

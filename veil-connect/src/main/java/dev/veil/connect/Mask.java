@@ -106,10 +106,12 @@ public final class Mask<R extends ConnectRecord<R>> implements Transformation<R>
         } catch (ConnectMasker.Dropped d) {
             dropped++;
             return null;
-        } catch (DataException | ClassCastException e) {
+        } catch (RuntimeException e) {
             failed++;
-            // the message names the type or field, never a value
-            String why = e instanceof ClassCastException ? "a value does not match its schema" : e.getMessage();
+            // a DataException names the type or field, never a value; anything else is named by its type only
+            String why = e instanceof DataException ? e.getMessage()
+                    : e instanceof ClassCastException ? "a value does not match its schema"
+                    : "masking failed (" + e.getClass().getName() + ")";
             if (dropOnError) {
                 LOG.warn("segment {}: dropped a record of {} that cannot be masked: {}", segment, record.topic(), why);
                 return null;

@@ -141,26 +141,73 @@ class MaskTest {
     @Test
     void aDebeziumEnvelopeIsMaskedByTheRowsPaths() throws Exception {
         Schema row = SchemaBuilder.struct().name("cdc.public.customers.Value").optional()
-                .field("id", Schema.INT32_SCHEMA).field("email", Schema.OPTIONAL_STRING_SCHEMA).build();
+                .field("id", Schema.INT32_SCHEMA).field("email", Schema.OPTIONAL_STRING_SCHEMA)
+                .field("account", Schema.OPTIONAL_STRING_SCHEMA).build();
         Schema source = SchemaBuilder.struct().name("io.debezium.connector.postgresql.Source")
-                .field("table", Schema.STRING_SCHEMA).build();
+                .field("table", Schema.STRING_SCHEMA).field("query", Schema.OPTIONAL_STRING_SCHEMA).build();
         Schema env = SchemaBuilder.struct().name("cdc.public.customers.Envelope")
                 .field("before", row).field("after", row).field("source", source)
                 .field("op", Schema.STRING_SCHEMA).build();
-        Struct e = new Struct(env).put("after", new Struct(row).put("id", 1).put("email", EMAIL))
-                .put("source", new Struct(source).put("table", "customers")).put("op", "c");
+        Struct e = new Struct(env).put("after", new Struct(row).put("id", 1).put("email", EMAIL).put("account", "ACC-7"))
+                .put("source", new Struct(source).put("table", "customers")
+                        .put("query", "INSERT INTO customers VALUES (1, '" + EMAIL + "')")).put("op", "c");
         SourceRecord out = configured("analytics", Map.of()).apply(record(env, e));
         Struct v = (Struct) out.value();
         assertThat(v.getStruct("after").getString("email")).endsWith("@example.com").doesNotContain("ana.lima");
         assertThat(v.getStruct("source").getString("table")).isEqualTo("customers");
+        // only the row-path rule 'account: CREDIT_CARD' masks this value: content detection sees no card in it
+        assertThat(v.getStruct("after").getString("account")).isNotEqualTo("ACC-7");
+        // the fields beside the rows are masked by their own paths: a captured SQL statement holds values
+        assertThat(v.getStruct("source").getString("query")).startsWith("INSERT INTO customers")
+                .doesNotContain("ana.lima");
         assertThat(v.get("before")).isNull();
         assertThat(v.getString("op")).isEqualTo("c");
 
         Mask<SourceRecord> plain = new Mask<>();
         plain.configure(Map.of(Mask.POLICY, policy(), Mask.SEGMENT, "analytics", Mask.ENVELOPE, "none"));
         Struct p = (Struct) plain.apply(record(env, e)).value();
-        // without the envelope, after.email is not the row's email: the rule does not apply, content detection does
-        assertThat(p.getStruct("after").getString("email")).doesNotContain("ana.lima");
+        // without the envelope, after.account is not the row's account: the rule does not apply
+        assertThat(p.getStruct("after").getString("account")).isEqualTo("ACC-7");
+        assertThat(p.getStruct("after").getString("email")).doesNotContain("ana.lima"); // content detection still
+    }
+
+    @Test
+    void aFieldDroppedInsideAnArrayOrMapTakesTheContainerAlongAndNamedStringsAreScanned() throws Exception {
+        Schema json = SchemaBuilder.string().name("io.debezium.data.Json").optional().build();
+        Schema s = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA)
+                .field("ssns", SchemaBuilder.array(Schema.STRING_SCHEMA).optional().build())
+                .field("profile", json).build();
+        configured("analytics", Map.of());
+        SourceRecord out = mask.apply(record(s, new Struct(s).put("id", 1L).put("ssns", List.of("536-22-8142"))
+                .put("profile", "{\"mail\":\"" + EMAIL + "\"}")));
+        Struct v = (Struct) out.value();
+        v.validate();
+        assertThat(out.valueSchema().field("ssns")).isNull();
+        assertThat(v.toString()).doesNotContain("536-22").doesNotContain("ana.lima");
+        assertThat(v.getString("profile")).startsWith("{\"mail\":\"").endsWith("@example.com\"}");
+
+        Map<String, Object> schemaless = new LinkedHashMap<>();
+        schemaless.put("ssns", List.of("536-22-8142", "078-05-1120"));
+        Map<?, ?> m = (Map<?, ?>) mask.apply(record(null, schemaless)).value();
+        assertThat(m.toString()).doesNotContain("536-22").doesNotContain("078-05");
+    }
+
+    @Test
+    void hostileSchemalessNestingFailsClosed() throws Exception {
+        configured("analytics", Map.of(Mask.ON_ERROR, "drop"));
+        Map<String, Object> deep = new LinkedHashMap<>();
+        Map<String, Object> at = deep;
+        for (int i = 0; i < 10_000; i++) {
+            Map<String, Object> next = new LinkedHashMap<>();
+            at.put("n", next);
+            at = next;
+        }
+        at.put("email", EMAIL);
+        assertThat(mask.apply(record(null, deep))).isNull();
+        Map<String, Object> cyclic = new LinkedHashMap<>();
+        cyclic.put("self", cyclic);
+        assertThat(mask.apply(record(null, cyclic))).isNull();
+        assertThat(mask.counts()[1]).isEqualTo(2);
     }
 
     @Test

@@ -117,6 +117,12 @@ public final class MaskFunction extends ProcessFunction<byte[], byte[]> {
             quarantined.inc();
             ctx.output(QUARANTINE, new Quarantined(e.reason().name(), e.getMessage(), record.length));
             return;
+        } catch (RuntimeException e) {
+            // a defect must not restart the job in a loop on one record, nor forward it: quarantine, by type only
+            quarantined.inc();
+            ctx.output(QUARANTINE, new Quarantined("INTERNAL", "masking failed (" + e.getClass().getName() + ")",
+                    record.length));
+            return;
         }
         for (int s = 0; s < segments.length; s++) {
             if (v.dropped(s)) {

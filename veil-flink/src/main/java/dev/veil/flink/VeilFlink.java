@@ -20,7 +20,8 @@ public final class VeilFlink {
 
     /** Masks {@code records} with {@code function}; the result gives one stream per segment and the quarantine. */
     public static Masked mask(DataStream<byte[]> records, MaskFunction function) {
-        SingleOutputStreamOperator<byte[]> op = records.process(function).name("veil-mask").uid("veil-mask");
+        // no uid here: two Veil operators in one job must not collide; set one with operator().uid(...)
+        SingleOutputStreamOperator<byte[]> op = records.process(function).name("veil-mask");
         return new Masked(op, function.segments());
     }
 
@@ -47,7 +48,7 @@ public final class VeilFlink {
             return operator.getSideOutput(MaskFunction.QUARANTINE);
         }
 
-        /** The masking operator itself, to set parallelism or slot sharing. */
+        /** The masking operator itself, to set its uid (for savepoints), parallelism or slot sharing. */
         public SingleOutputStreamOperator<byte[]> operator() {
             return operator;
         }

@@ -36,7 +36,7 @@ class Log4jMaskingTest {
                 <Configuration status="WARN">
                   <Appenders>
                     <File name="File" fileName="%s" immediateFlush="true">
-                      <PatternLayout pattern="%%level %%msg ctx=%%X %%xEx%%n"/>
+                      <PatternLayout pattern="%%level %%msg ctx=%%X ndc=%%x %%xEx%%n"/>
                     </File>
                     <VeilMasking name="veil" policy="%s" segment="%s">
                       <AppenderRef ref="File"/>
@@ -59,6 +59,7 @@ class Log4jMaskingTest {
         ThreadContext.put("user.email", EMAIL);
         ThreadContext.put("session", "s3cr3t-session-value");
         ThreadContext.put("request_id", "req-42");
+        ThreadContext.push("checkout for " + EMAIL);
         log.info("order paid by {} with card {}", EMAIL, CARD);
         log.info("inline: " + EMAIL);
         log.error("payment failed", new IllegalStateException("card " + CARD + " declined",
@@ -66,7 +67,7 @@ class Log4jMaskingTest {
         String out = file();
         assertThat(out).doesNotContain(EMAIL).doesNotContain(CARD).doesNotContain("s3cr3t-session-value");
         assertThat(out).contains("order paid by a**.****@example.com with card **** **** **** 1111")
-                .contains("inline: a**.****@example.com")
+                .contains("inline: a**.****@example.com").contains("ndc=[checkout for a**.****@example.com]")
                 .contains("user.email=a**.****@example.com").contains("request_id=req-42").doesNotContain("session=")
                 .contains("java.lang.IllegalStateException: card **** **** **** 1111 declined")
                 .contains("Caused by: java.lang.RuntimeException: cause mentions a**.****@example.com")

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.apache.logging.log4j.ThreadContext;
 import org.apache.logging.log4j.core.Appender;
 import org.apache.logging.log4j.core.Core;
 import org.apache.logging.log4j.core.Filter;
@@ -21,6 +22,7 @@ import org.apache.logging.log4j.core.config.plugins.PluginElement;
 import org.apache.logging.log4j.core.config.plugins.PluginFactory;
 import org.apache.logging.log4j.core.impl.Log4jLogEvent;
 import org.apache.logging.log4j.message.Message;
+import org.apache.logging.log4j.spi.MutableThreadContextStack;
 import org.apache.logging.log4j.util.ReadOnlyStringMap;
 import org.apache.logging.log4j.util.SortedArrayStringMap;
 import org.apache.logging.log4j.util.StringMap;
@@ -36,7 +38,7 @@ import org.apache.logging.log4j.util.StringMap;
  * }</pre>
  *
  * <p>Masks the formatted message, the template, the parameters, the context map (each key classified as a field
- * path) and the messages of the exception chain. Fails closed: a policy that does not load stops the configuration
+ * path), the context stack (NDC) and the messages of the exception chain. Fails closed: a policy that does not load stops the configuration
  * from creating the appender, and an event whose masking fails is dropped.
  */
 @Plugin(name = "VeilMasking", category = Core.CATEGORY_NAME, elementType = Appender.ELEMENT_TYPE, printObject = true)
@@ -116,7 +118,9 @@ public final class MaskingAppender extends AbstractAppender {
                 LOGGER.warn("VeilMasking {}: the Veil kill switch is on; events pass through unmasked", getName());
             }
         } else if (enabled) {
-            reportedKill = false;
+            if (reportedKill) {
+                reportedKill = false; // written only on a change: every logging thread passes here
+            }
             try {
                 out = mask(event);
             } catch (LogMasking.Dropped d) {
@@ -175,11 +179,23 @@ public final class MaskingAppender extends AbstractAppender {
             }
             changed |= c[0];
         }
+        ThreadContext.ContextStack stack = e.getContextStack();
+        ThreadContext.ContextStack maskedStack = stack;
+        if (stack != null && stack.getDepth() > 0) {
+            List<String> items = new ArrayList<>(stack.getDepth());
+            for (String item : stack.asList()) {
+                String m = masking.text(item);
+                changed |= !Objects.equals(m, item);
+                items.add(m);
+            }
+            maskedStack = new MutableThreadContextStack(items).getImmutableStackOrNull();
+        }
         Throwable thrown = MaskedThrowable.of(e.getThrown(), masking);
         masking.counted(changed || thrown != null, false);
         Log4jLogEvent.Builder b = new Log4jLogEvent.Builder(e)
                 .setMessage(new MaskedMessage(maskedText, maskedFormat, maskedParams))
                 .setContextData(context)
+                .setContextStack(maskedStack == null ? ThreadContext.EMPTY_STACK : maskedStack)
                 .setThrown(thrown)
                 .setThrownProxy(null);
         return b.build();

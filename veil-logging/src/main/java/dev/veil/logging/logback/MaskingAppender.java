@@ -93,7 +93,9 @@ public final class MaskingAppender extends UnsynchronizedAppenderBase<ILoggingEv
             appenders.appendLoopOnAppenders(event);
             return;
         }
-        reportedKill = false;
+        if (reportedKill) {
+            reportedKill = false; // written only on a change: every logging thread passes here
+        }
         ILoggingEvent masked;
         try {
             masked = MaskedEvent.of(event, masking);
