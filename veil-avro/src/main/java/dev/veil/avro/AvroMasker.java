@@ -1,14 +1,13 @@
 package dev.veil.avro;
 
 import dev.veil.core.action.Action;
-import dev.veil.core.classify.FieldPaths;
+import dev.veil.core.codec.FieldPlan;
 import dev.veil.core.codec.RecordException;
 import dev.veil.core.codec.RecordException.Reason;
 import dev.veil.core.codec.ValueMasking;
 import dev.veil.core.codec.Views;
 import dev.veil.core.engine.Plan;
 import dev.veil.core.policy.DataClass;
-import dev.veil.core.policy.ScanSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +61,7 @@ public final class AvroMasker implements dev.veil.core.codec.RecordMasker {
         }
         this.values = new ValueMasking(plan);
         this.maxBytes = plan.limits().maxRecordBytes();
-        Compiler c = new Compiler(plan, values.scans(), plan.scanStrings() == ScanSpec.Strings.ALL);
+        Compiler c = new Compiler(plan);
         this.root = c.node(writer, new ArrayList<>(), null, new java.util.HashSet<>());
         this.outputs = new Schema[segs];
         for (int s = 0; s < segs; s++) {
@@ -620,14 +619,10 @@ public final class AvroMasker implements dev.veil.core.codec.RecordMasker {
     /** Schema to tree: classification and each segment's kind per leaf, decided once. */
     private static final class Compiler {
         private final Plan plan;
-        private final boolean detect;
-        private final boolean scanAll;
         private final int segs;
 
-        Compiler(Plan plan, boolean detect, boolean scanAll) {
+        Compiler(Plan plan) {
             this.plan = plan;
-            this.detect = detect;
-            this.scanAll = scanAll;
             this.segs = plan.segments().size();
         }
 
@@ -706,55 +701,24 @@ public final class AvroMasker implements dev.veil.core.codec.RecordMasker {
         }
 
         private Leaf leaf(Schema s, List<String> names, DataClass annotated) {
-            String path = String.join(".", names);
-            DataClass cls;
-            String source;
-            if (annotated != null) {
-                cls = annotated;
-                source = "annotation";
-            } else {
-                FieldPaths.Classification c = FieldPaths.classify(plan.paths(), plan.heuristics(), names);
-                cls = c.dataClass();
-                source = c.source() == FieldPaths.Source.RULE ? "rule" : c.source() == FieldPaths.Source.NAME ? "name" : null;
-            }
-            if (cls == DataClass.NONE) {
-                cls = null;
-                source = "rule";
-            } else if (cls == null) {
-                source = null;
-            }
-            boolean string = s.getType() == Schema.Type.STRING;
             boolean nothing = s.getType() == Schema.Type.NULL;
+            FieldPlan f = FieldPlan.of(plan, names, annotated, s.getType() == Schema.Type.STRING);
             Kind[] kind = new Kind[segs];
             Action[] action = new Action[segs];
-            boolean unruled = cls == null && source == null; // neither rule (NONE included) nor name decided it
             boolean scan = false;
             for (int i = 0; i < segs; i++) {
-                if (nothing) {
-                    kind[i] = Kind.COPY;
-                    continue;
-                }
-                if (cls == null) {
-                    kind[i] = string && detect && unruled ? Kind.SCAN : Kind.COPY;
-                } else {
-                    Action a = plan.action(i, cls);
-                    action[i] = a;
-                    kind[i] = switch (a.kind()) {
-                        case KEEP -> string && detect && scanAll ? Kind.SCAN : Kind.COPY;
-                        case REPLACE -> Kind.REPLACE;
-                        case NULLIFY -> Kind.NULL;
-                        case DROP -> Kind.NULL; // omitted below: the field is not written at all
-                        case DROP_RECORD -> Kind.DROP_RECORD;
-                    };
-                }
+                action[i] = f.action(i);
+                kind[i] = nothing ? Kind.COPY : switch (f.kind(i)) {
+                    case COPY -> Kind.COPY;
+                    case REPLACE -> Kind.REPLACE;
+                    case NULL, DROP -> Kind.NULL; // a dropped field is omitted below: it is not written at all
+                    case DROP_RECORD -> Kind.DROP_RECORD;
+                    case SCAN -> Kind.SCAN;
+                };
                 scan |= kind[i] == Kind.SCAN;
             }
-            Leaf l = new Leaf(s, path, nothing ? null : cls, source, scan, kind, action);
-            for (int i = 0; i < segs; i++) {
-                if (cls != null && !nothing && action[i].kind() == Action.Kind.DROP) {
-                    l.omitted |= 1L << i;
-                }
-            }
+            Leaf l = new Leaf(s, f.path(), nothing ? null : f.dataClass(), f.source(), scan, kind, action);
+            l.omitted = nothing ? 0 : f.dropped();
             boolean copyAll = true;
             for (Kind k : kind) {
                 copyAll &= k == Kind.COPY;

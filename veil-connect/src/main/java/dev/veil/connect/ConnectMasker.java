@@ -221,14 +221,55 @@ final class ConnectMasker {
         }
     }
 
-    /** A map with string keys: each key is a field name, classified when first seen. */
-    static final class MapNode extends Node {
+    /** A map with string keys and primitive values: each key is a field name, classified when first seen. */
+    static final class KeyedMap extends Node {
         final List<String> prefix;
-        final Node value;
+        /** The prefix as the path cache spells it, joined once here rather than per entry. */
+        final String prefixKey;
+        final boolean string;
 
-        MapNode(Schema in, Schema out, List<String> prefix, Node value) {
+        KeyedMap(Schema in, Schema out, List<String> prefix) {
             super(in, out);
             this.prefix = prefix;
+            this.prefixKey = String.join("\u0000", prefix);
+            this.string = in.valueSchema().type() == Schema.Type.STRING;
+        }
+
+        @Override
+        Object apply(ConnectMasker m, Object v) throws Dropped {
+            if (v == null) {
+                return null;
+            }
+            Map<?, ?> map = (Map<?, ?>) v;
+            Map<Object, Object> o = new LinkedHashMap<>(map.size() * 2);
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                Object x = e.getValue();
+                FieldPlan f = m.pathPlan(prefix, prefixKey, String.valueOf(e.getKey()));
+                FieldPlan.Kind k = f.kind(0);
+                if (x == null || k == FieldPlan.Kind.COPY || (k == FieldPlan.Kind.SCAN && !string)) {
+                    o.put(e.getKey(), x);
+                    continue;
+                }
+                Object y = m.leaf(f, x);
+                if (k == FieldPlan.Kind.DROP) {
+                    continue; // the entry leaves the map
+                }
+                if (!string && y != x) {
+                    y = null; // the map's values keep their type: a replaced number is nullified, never left raw
+                }
+                m.changed |= y != x;
+                o.put(e.getKey(), y);
+            }
+            return o;
+        }
+    }
+
+    /** Any other map: every value is masked by one node, under the map's own path. */
+    static final class ValuesMap extends Node {
+        final Node value;
+
+        ValuesMap(Schema in, Schema out, Node value) {
+            super(in, out);
             this.value = value;
         }
 
@@ -239,32 +280,9 @@ final class ConnectMasker {
             }
             Map<?, ?> map = (Map<?, ?>) v;
             Map<Object, Object> o = new LinkedHashMap<>(map.size() * 2);
-            boolean primitive = in.valueSchema().type().isPrimitive();
-            boolean string = in.valueSchema().type() == Schema.Type.STRING;
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                Object x = e.getValue();
-                if (!primitive) {
-                    Object y = value.apply(m, x);
-                    m.changed |= y != x;
-                    o.put(e.getKey(), y);
-                    continue;
-                }
-                FieldPlan f = m.pathPlan(prefix, String.valueOf(e.getKey()));
-                FieldPlan.Kind k = f.kind(0);
-                if (x == null || k == FieldPlan.Kind.COPY || (k == FieldPlan.Kind.SCAN && !string)) {
-                    o.put(e.getKey(), x);
-                    continue;
-                }
-                if (k == FieldPlan.Kind.DROP) {
-                    m.values.count(f);
-                    m.changed = true;
-                    continue;
-                }
-                Object y = m.leaf(f, x);
-                if (!string && y != x) {
-                    y = null; // the map's values keep their type: a replaced number is nullified, never left raw
-                }
-                m.changed |= y != x;
+                Object y = value.apply(m, e.getValue());
+                m.changed |= y != e.getValue();
                 o.put(e.getKey(), y);
             }
             return o;
@@ -319,69 +337,29 @@ final class ConnectMasker {
                 return new ArrayNode(s, builder(s, SchemaBuilder.array(e.out)).build(), e);
             }
             case MAP -> {
-                if (s.keySchema().type() != Schema.Type.STRING) {
-                    Node v = compile(s.valueSchema(), path, false);
-                    if (isDrop(v)) {
-                        return new Leaf(s, s, ((Leaf) v).plan);
-                    }
-                    return v.copies() ? new Copy(s)
-                            : new ArrayLikeMap(s, builder(s, SchemaBuilder.map(s.keySchema(), v.out)).build(), v);
+                if (s.keySchema().type() == Schema.Type.STRING && s.valueSchema().type().isPrimitive()) {
+                    Schema valueOut = optional(s.valueSchema());
+                    return new KeyedMap(s, builder(s, SchemaBuilder.map(s.keySchema(), valueOut)).build(), path);
                 }
-                Node v = s.valueSchema().type().isPrimitive() ? new Copy(s.valueSchema())
-                        : compile(s.valueSchema(), path, false);
+                Node v = compile(s.valueSchema(), path, false);
                 if (isDrop(v)) {
-                    return new Leaf(s, s, ((Leaf) v).plan);
+                    return new Leaf(s, s, ((Leaf) v).plan); // the map leaves with its values
                 }
-                Schema valueOut = s.valueSchema().type().isPrimitive() ? optional(s.valueSchema()) : v.out;
-                return new MapNode(s, builder(s, SchemaBuilder.map(s.keySchema(), valueOut)).build(), path, v);
+                return v.copies() ? new Copy(s)
+                        : new ValuesMap(s, builder(s, SchemaBuilder.map(s.keySchema(), v.out)).build(), v);
             }
             default -> {
-                FieldPlan f = path.isEmpty() ? free : FieldPlan.of(plan, path);
                 // named strings too (Debezium's Json, Xml, Enum): their text can hold anything
                 boolean string = s.type() == Schema.Type.STRING;
-                switch (f.kind(0)) {
-                    case COPY -> {
-                        return f.dataClass() == null ? new Copy(s) : new Leaf(s, s, f);
-                    }
-                    case SCAN -> {
-                        return string ? new Leaf(s, s, f) : new Copy(s);
-                    }
-                    case NULL -> {
-                        return new Leaf(s, optional(s), f);
-                    }
-                    case REPLACE -> {
-                        return new Leaf(s, string ? s : optionalString(s), f);
-                    }
-                    default -> {
-                        return new Leaf(s, s, f); // DROP leaves the struct; DROP_RECORD drops the record
-                    }
-                }
+                FieldPlan f = path.isEmpty() ? FieldPlan.unclassified(plan, "", string)
+                        : FieldPlan.of(plan, path, null, string);
+                return switch (f.kind(0)) {
+                    case COPY -> f.dataClass() == null ? new Copy(s) : new Leaf(s, s, f); // a Leaf counts the class
+                    case NULL -> new Leaf(s, optional(s), f);
+                    case REPLACE -> new Leaf(s, string ? s : optionalString(s), f);
+                    default -> new Leaf(s, s, f); // SCAN; DROP leaves the struct; DROP_RECORD drops the record
+                };
             }
-        }
-    }
-
-    /** A map with non-string keys: its values are masked under the map's own path. */
-    static final class ArrayLikeMap extends Node {
-        final Node value;
-
-        ArrayLikeMap(Schema in, Schema out, Node value) {
-            super(in, out);
-            this.value = value;
-        }
-
-        @Override
-        Object apply(ConnectMasker m, Object v) throws Dropped {
-            if (v == null) {
-                return null;
-            }
-            Map<?, ?> map = (Map<?, ?>) v;
-            Map<Object, Object> o = new LinkedHashMap<>(map.size() * 2);
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                Object y = value.apply(m, e.getValue());
-                m.changed |= y != e.getValue();
-                o.put(e.getKey(), y);
-            }
-            return o;
         }
     }
 
@@ -504,9 +482,12 @@ final class ConnectMasker {
         return String.valueOf(v);
     }
 
-    private FieldPlan pathPlan(List<String> prefix, String key) {
-        // NUL-joined: {"customer.email": ..} (one step) and {"customer": {"email": ..}} (two) are different fields
-        String joined = prefix.isEmpty() ? key : String.join("\u0000", prefix) + '\u0000' + key;
+    /**
+     * The plan of field {@code key} under {@code prefix}, cached by its steps NUL-joined ({@code prefixKey}):
+     * {@code {"customer.email": ..}} (one step) and {@code {"customer": {"email": ..}}} (two) are different fields.
+     */
+    private FieldPlan pathPlan(List<String> prefix, String prefixKey, String key) {
+        String joined = prefix.isEmpty() ? key : prefixKey + '\u0000' + key;
         FieldPlan f = paths.get(joined);
         if (f == null) {
             f = FieldPlan.of(plan, append(prefix, key));
@@ -541,7 +522,7 @@ final class ConnectMasker {
                     o.put(e.getKey(), null);
                     continue;
                 }
-                FieldPlan f = pathPlan(names, key);
+                FieldPlan f = pathPlan(names, String.join("\u0000", names), key);
                 if (f.kind(0) == FieldPlan.Kind.DROP) {
                     values.count(f);
                     changed = true;
@@ -559,7 +540,8 @@ final class ConnectMasker {
                 } else if (x instanceof String s && names.isEmpty()) {
                     o.add(leaf(free, s));
                 } else if (x != null && !names.isEmpty()) {
-                    FieldPlan f = pathPlan(names.subList(0, names.size() - 1), names.get(names.size() - 1));
+                    List<String> parent = names.subList(0, names.size() - 1);
+                    FieldPlan f = pathPlan(parent, String.join("\u0000", parent), names.get(names.size() - 1));
                     o.add(f.kind(0) == FieldPlan.Kind.DROP ? null : leaf(f, x));
                 } else {
                     o.add(x);

@@ -4,7 +4,7 @@ import com.google.protobuf.Descriptors;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.UnknownFieldSet;
 import dev.veil.core.action.Action;
-import dev.veil.core.classify.FieldPaths;
+import dev.veil.core.codec.FieldPlan;
 import dev.veil.core.codec.RecordException;
 import dev.veil.core.codec.RecordException.Reason;
 import dev.veil.core.codec.RecordMasker;
@@ -12,7 +12,6 @@ import dev.veil.core.codec.ValueMasking;
 import dev.veil.core.codec.Views;
 import dev.veil.core.engine.Plan;
 import dev.veil.core.policy.DataClass;
-import dev.veil.core.policy.ScanSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,7 +78,7 @@ public final class ProtoMasker implements RecordMasker {
         }
         this.values = new ValueMasking(plan);
         this.maxBytes = plan.limits().maxRecordBytes();
-        Compiler c = new Compiler(plan, values.scans(), plan.scanStrings() == ScanSpec.Strings.ALL);
+        Compiler c = new Compiler(plan);
         this.root = c.message(type, new ArrayList<>(), null, new HashSet<>(), false);
         this.depth = c.maxDepth + 1;
         this.out = new Out[segs];
@@ -627,16 +626,12 @@ public final class ProtoMasker implements RecordMasker {
     /** Descriptor to tree: classification and each segment's kind per leaf, decided once. */
     private static final class Compiler {
         private final Plan plan;
-        private final boolean detect;
-        private final boolean scanAll;
         private final int segs;
         int maxDepth;
         private int ids;
 
-        Compiler(Plan plan, boolean detect, boolean scanAll) {
+        Compiler(Plan plan) {
             this.plan = plan;
-            this.detect = detect;
-            this.scanAll = scanAll;
             this.segs = plan.segments().size();
         }
 
@@ -707,51 +702,23 @@ public final class ProtoMasker implements RecordMasker {
         }
 
         private Field leaf(FieldDescriptor fd, List<String> names, DataClass annotated, boolean mapKey) {
-            String path = String.join(".", names);
-            DataClass cls;
-            String source;
-            if (annotated != null) {
-                cls = annotated;
-                source = "annotation";
-            } else if (mapKey) {
-                cls = null;
-                source = null;
-            } else {
-                FieldPaths.Classification c = FieldPaths.classify(plan.paths(), plan.heuristics(), names);
-                cls = c.dataClass();
-                source = c.source() == FieldPaths.Source.RULE ? "rule" : c.source() == FieldPaths.Source.NAME ? "name" : null;
-            }
-            if (cls == DataClass.NONE) {
-                cls = null;
-                source = source == null ? "rule" : source;
-            }
             boolean string = fd.getType() == FieldDescriptor.Type.STRING;
-            boolean unruled = cls == null && source == null;
+            // a map key has no name of its own: only its content can classify it, and only text is scanned
+            FieldPlan f = mapKey && annotated == null ? FieldPlan.unclassified(plan, String.join(".", names), string)
+                    : FieldPlan.of(plan, names, annotated, string);
             Kind[] kind = new Kind[segs];
             Action[] action = new Action[segs];
-            long dropped = 0;
             for (int i = 0; i < segs; i++) {
-                if (cls == null) {
-                    kind[i] = string && detect && unruled ? Kind.SCAN : Kind.COPY;
-                    continue;
-                }
-                Action a = plan.action(i, cls);
-                action[i] = a;
-                kind[i] = switch (a.kind()) {
-                    case KEEP -> string && detect && scanAll ? Kind.SCAN : Kind.COPY;
+                action[i] = f.action(i);
+                kind[i] = switch (f.kind(i)) {
+                    case COPY -> Kind.COPY;
                     case REPLACE -> Kind.REPLACE;
-                    case NULLIFY -> Kind.OMIT;
-                    case DROP -> Kind.OMIT;
+                    case NULL, DROP -> Kind.OMIT;
                     case DROP_RECORD -> Kind.DROP_RECORD;
+                    case SCAN -> Kind.SCAN;
                 };
-                if (a.kind() == Action.Kind.DROP) {
-                    dropped |= 1L << i;
-                }
             }
-            if (mapKey && cls == null && !string) {
-                Arrays.fill(kind, Kind.COPY);
-            }
-            return new Field(fd, path, cls, source, kind, action, dropped);
+            return new Field(fd, f.path(), f.dataClass(), f.source(), kind, action, f.dropped());
         }
     }
 
