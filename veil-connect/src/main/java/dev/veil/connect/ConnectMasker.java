@@ -56,7 +56,6 @@ final class ConnectMasker {
     private final Map<String, FieldPlan> paths = new HashMap<>();
     private final ArrayList<String> names = new ArrayList<>();
     private final int maxDepth;
-    private boolean changed;
 
     ConnectMasker(Plan plan, Envelope envelope) {
         if (plan.segments().size() != 1) {
@@ -73,15 +72,6 @@ final class ConnectMasker {
         values.onDrift(drift);
     }
 
-    /** Occurrences of each class (by id) in the last value. */
-    long[] classCounts() {
-        return values.recordCounts();
-    }
-
-    /** Whether the last value was changed by masking. */
-    boolean changed() {
-        return changed;
-    }
 
     /**
      * The value as the segment sees it.
@@ -91,7 +81,6 @@ final class ConnectMasker {
      */
     Out mask(Schema schema, Object value) throws Dropped {
         values.startRecord();
-        changed = false;
         if (value == null) {
             return new Out(schema, null);
         }
@@ -186,10 +175,7 @@ final class ConnectMasker {
             for (int i = 0; i < inFields.length; i++) {
                 Object x = s.get(inFields[i]);
                 Object y = children[i].apply(m, x);
-                if (outFields[i] == null) {
-                    m.changed |= x != null;
-                } else {
-                    m.changed |= y != x;
+                if (outFields[i] != null) {
                     o.put(outFields[i], y);
                 }
             }
@@ -214,7 +200,6 @@ final class ConnectMasker {
             List<Object> o = new ArrayList<>(list.size());
             for (Object x : list) {
                 Object y = element.apply(m, x);
-                m.changed |= y != x;
                 o.add(y);
             }
             return o;
@@ -257,7 +242,6 @@ final class ConnectMasker {
                 if (!string && y != x) {
                     y = null; // the map's values keep their type: a replaced number is nullified, never left raw
                 }
-                m.changed |= y != x;
                 o.put(e.getKey(), y);
             }
             return o;
@@ -282,7 +266,6 @@ final class ConnectMasker {
             Map<Object, Object> o = new LinkedHashMap<>(map.size() * 2);
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 Object y = value.apply(m, e.getValue());
-                m.changed |= y != e.getValue();
                 o.put(e.getKey(), y);
             }
             return o;
@@ -435,29 +418,24 @@ final class ConnectMasker {
             case COPY:
                 return v;
             case DROP:
-                changed = true;
                 return null; // callers leave the field out; no path hands the raw value on
             case NULL:
-                changed = true;
                 return null;
             case DROP_RECORD:
                 throw DROPPED;
             default:
                 break;
         }
-        boolean number = v instanceof Number;
-        String text = text(v);
         if (k == FieldPlan.Kind.SCAN && !(v instanceof String)) {
-            return v;
+            return v; // only text is scanned
         }
-        CharSequence m = values.value(f, 0, text, number);
+        CharSequence m = values.value(f, 0, text(v), v instanceof Number);
         if (values.dropRecord()) {
             throw DROPPED;
         }
         if (m == null) {
             return v;
         }
-        changed = true;
         return m.toString();
     }
 
@@ -525,7 +503,6 @@ final class ConnectMasker {
                 FieldPlan f = pathPlan(names, String.join("\u0000", names), key);
                 if (f.kind(0) == FieldPlan.Kind.DROP) {
                     values.count(f);
-                    changed = true;
                     continue;
                 }
                 o.put(e.getKey(), leaf(f, x));

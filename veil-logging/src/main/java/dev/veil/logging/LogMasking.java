@@ -8,7 +8,6 @@ import dev.veil.core.policy.PolicyException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -80,10 +79,6 @@ public final class LogMasking {
         return p != null && (p.equalsIgnoreCase("true") || p.equals("1") || p.equalsIgnoreCase("yes"));
     }
 
-    public Plan plan() {
-        return plan;
-    }
-
     /** The segment this masks for. */
     public String segment() {
         return plan.segments().get(0);
@@ -132,6 +127,32 @@ public final class LogMasking {
     }
 
     /**
+     * A named entry's value that may be any object (an SLF4J key-value pair): as {@link #field(String, String)} on its
+     * text, with the same rule as {@link #argument}: a number or boolean nothing changes keeps its type.
+     *
+     * @return the value the entry gets, or null when the entry leaves the event
+     */
+    public Object field(String key, Object value) throws Dropped {
+        if (value == null || value instanceof String) {
+            return field(key, (String) value);
+        }
+        if (keyPlan(key).kind(0) == FieldPlan.Kind.COPY) {
+            return value; // the policy copies this key unscanned: the object goes on as it is
+        }
+        String raw = printable(value);
+        String m = field(key, raw);
+        return m == raw && (value instanceof Number || value instanceof Boolean) ? value : m;
+    }
+
+    private static String printable(Object o) {
+        try {
+            return String.valueOf(o);
+        } catch (RuntimeException e) {
+            return "[veil: unprintable " + o.getClass().getName() + "]";
+        }
+    }
+
+    /**
      * A log argument as the segment sees it: a number or boolean whose text holds nothing is kept as it is, so
      * structured encoders keep its type; anything else becomes its masked text, so no encoder later renders the raw
      * object.
@@ -140,12 +161,7 @@ public final class LogMasking {
         if (arg == null) {
             return null;
         }
-        String s;
-        try {
-            s = String.valueOf(arg);
-        } catch (RuntimeException e) {
-            return "[veil: unprintable " + arg.getClass().getName() + "]";
-        }
+        String s = printable(arg);
         String m = text(s);
         if (m == s && (arg instanceof Number || arg instanceof Boolean)) {
             return arg;
@@ -174,7 +190,7 @@ public final class LogMasking {
         return f;
     }
 
-    /** Records the outcome of one event, for {@link #stats()}. */
+    /** Records the outcome of one event, for {@link #counts()}. */
     public void counted(boolean wasChanged, boolean wasDropped) {
         events.increment();
         if (wasDropped) {
@@ -182,12 +198,6 @@ public final class LogMasking {
         } else if (wasChanged) {
             changed.increment();
         }
-    }
-
-    /** Events seen, changed and dropped since start; never any content. */
-    public String stats() {
-        return String.format(Locale.ROOT, "segment %s: %d events, %d masked, %d dropped", segment(), events.sum(),
-                changed.sum(), dropped.sum());
     }
 
     /** Events seen, masked and dropped, in that order. */

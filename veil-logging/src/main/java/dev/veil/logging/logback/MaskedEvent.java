@@ -68,23 +68,11 @@ final class MaskedEvent implements ILoggingEvent {
         } else {
             List<KeyValuePair> out = new ArrayList<>(kv.size());
             for (KeyValuePair p : kv) {
-                if (p.value == null) {
-                    out.add(p);
-                    continue;
+                Object v = masking.field(p.key, p.value);
+                c |= v != p.value;
+                if (v != null || p.value == null) {
+                    out.add(v == p.value ? p : new KeyValuePair(p.key, v));
                 }
-                String raw;
-                try {
-                    raw = String.valueOf(p.value);
-                } catch (RuntimeException e) {
-                    raw = "[veil: unprintable]";
-                }
-                String v = masking.field(p.key, raw);
-                c |= !raw.equals(v);
-                if (v == null) {
-                    continue;
-                }
-                boolean keep = v == raw && (p.value instanceof Number || p.value instanceof Boolean);
-                out.add(new KeyValuePair(p.key, keep ? p.value : v));
             }
             this.pairs = Collections.unmodifiableList(out);
         }
