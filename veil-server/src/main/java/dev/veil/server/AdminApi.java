@@ -172,6 +172,19 @@ final class AdminApi {
     }
 
     /** The fingerprint of a subject id under the active policy's consent key, or null after answering 409. */
+    /** The subjects' fingerprints, or null once one could not be taken (the error is already answered). */
+    private List<String> subjectFingerprints(Context ctx, Iterable<String> subjects) throws Exception {
+        List<String> fps = new ArrayList<>();
+        for (String s : subjects) {
+            String fp = fingerprint(ctx, s);
+            if (fp == null) {
+                return null;
+            }
+            fps.add(fp);
+        }
+        return fps;
+    }
+
     private String fingerprint(Context ctx, String subject) throws Exception {
         KeyedHash fh = fingerprints(policy.get());
         if (fh == null) {
@@ -249,13 +262,9 @@ final class AdminApi {
             return;
         }
         Policy p = policy.get();
-        List<String> fps = new ArrayList<>();
-        for (String s : strings(req.path("subjects"))) {
-            String fp = fingerprint(ctx, s);
-            if (fp == null) {
-                return;
-            }
-            fps.add(fp);
+        List<String> fps = subjectFingerprints(ctx, strings(req.path("subjects")));
+        if (fps == null) {
+            return;
         }
         Identity me = signer(ctx);
         if (me == null) {
@@ -355,13 +364,9 @@ final class AdminApi {
             VeilServer.error(ctx, 400, "send {\"subjects\": [\"ID\", ...], \"opt_out\": true|false}");
             return;
         }
-        List<String> fps = new ArrayList<>();
-        for (String s : subjects) {
-            String fp = fingerprint(ctx, s);
-            if (fp == null) {
-                return;
-            }
-            fps.add(fp);
+        List<String> fps = subjectFingerprints(ctx, subjects);
+        if (fps == null) {
+            return;
         }
         Identity me = signer(ctx);
         if (me == null) {
