@@ -130,6 +130,11 @@ public final class NameHeuristics {
         return new Verdict(null, w.size() == 1 && w.get(0).equals("name"), holds);
     }
 
+    /** Whether a name is one word in any naming style ({@code owner}, not {@code owner_id}). */
+    public static boolean singleWord(String name) {
+        return words(name).size() == 1;
+    }
+
     /** Splits a name into lower-case words at case changes, digits and separators. */
     static List<String> words(String name) {
         List<String> out = new ArrayList<>();

@@ -92,9 +92,35 @@ final class AddressDetector implements Detector {
             }
             int[] tail = tail(t, toks, last + 1, end);
             end = tail[0];
-            out.add(new Finding(DataClass.STREET_ADDRESS, a.start(), end, 0.75, ID));
+            out.add(new Finding(DataClass.STREET_ADDRESS, head(t, toks, i), end, 0.75, ID));
             i = tail[1];
         }
+    }
+
+    /**
+     * Where an address starting at token {@code i} really starts: a unit written first ("Flat 25, 231 Sauchiehall
+     * Street", "Bât. B, 13 place Bellecour") or a unit number before a slash ("23/394 Chapel St").
+     */
+    private static int head(String t, List<Tok> toks, int i) {
+        Tok a = toks.get(i);
+        if (i >= 1) {
+            Tok p = toks.get(i - 1);
+            if (p.end() + 1 == a.start() && t.charAt(p.end()) == '/' && Character.isDigit(t.charAt(p.start()))
+                    && p.end() - p.start() <= 4) {
+                return p.start();
+            }
+        }
+        if (i >= 2) {
+            Tok unit = toks.get(i - 2);
+            Tok id = toks.get(i - 1);
+            String u = lower(t, unit);
+            if ((UNITS.contains(u) || u.equals("bât") || u.equals("bat") || u.equals("bloc") || u.equals("block"))
+                    && id.end() - id.start() <= 4 && sameLine(t, unit, a) && a.start() - id.end() <= 2
+                    && id.start() - unit.end() <= 2) {
+                return unit.start();
+            }
+        }
+        return a.start();
     }
 
     private static boolean hasDigitAndCapital(String t) {
@@ -108,7 +134,12 @@ final class AddressDetector implements Detector {
         return digit && capital;
     }
 
-    /** Extends an address by a unit and ", City[, ST] ZIP" on the same line; returns {end, next token}. */
+    /**
+     * Extends an address by a unit and by comma- or dash-separated parts on the same line that look like address
+     * parts: a city or district ("Centro", "Kita-ku", "Rio de Janeiro"), a unit ("apto 109", "8º C"), a region code
+     * ("RJ", "(GE)", "Qro."), a postal code ("20515-108", "C.P. 76238", "NW1 6XE"). Stops at the first part that is
+     * not one, or at a label ("Tel:"). Returns {end, next token}.
+     */
     private static int[] tail(String t, List<Tok> toks, int k, int end) {
         int n = toks.size();
         // unit: Apt 4B, Suite 200, #5
@@ -119,41 +150,112 @@ final class AddressDetector implements Detector {
                 k += 2;
             }
         }
-        // , City Name[, ST] [ZIP] or , ZIP City
-        int j = end;
-        while (j < t.length() && t.charAt(j) == ' ') {
-            j++;
-        }
-        if (j < t.length() && t.charAt(j) == ',' && k < n) {
+        for (int part = 0; part < MAX_TAIL_PARTS && k < n; part++) {
+            Tok first = toks.get(k);
+            if (!separatedPart(t, end, first.start()) || !sameLineAt(t, end, first.start())) {
+                break;
+            }
             int kk = k;
-            int cityEnd = -1;
+            int partEnd = -1;
+            int prev = first.start();
             int words = 0;
-            while (kk < n && words < 4 && (nameWord(t, toks.get(kk)) || postal(t, toks.get(kk)))
-                    && sameLine(t, toks.get(k), toks.get(kk)) && toks.get(kk).start() - (cityEnd < 0 ? end : cityEnd) <= 3) {
-                cityEnd = toks.get(kk).end();
+            while (kk < n && words < 5) {
+                Tok x = toks.get(kk);
+                if (x.start() - prev > 3 || !sameLineAt(t, prev, x.start()) || !partWord(t, x, words == 0)
+                        || (words > 0 && !inPart(t, prev, x.start()))) {
+                    break;
+                }
+                partEnd = x.end();
+                prev = x.end();
                 kk++;
                 words++;
-                // state and postal code after another comma: , CA 94107
-                if (kk < n && cityEnd < t.length() && t.charAt(cityEnd) == ',') {
-                    Tok st = toks.get(kk);
-                    if (st.end() - st.start() == 2 && Character.isUpperCase(t.charAt(st.start()))
-                            && Character.isUpperCase(t.charAt(st.start() + 1))) {
-                        cityEnd = st.end();
-                        kk++;
-                    }
+                if (partEnd < t.length() && (t.charAt(partEnd) == ':' || t.charAt(partEnd) == '=')) {
+                    partEnd = -1; // a label ("Tel:"), not a place
                     break;
                 }
             }
-            if (kk < n && (postal(t, toks.get(kk)) || ukInward(t, toks.get(kk))) && toks.get(kk).start() - cityEnd <= 2) {
-                cityEnd = toks.get(kk).end();
-                kk++;
+            if (partEnd < 0 || words == 0) {
+                break;
             }
-            if (cityEnd > 0) {
-                end = cityEnd;
-                k = kk;
+            Tok lastTok = toks.get(kk - 1);
+            if (partEnd < t.length() && t.charAt(partEnd) == '.' && partEnd - lastTok.start() <= 4
+                    && abbreviation(t, lastTok)) {
+                partEnd++; // Qro., N.L.
+            } else if (partEnd < t.length() && t.charAt(partEnd) == ')' && t.lastIndexOf('(', partEnd) > end) {
+                partEnd++; // (GE)
             }
+            end = partEnd;
+            k = kk;
         }
         return new int[] {end, Math.max(k, 1)};
+    }
+
+    private static final int MAX_TAIL_PARTS = 6;
+    /** Words that start a label or another field, never an address part. */
+    private static final Set<String> NOT_PART = Set.of("tel", "tél", "phone", "email", "e-mail", "mobile", "fax", "ref",
+            "iban", "dob", "ssn", "order", "invoice", "contact", "attn", "please", "thanks", "thank", "call", "mail",
+            "usa", "deliver", "ship", "bill", "note", "and", "or", "the");
+    /** Unit and locality words inside address parts (apto 109, Depto. 215, Col. Roma, C.P. 76238, 77 bis). */
+    private static final Set<String> PART_WORDS = Set.of("apto", "apt", "depto", "dept", "piso", "col", "c.p", "cp",
+            "bis", "ter", "bât", "bat", "bloc", "block", "lot", "no", "nº", "n", "sector", "andar", "sala", "conj",
+            "unit", "flat", "suite", "ste", "floor", "fl", "de", "da", "do", "dos", "das", "del", "la", "le", "di",
+            "esc", "puerta", "pta", "planta", "etage", "étage", "ku", "shi", "cho", "machi");
+
+    /** The text between an address and its next part: a comma, a dash, or an opening bracket, with spaces. */
+    private static boolean separatedPart(String t, int from, int to) {
+        if (to - from > 4 || to <= from) {
+            return false;
+        }
+        String gap = t.substring(from, to).strip();
+        return gap.equals(",") || gap.equals("-") || gap.equals("–") || gap.equals("(") || gap.equals(", (")
+                || gap.isEmpty() && to - from == 1;
+    }
+
+    /** Inside one part, words are joined by spaces, dots or a dash only ("Rio de Janeiro", "Col. Roma"). */
+    private static boolean inPart(String t, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = t.charAt(i);
+            if (c != ' ' && c != '.' && c != '-' && c != '/') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean partWord(String t, Tok x, boolean firstOfPart) {
+        String w = lower(t, x);
+        if (NOT_PART.contains(w) || t.indexOf('@', x.start()) == x.end()) {
+            return false;
+        }
+        char c = t.charAt(x.start());
+        if (Character.isUpperCase(c)) {
+            return true; // a place name, a region code, a UK postcode half
+        }
+        if (Character.isDigit(c)) {
+            int len = x.end() - x.start();
+            return len <= 10; // a postal code, a unit number
+        }
+        return PART_WORDS.contains(w) || w.endsWith("º") || w.endsWith("ª");
+    }
+
+    /** A token written as an abbreviation: with a lower-case letter (Qro) or inner dots (N.L), not a postcode. */
+    private static boolean abbreviation(String t, Tok k) {
+        for (int i = k.start(); i < k.end(); i++) {
+            char c = t.charAt(i);
+            if (Character.isLowerCase(c) || c == '.') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean sameLineAt(String t, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (t.charAt(i) == '\n') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean gapOk(String t, int from, int to) {
@@ -235,7 +337,8 @@ final class AddressDetector implements Detector {
                 return false;
             }
         }
-        return digits >= 1 && digits <= 5;
+        return digits >= 1 && (digits <= 5 || digits <= 8 && t.indexOf('-', k.start()) >= 0
+                && t.indexOf('-', k.start()) < k.end());
     }
 
     private static boolean postal(String t, Tok k) {

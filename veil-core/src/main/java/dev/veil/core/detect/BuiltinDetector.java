@@ -510,6 +510,14 @@ final class BuiltinDetector implements Detector {
         return c >= '0' && c <= '9';
     }
 
+    /**
+     * Whether a character next to a digit run makes it part of a longer token. Letters of scripts written without
+     * spaces (Han, kana, Hangul) do not: 电话020-5155 0212 is a number after a word.
+     */
+    private static boolean joins(char c) {
+        return c < 0x2e80 ? alnum(c) : !(c >= 0x2e80 && c <= 0xd7ff) && Character.isLetterOrDigit(c);
+    }
+
     private static boolean alnum(char c) {
         if (c < 0x80) {
             return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); // ASCII without a table lookup
@@ -529,7 +537,7 @@ final class BuiltinDetector implements Detector {
         while (i < n) {
             char c = t.charAt(i);
             boolean startable = isDigit(c) || ((c == '+' || c == '(') && i + 1 < n && isDigit(t.charAt(i + 1)));
-            if (!startable || (i > 0 && (alnum(t.charAt(i - 1)) || t.charAt(i - 1) == '.' && i > 1 && isDigit(t.charAt(i - 2))))) {
+            if (!startable || (i > 0 && (joins(t.charAt(i - 1)) || t.charAt(i - 1) == '.' && i > 1 && isDigit(t.charAt(i - 2))))) {
                 i++;
                 continue;
             }
@@ -575,7 +583,7 @@ final class BuiltinDetector implements Detector {
                 }
             }
             int runEnd = g > 0 ? ge[g - 1] : i + 1;
-            boolean rightOk = runEnd >= n || !alnum(t.charAt(runEnd));
+            boolean rightOk = runEnd >= n || !joins(t.charAt(runEnd));
             if (g > 0) {
                 windows(t, i, gs, ge, g, rightOk, out, budget);
             }
@@ -679,13 +687,20 @@ final class BuiltinDetector implements Detector {
         }
         // phone: libphonenumber decides validity for the country code, or for the policy's regions
         boolean paren = t.charAt(start) == '(';
-        if (digits >= 7 && digits <= 15 && (plus || (groups > 1 && (sameSep || paren)) || paren)
-                && plausibleGroups(t, gs, ge, a, b) && !inIdentifier(t, start)
+        boolean whole = a == 0 && b == g - 1;
+        // a phone word just before ("Phone:", "WhatsApp", "call me on", "📞") makes any whole run of 7-15 digits
+        // a candidate, written as a single group or not
+        boolean cue = whole && !plus && digits >= 7 && digits <= 15 && sep != '.' && phoneCue(t, start);
+        if (digits >= 7 && digits <= 15 && (plus || (groups > 1 && (sameSep || paren)) || paren || cue)
+                && plausibleGroups(t, gs, ge, a, b, plus) && !inIdentifier(t, start)
                 && (plus || !continuesWithSameSep(t, gs, ge, a, b, g, sep))) {
             double score = budget[0]-- > 0 ? phones.score(t.substring(start, end), plus) : plus ? 0.7 : 0;
-            if (score == 0 && !plus && digits >= 9 && digits <= 12 && a == 0 && b == g - 1
+            if (score == 0 && !plus && digits >= 9 && digits <= 12 && whole
                     && nationalPhone(t, start, gs, ge, a, b, sameSep)) {
                 score = 0.6; // a whole digit run shaped like a phone number, though no region we read validates it
+            }
+            if (score < 0.7 && cue) {
+                score = 0.7;
             }
             if (score > 0) {
                 return new Finding(DataClass.PHONE, start, end, score, ID);
@@ -695,8 +710,8 @@ final class BuiltinDetector implements Detector {
     }
 
     /** Phone numbers are written in groups of two or more digits; only a leading group (country, trunk) is shorter. */
-    private static boolean plausibleGroups(String t, int[] gs, int[] ge, int a, int b) {
-        boolean afterTrunk = false;
+    private static boolean plausibleGroups(String t, int[] gs, int[] ge, int a, int b, boolean plus) {
+        boolean afterTrunk = plus; // +33 6 12 34 56 78: a one-digit area or mobile prefix after the country code
         for (int k = a + 1; k <= b; k++) {
             boolean trunk = ge[k] - gs[k] == 1 && t.charAt(gs[k]) == '0' && gs[k] > 0 && t.charAt(gs[k] - 1) == '('
                     && ge[k] < t.length() && t.charAt(ge[k]) == ')'; // +33 (0)6 …, +49 (0)170 …
@@ -706,6 +721,43 @@ final class BuiltinDetector implements Detector {
             afterTrunk = trunk;
         }
         return true;
+    }
+
+    /** Phone words that make a digit run before them a phone number (lower case, ASCII first letter). */
+    private static final KeywordIndex PHONE_WORDS = new KeywordIndex("phone", "tel", "tél", "mobile", "mobil", "cell",
+            "whatsapp", "call me", "call us", "ring", "reach me", "fax", "telefon", "teléfono", "telefone", "telefono",
+            "téléphone", "handy", "sms", "text me", "gsm", "portable", "celular", "móvil", "movil", "contact no",
+            "landline", "hotline", "cellulare", "puhelin", "telefonnummer", "numer tel");
+    /** Phone words in scripts the keyword index does not cover, found by plain search. */
+    private static final String[] PHONE_WORDS_OTHER = {"📞", "☎", "điện thoại", "电话", "電話", "手机", "携帯", "연락처", "전화", "휴대폰",
+        "телефон", "тел.", "τηλ", "هاتف", "טלפון", "फ़ोन", "फोन"};
+    private static final int PHONE_CUE_WINDOW = 40;
+
+    /** Whether a phone word stands within {@link #PHONE_CUE_WINDOW} characters before {@code start}, on its line. */
+    private static boolean phoneCue(String t, int start) {
+        int from = start;
+        int limit = Math.max(0, start - PHONE_CUE_WINDOW);
+        while (from > limit && t.charAt(from - 1) != '\n') {
+            from--;
+        }
+        for (int i = from; i < start; i++) {
+            char c = t.charAt(i);
+            if (c < 0x80) {
+                String w = i == from || !Character.isLetter(t.charAt(i - 1)) ? PHONE_WORDS.at(t, i) : null;
+                // short words must end there: "tel" is not "tell", "ring" is not "ringtone"
+                if (w != null && (w.length() >= 5 || i + w.length() >= t.length()
+                        || !Character.isLetter(t.charAt(i + w.length())))) {
+                    return true;
+                }
+            } else {
+                for (String w : PHONE_WORDS_OTHER) {
+                    if (t.startsWith(w, i)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** A run that continues an identifier: ORD-2023-512691, INV_0042, ref/20240105. */

@@ -17,6 +17,9 @@ public final class DetectorSet {
     private static final Comparator<Finding> BY_START = Comparator.comparingInt(Finding::start)
             .thenComparing(Comparator.comparingInt(Finding::end).reversed());
 
+    /** Findings this sure passed a checksum or a strict format (cards, IBANs, e-mails); they keep their class. */
+    private static final double VALIDATED = 0.9;
+
     private final List<Detector> detectors;
     private final double minScore;
     /** Per class id: its own minimum score, or NaN for {@link #minScore}. */
@@ -43,6 +46,7 @@ public final class DetectorSet {
         ds.add(new BuiltinDetector(policy.scan().regions()));
         ds.add(new AddressDetector());
         ds.add(new PersonNameDetector());
+        ds.add(new TableDetector());
         for (ClassSpec c : policy.classes().values()) {
             ds.add(new PatternDetector(policy.classTable().get(c.name()), c));
         }
@@ -55,7 +59,7 @@ public final class DetectorSet {
     /** Only the built-in detectors, with the given threshold. */
     public static DetectorSet builtIn(double minScore) {
         return new DetectorSet(List.of(new BuiltinDetector(List.of("US")), new AddressDetector(),
-                new PersonNameDetector()), minScore);
+                new PersonNameDetector(), new TableDetector()), minScore);
     }
 
     /** Findings in {@code text}: above the threshold, non-overlapping (overlaps merge into one span of the
@@ -86,9 +90,17 @@ public final class DetectorSet {
             if (f.start() >= last.end()) {
                 kept.add(f);
             } else {
-                // Overlap: keep the stronger class but cover both spans, so no part of either is left readable.
-                Finding win = f.score() > last.score() || (f.score() == last.score() && f.length() > last.length())
-                        ? f : last;
+                // Overlap: cover both spans, so no part of either is left readable. A span that holds the other
+                // whole names the class ("12 rue Victor Hugo" is an address, though "Victor Hugo" looks like a
+                // person); otherwise the stronger finding does.
+                Finding win;
+                if (last.end() >= f.end() && last.length() > f.length() && f.score() < VALIDATED) {
+                    win = last;
+                } else if (f.start() == last.start() && f.length() > last.length() && last.score() < VALIDATED) {
+                    win = f;
+                } else {
+                    win = f.score() > last.score() || (f.score() == last.score() && f.length() > last.length()) ? f : last;
+                }
                 kept.set(kept.size() - 1, new Finding(win.dataClass(), last.start(), Math.max(last.end(), f.end()),
                         win.score(), win.detector()));
             }

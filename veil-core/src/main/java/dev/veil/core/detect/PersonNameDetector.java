@@ -53,6 +53,35 @@ final class PersonNameDetector implements Detector {
     /** Honorifics written after CJK names: 朱国强先生, 田中様, 김민준씨. */
     private static final String[] CJK_HONORIFICS = {"先生", "女士", "小姐", "さん", "様", "さま", "氏", "씨", "님"};
 
+    /** Titles that are never names themselves, with or without their dot. */
+    private static final Set<String> STRONG_TITLES = Set.of("mr", "mrs", "ms", "mx", "dr", "prof", "sir", "madam",
+            "herr", "frau", "mme", "mlle", "monsieur", "madame", "mister", "dott", "señor", "señora", "senhor",
+            "senhora", "signor", "signora");
+    /** First words of place names that look like names: Rio de Janeiro, Porto Alegre, Den Haag, Via della Spiga. */
+    private static final Set<String> PLACE_HEADS = Set.of("rio", "porto", "santa", "santo", "são", "sao", "san",
+            "saint", "sankt", "st", "port", "fort", "mount", "lake", "new", "los", "las", "den", "del", "via", "rua",
+            "avenida", "av", "calle", "col", "colonia", "bela", "praia", "vila", "villa", "bad", "mont", "monte",
+            "puerto", "cape", "costa", "ciudad", "nueva", "nuevo", "north", "south", "east", "west", "upper", "lower",
+            "greater", "jalan", "jl", "ulica", "ul", "strada", "piazza", "corso", "viale", "chemin", "rue", "boulevard",
+            "allée", "platz", "gasse");
+    /** Role words that label a person in forms, tickets and logs ("Reporter:", "debtor", "Emergency contact:"). */
+    private static final Set<String> ROLES = Set.of("reporter", "assignee", "owner", "insured", "beneficiary",
+            "payee", "payer", "debtor", "creditor", "holder", "cardholder", "recipient", "consignee", "attendees",
+            "attendee", "approved", "reviewed", "signed", "author", "fn", "attn", "contact", "requester", "requested",
+            "submitted", "driver", "buyer", "seller", "landlord", "witness", "guardian", "spouse", "nominee", "agent",
+            "physician", "doctor", "employee", "customer", "patient", "client", "member", "applicant", "passenger",
+            "guest", "tenant", "user", "sender", "name", "by", "to", "from", "cc", "cust", "kunde", "kundin", "cliente",
+            "nombre", "nom", "nome", "naam", "imię", "имя", "frau", "herr", "w", "with", "for", "called", "named",
+            "is", "am", "signatory", "traveller", "traveler", "student", "teacher", "manager", "lead", "organizer");
+    /** Role words that are prepositions or verbs: labels only with a colon ("Bill to:", not "shipped to Lyon"). */
+    private static final Set<String> LINKS = Set.of("by", "to", "from", "with", "for", "is", "am", "called", "named",
+            "w", "cc", "name", "user", "member", "client", "customer", "contact", "agent", "lead", "manager");
+
+    /** Last words of a letter before the writer's name. */
+    private static final Set<String> SIGN_OFFS = Set.of("regards", "sincerely", "best", "cheers", "thanks",
+            "faithfully", "truly", "wishes", "cordially", "grüße", "grüßen", "cordialement", "saludos", "atenciamente",
+            "atenciosamente", "cumprimentos", "distinti", "saluti", "groeten", "pozdrawiam", "regards,");
+
     /** Words a greeting addresses that are not names: "Dear Customer", "Hi Team". */
     private static final Set<String> ADDRESSEES = Set.of("customer", "customers", "sir", "sirs", "madam", "team",
             "all", "everyone", "friend", "friends", "colleague", "colleagues", "user", "users", "valued", "member",
@@ -90,7 +119,7 @@ final class PersonNameDetector implements Detector {
     }
 
     /** A word: [start, end), its lower-case form, and how it is written. */
-    private record Word(int start, int end, String lower, boolean capital, boolean cjk) {
+    private record Word(int start, int end, String lower, boolean capital, boolean cjk, boolean upper) {
     }
 
     @Override
@@ -105,6 +134,10 @@ final class PersonNameDetector implements Detector {
         }
         List<Word> w = words(t);
         int n = w.size();
+        int first = out.size();
+        // runs that looked like names but had too little evidence: [first word, last word] pairs
+        int[] doubtful = new int[16];
+        int doubts = 0;
         int i = 0;
         while (i < n) {
             Word a = w.get(i);
@@ -112,7 +145,11 @@ final class PersonNameDetector implements Detector {
                 i = cjk(t, w, i, out);
                 continue;
             }
-            if (!a.capital() || (COMMON.contains(a.lower()) && !cueBefore(t, w, i) && !surnameNext(t, w, i))) {
+            boolean particleStart = !a.capital() && PARTICLES.contains(a.lower()) && i + 1 < n && w.get(i + 1).capital()
+                    && adjacent(t, a, w.get(i + 1)) && (titleBefore(t, w, i) || labelBefore(t, w, i)); // Dr. dos Santos
+            if ((!a.capital() && !particleStart)
+                    || (COMMON.contains(a.lower()) && !cueBefore(t, w, i) && !surnameNext(t, w, i))
+                    || (notAName(t, a) && !capsBesideGiven(t, w, i))) {
                 i++;
                 continue;
             }
@@ -130,7 +167,7 @@ final class PersonNameDetector implements Detector {
                 if (!adjacent(t, w.get(k - 1), b)) {
                     break;
                 }
-                if (b.capital() && !b.cjk()) {
+                if (b.capital() && !b.cjk() && (!notAName(t, b) || capsBesideGiven(t, w, k))) {
                     last = k;
                     words++;
                 } else if (!PARTICLES.contains(b.lower())) {
@@ -142,44 +179,162 @@ final class PersonNameDetector implements Detector {
                 out.add(new Finding(DataClass.PERSON_NAME, a.start(), w.get(last).end(), score, ID));
                 i = last + 1;
             } else {
+                if (last > i && doubts < doubtful.length / 2 && plausibleUnknown(t, w, i, last)) {
+                    doubtful[2 * doubts] = i;
+                    doubtful[2 * doubts + 1] = last;
+                    doubts++;
+                }
                 i++;
             }
         }
+        if (out.size() > first) {
+            listed(t, w, doubtful, doubts, first, out);
+            repeated(t, w, first, out);
+        }
+    }
+
+    /**
+     * Words that cannot be (part of) a name: a title ("Mr." is not a person, the word after it is), a lone letter
+     * that is not an initial, an all-capitals word no dictionary knows (IBAN, OH, POST).
+     */
+    private static boolean notAName(String t, Word a) {
+        int len = a.end() - a.start();
+        if (len == 1) {
+            return a.end() >= t.length() || t.charAt(a.end()) != '.';
+        }
+        if (TITLES.contains(a.lower()) && (STRONG_TITLES.contains(a.lower())
+                || (a.end() < t.length() && t.charAt(a.end()) == '.'))) {
+            return true;
+        }
+        // an all-capitals word is a name only beside a mixed-case given name (capsBesideGiven) or as part of an
+        // all-capitals given + family pair (JOHN SMITH on a card)
+        return a.upper() && !(a.end() - a.start() >= 3 && known(a.lower()) && capsPair(t, a));
+    }
+
+    /** Whether an all-capitals word stands beside another all-capitals word and together they read given + family. */
+    private static boolean capsPair(String t, Word a) {
+        int e = a.end();
+        int s = a.start();
+        // the neighbour after: one space, then an all-capitals run of 3+ letters
+        if (e + 4 <= t.length() && t.charAt(e) == ' ' && GIVEN.contains(a.lower())) {
+            int k = e + 1;
+            while (k < t.length() && Character.isUpperCase(t.charAt(k))) {
+                k++;
+            }
+            if (k - e - 1 >= 3 && (k == t.length() || !Character.isLetter(t.charAt(k)))
+                    && family(t.substring(e + 1, k).toLowerCase(Locale.ROOT))) {
+                return true;
+            }
+        }
+        if (s >= 4 && t.charAt(s - 1) == ' ' && family(a.lower())) {
+            int k = s - 1;
+            while (k > 0 && Character.isUpperCase(t.charAt(k - 1))) {
+                k--;
+            }
+            return s - 1 - k >= 3 && (k == 0 || !Character.isLetter(t.charAt(k - 1)))
+                    && GIVEN.contains(t.substring(k, s - 1).toLowerCase(Locale.ROOT));
+        }
+        return false;
+    }
+
+    /**
+     * An all-capitals word no dictionary knows, written beside a mixed-case given name: the family name in
+     * "BELOUSOVA Polina", "Karim IBN ZIAD JABER", "SEO Jae-won".
+     */
+    private static boolean capsBesideGiven(String t, List<Word> w, int k) {
+        Word x = w.get(k);
+        if (!x.upper()) {
+            return false;
+        }
+        for (int d = -1; d <= 1; d += 2) {
+            int j = k + d;
+            while (j >= 0 && j < w.size() && w.get(j).upper() && Math.abs(j - k) < 3) {
+                j += d; // several capitalized family words in a row
+            }
+            if (j >= 0 && j < w.size() && !w.get(j).upper() && w.get(j).capital()
+                    && adjacent(t, d < 0 ? w.get(j) : w.get(j - 1), d < 0 ? w.get(j + 1) : w.get(j))
+                    && GIVEN.contains(w.get(j).lower()) && !COMMON.contains(w.get(j).lower())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean known(String lower) {
+        return (GIVEN.contains(lower) || family(lower)) && !COMMON.contains(lower);
+    }
+
+    /**
+     * A family name, or the feminine or inflected form of one: Иванова (Иванов), Kowalska (Kowalski), Nováková
+     * (Novák), Νικολαΐδη (Νικολαΐδης).
+     */
+    private static boolean family(String lower) {
+        if (FAMILY.contains(lower)) {
+            return true;
+        }
+        int n = lower.length();
+        if (n < 4) {
+            return false;
+        }
+        char z = lower.charAt(n - 1);
+        String stem = lower.substring(0, n - 1);
+        if (z == 'а' || z == 'a') {
+            return FAMILY.contains(stem) || (lower.endsWith("ska") || lower.endsWith("cka"))
+                    && FAMILY.contains(lower.substring(0, n - 1) + "i");
+        }
+        if (lower.endsWith("ová")) {
+            return FAMILY.contains(lower.substring(0, n - 3));
+        }
+        if (z == 'η' || z == 'ή' || z == 'α' || z == 'ά') {
+            return FAMILY.contains(lower + "ς");
+        }
+        return false;
     }
 
     private static double score(String t, List<Word> w, int first, int last) {
         Word a = w.get(first);
         Word z = w.get(last);
-        boolean cue = cueBefore(t, w, first) || cueAfter(w, last);
+        boolean cue = cueBefore(t, w, first) || cueAfter(w, last) || lineCue(t, w, first, last);
         boolean title = titleBefore(t, w, first);
-        if (FUNCTION.contains(a.lower()) || NON_NAME_TAILS.contains(z.lower()) || allCaps(t, a) || labelAfter(t, z)) {
+        boolean label = labelBefore(t, w, first);
+        boolean strongPair = first != last && GIVEN.contains(a.lower()) && family(z.lower())
+                && !COMMON.contains(a.lower()) && !COMMON.contains(z.lower());
+        if ((FUNCTION.contains(a.lower()) && !label) || NON_NAME_TAILS.contains(z.lower())
+                || PLACE_HEADS.contains(a.lower()) || (labelAfter(t, z) && !(cue || title || strongPair))
+                || placeAfter(t, z)) {
             return 0;
         }
         if (first == last) {
-            if (a.end() - a.start() < 2) {
+            if (a.end() - a.start() < 2 || a.upper() && !title) {
                 return 0;
             }
             if (title) {
-                return GIVEN.contains(a.lower()) || FAMILY.contains(a.lower()) ? 0.8 : 0.6;
+                return known(a.lower()) ? 0.8 : 0.6;
             }
             if (greetingBefore(t, w, first) && spacesOnlyBefore(t, w, first) && nameEnds(t, a)
                     && !COMMON.contains(a.lower()) && !ADDRESSEES.contains(a.lower())) {
-                return GIVEN.contains(a.lower()) || FAMILY.contains(a.lower()) ? 0.75 : 0.65;
+                return known(a.lower()) ? 0.75 : 0.65;
+            }
+            if ((labelBefore(t, w, first) || lineCue(t, w, first, last)) && nameEnds(t, a) && known(a.lower())
+                    && !ADDRESSEES.contains(a.lower())) {
+                return 0.7; // "Approved by: Puspita", "Recipient = Rahimi", a sign-off line
             }
             return 0;
         }
         boolean givenFirst = GIVEN.contains(a.lower());
-        boolean familyLast = FAMILY.contains(z.lower());
-        boolean familyFirst = FAMILY.contains(a.lower());
+        boolean familyLast = family(z.lower());
+        boolean familyFirst = family(a.lower());
         boolean givenLast = GIVEN.contains(z.lower());
-        boolean commonPair = COMMON.contains(a.lower()) && COMMON.contains(z.lower());
+        boolean commonPair = COMMON.contains(a.lower()) && COMMON.contains(z.lower()) && !label;
         double s;
         if (commonPair) {
             s = 0;
-        } else if ((givenFirst && familyLast) || (familyFirst && givenLast)) {
+        } else if ((givenFirst && familyLast) || (familyFirst && givenLast) || (label && commonNames(a, z))) {
             s = 0.85;
         } else if ((givenFirst || familyLast) && !COMMON.contains(givenFirst ? z.lower() : a.lower())) {
             s = 0.6;
+        } else if ((familyFirst || givenLast) && !COMMON.contains(familyFirst ? z.lower() : a.lower())) {
+            s = 0.6; // family name first: Watanabe Keiko, Nagy Péter
         } else {
             // unknown to the dictionaries: a title or a cue right before ("Bill to:", "Reporter:") is needed
             s = title || cue ? 0.6 : 0;
@@ -188,6 +343,194 @@ final class PersonNameDetector implements Detector {
             s = Math.min(0.95, s + 0.1);
         }
         return s;
+    }
+
+    /** Two dictionary names that are also common words: "Bill Young" after "Bill to:". */
+    private static boolean commonNames(Word a, Word z) {
+        return GIVEN.contains(a.lower()) && family(z.lower());
+    }
+
+    /** Unknown capitalized words that may still be a name when their neighbours are: no English-looking tail. */
+    private static boolean plausibleUnknown(String t, List<Word> w, int first, int last) {
+        Word a = w.get(first);
+        Word z = w.get(last);
+        return !FUNCTION.contains(a.lower()) && !NON_NAME_TAILS.contains(z.lower()) && !PLACE_HEADS.contains(a.lower())
+                && !COMMON.contains(a.lower()) && !COMMON.contains(z.lower()) && !labelAfter(t, z) && !placeAfter(t, z)
+                && last - first <= 2;
+    }
+
+    /**
+     * Names listed beside names: in "Attendees: Ana Souza, Golnar Moradi, Lena Weiß" the one the dictionaries miss
+     * is a name too. A doubtful run joined by ", " or " and " to a found name is taken; repeated until nothing changes.
+     */
+    private static void listed(String t, List<Word> w, int[] doubtful, int doubts, int first, List<Finding> out) {
+        boolean[] taken = new boolean[doubts];
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (int d = 0; d < doubts; d++) {
+                if (taken[d]) {
+                    continue;
+                }
+                int s = w.get(doubtful[2 * d]).start();
+                int e = w.get(doubtful[2 * d + 1]).end();
+                for (int k = first; k < out.size(); k++) {
+                    Finding f = out.get(k);
+                    if (f.dataClass() == DataClass.PERSON_NAME && f.score() >= 0.6
+                            && (joined(t, f.end(), s) || joined(t, e, f.start()))) {
+                        out.add(new Finding(DataClass.PERSON_NAME, s, e, 0.6, ID));
+                        taken[d] = true;
+                        changed = true;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Whether only a list separator lies between {@code from} and {@code to}: ", ", " and ", " & ", " / ". */
+    private static boolean joined(String t, int from, int to) {
+        if (to <= from || to - from > 5) {
+            return false;
+        }
+        String gap = t.substring(from, to);
+        return gap.equals(", ") || gap.equals(" and ") || gap.equals(" & ") || gap.equals(" / ") || gap.equals("; ")
+                || gap.equals(" y ") || gap.equals(" und ") || gap.equals(" et ") || gap.equals(" e ") || gap.equals("、");
+    }
+
+    /**
+     * A name found once makes its words names wherever else they stand capitalized in the same text: the
+     * "Rutger" of "- Rutger: follow up" after "Attendees: Rutger Mulder".
+     */
+    private static void repeated(String t, List<Word> w, int first, List<Finding> out) {
+        java.util.Set<String> parts = null;
+        int found = out.size();
+        for (int k = first; k < found; k++) {
+            Finding f = out.get(k);
+            if (f.dataClass() != DataClass.PERSON_NAME || f.score() < 0.6) {
+                continue;
+            }
+            for (Word x : w) {
+                if (x.start() >= f.start() && x.end() <= f.end() && x.end() - x.start() >= 2 && !x.upper()
+                        && !COMMON.contains(x.lower()) && !PARTICLES.contains(x.lower()) && !TITLES.contains(x.lower())
+                        && !FUNCTION.contains(x.lower())) {
+                    if (parts == null) {
+                        parts = new HashSet<>();
+                    }
+                    parts.add(x.lower());
+                }
+            }
+        }
+        if (parts == null) {
+            return;
+        }
+        for (Word x : w) {
+            if ((x.capital() || x.cjk()) && parts.contains(x.lower()) && !covered(out, first, found, x)) {
+                out.add(new Finding(DataClass.PERSON_NAME, x.start(), x.end(), 0.65, ID));
+            }
+        }
+    }
+
+    private static boolean covered(List<Finding> out, int from, int to, Word x) {
+        for (int k = from; k < to; k++) {
+            Finding f = out.get(k);
+            if (f.start() < x.end() && x.start() < f.end()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A place, not a person: the run is followed by a region code or a postal code ("Columbus OH 43211",
+     * "Porto Alegre - RS", "Napoli NA").
+     */
+    private static boolean placeAfter(String t, Word z) {
+        int n = t.length();
+        int i = z.end();
+        if (i < n && t.charAt(i) == ',') {
+            i++;
+        } else if (i + 2 < n && t.charAt(i) == ' ' && t.charAt(i + 1) == '-') {
+            i += 2;
+        }
+        if (i >= n || t.charAt(i) != ' ') {
+            return false;
+        }
+        i++;
+        int caps = 0;
+        while (i + caps < n && caps < 4 && t.charAt(i + caps) >= 'A' && t.charAt(i + caps) <= 'Z') {
+            caps++;
+        }
+        if (caps >= 2 && caps <= 3) {
+            int e = i + caps;
+            return e >= n || t.charAt(e) == ' ' || t.charAt(e) == ',' || t.charAt(e) == '\n' || t.charAt(e) == ')';
+        }
+        int digits = 0;
+        while (i + digits < n && t.charAt(i + digits) >= '0' && t.charAt(i + digits) <= '9') {
+            digits++;
+        }
+        return digits >= 4 && digits <= 5 && (i + digits >= n || !Character.isLetterOrDigit(t.charAt(i + digits)));
+    }
+
+    /**
+     * A label that names a role before the run: "Reporter:", "Emergency contact:", "Reviewed-by:", "FN:",
+     * "debtor". The word must end with a colon or equals sign, or be a role word itself.
+     */
+    private static boolean labelBefore(String t, List<Word> w, int i) {
+        if (i == 0) {
+            return false;
+        }
+        Word p = w.get(i - 1);
+        int gap = w.get(i).start() - p.end();
+        if (gap > 3) {
+            return false;
+        }
+        String between = t.substring(p.end(), w.get(i).start()).strip();
+        String role = lastPart(lowerOf(t, p));
+        boolean marked = between.equals(":") || between.equals("=") || between.equals("—") || between.equals(":\t")
+                || between.isEmpty() && ROLES.contains(role) && !LINKS.contains(role);
+        return marked && (ROLES.contains(role) || CUES.contains(role));
+    }
+
+    /** A word's lower-case form; long lower-case words are lowered only when a context rule asks. */
+    private static String lowerOf(String t, Word x) {
+        return !x.lower().isEmpty() || x.end() - x.start() > 24 ? x.lower()
+                : t.substring(x.start(), x.end()).toLowerCase(Locale.ROOT);
+    }
+
+    /** The last hyphenated part of a word: "reviewed-by" is read as "by". */
+    private static String lastPart(String lower) {
+        int dash = lower.lastIndexOf('-');
+        return dash >= 0 && dash + 1 < lower.length() ? lower.substring(dash + 1) : lower;
+    }
+
+    /**
+     * The run stands alone on its line right after a sign-off ("Kind regards,\nBabak Mousavi") or right before a
+     * greeting comma at the start of a letter ("Matsumoto Ryota,\n\nPlease note").
+     */
+    private static boolean lineCue(String t, List<Word> w, int first, int last) {
+        int s = w.get(first).start();
+        int e = w.get(last).end();
+        boolean lineStart = s == 0 || t.charAt(s - 1) == '\n';
+        int after = e;
+        if (after < t.length() && t.charAt(after) == ',') {
+            after++;
+        }
+        boolean lineEnd = after >= t.length() || t.charAt(after) == '\n' || t.charAt(after) == '\r';
+        if (!lineStart || !lineEnd) {
+            return false;
+        }
+        // the previous non-empty line ends a letter: "Kind regards," "Sincerely," "Best,"
+        int k = s - 1;
+        while (k > 0 && (t.charAt(k - 1) == '\n' || t.charAt(k - 1) == '\r')) {
+            k--;
+        }
+        if (first == 0 || k <= 0) {
+            return false;
+        }
+        Word p = w.get(first - 1);
+        int pe = p.end();
+        return (pe == k || (pe + 1 == k && t.charAt(pe) == ',')) && SIGN_OFFS.contains(lowerOf(t, p));
     }
 
     /** "Mark Parker": a common word that is a given name, followed by a dictionary surname that is not. */
@@ -209,9 +552,13 @@ final class PersonNameDetector implements Detector {
         if (!b.capital() || b.cjk() || a.end() + 2 != b.start() || t.charAt(a.end()) != ',' || t.charAt(a.end() + 1) != ' ') {
             return -1;
         }
-        boolean names = FAMILY.contains(a.lower()) && GIVEN.contains(b.lower())
-                && !COMMON.contains(a.lower()) && !COMMON.contains(b.lower())
-                && !FUNCTION.contains(a.lower()) && !FUNCTION.contains(b.lower());
+        String fa = a.lower();
+        String gb = b.lower();
+        boolean plain = !COMMON.contains(fa) && !COMMON.contains(gb) && !FUNCTION.contains(fa) && !FUNCTION.contains(gb)
+                && !CUES.contains(fa) && !ROLES.contains(fa) && !PLACE_HEADS.contains(fa) && !TITLES.contains(fa);
+        // "Olsen, Håkon"; "Nwankwo, Ifeoma" (the given name known); "Dąbrowska, Ewa" (a feminine form)
+        boolean names = plain && ((family(fa) && (GIVEN.contains(gb) || !b.upper() && nameEnds(t, b)))
+                || (GIVEN.contains(gb) && !GIVEN.contains(fa) && nameEnds(t, b)));
         return names ? i + 1 : -1;
     }
 
@@ -307,21 +654,42 @@ final class PersonNameDetector implements Detector {
         if (i == 0) {
             return false;
         }
-        String p = w.get(i - 1).lower();
+        String p = lowerOf(t, w.get(i - 1));
         return p.equals("dear") || p.equals("hi") || p.equals("hello") || p.equals("hey") || p.equals("hola")
                 || p.equals("bonjour") || p.equals("hallo") || p.equals("ciao") || p.equals("olá") || p.equals("cher")
                 || p.equals("chère") || p.equals("liebe") || p.equals("lieber") || p.equals("estimado")
                 || p.equals("estimada") || p.equals("caro") || p.equals("cara") || p.equals("regards")
-                || p.equals("sincerely") || p.equals("signed") || p.equals("cheers") || p.equals("thanks");
+                || p.equals("sincerely") || p.equals("signed") || p.equals("cheers") || p.equals("thanks")
+                || p.equals("birthday") || p.equals("congrats") || p.equals("congratulations");
     }
 
     private static boolean cueBefore(String t, List<Word> w, int i) {
-        return i > 0 && (CUES.contains(w.get(i - 1).lower()) || TITLES.contains(w.get(i - 1).lower()))
-                && w.get(i).start() - w.get(i - 1).end() <= 3;
+        if (i == 0 || w.get(i).start() - w.get(i - 1).end() > 3) {
+            return false;
+        }
+        String p = lastPart(lowerOf(t, w.get(i - 1)));
+        return CUES.contains(p) || TITLES.contains(p) || ROLES.contains(p);
     }
 
     private static boolean cueAfter(List<Word> w, int last) {
         return last + 1 < w.size() && AFTER.contains(w.get(last + 1).lower());
+    }
+
+    /** Arabic and Berber family names written with a lower-case article: al-Rashid, el-Masri, ben-Ali. */
+    private static boolean particlePrefixed(String t, int s, int e) {
+        int dash = -1;
+        for (int k = s; k < e && k - s <= 4; k++) {
+            if (t.charAt(k) == '-') {
+                dash = k;
+                break;
+            }
+        }
+        if (dash < 0 || dash + 1 >= e || !Character.isUpperCase(t.charAt(dash + 1))) {
+            return false;
+        }
+        String p = t.substring(s, dash);
+        return p.equals("al") || p.equals("el") || p.equals("ul") || p.equals("bin") || p.equals("ibn")
+                || p.equals("ben") || p.equals("abu") || p.equals("ould") || p.equals("ag") || p.equals("as");
     }
 
     /** A name needs a capital letter, or a letter of a script without case (all of which are above ASCII). */
@@ -385,9 +753,19 @@ final class PersonNameDetector implements Detector {
             int first = t.codePointAt(s);
             boolean capital = Character.isUpperCase(first) || Character.isTitleCase(first)
                     || (!cjk && !Character.isLowerCase(first) && !Character.isUpperCase(first)); // uncased scripts
+            if (!capital && !cjk) {
+                capital = particlePrefixed(t, s, i); // al-Rashid, el-Masri, bin-Salman
+            }
+            boolean upper = false;
+            if (capital && !cjk && i - s >= 2 && Character.isUpperCase(first)) {
+                upper = true;
+                for (int k = s + 1; k < i && upper; k++) {
+                    upper = !Character.isLowerCase(t.charAt(k));
+                }
+            }
             // lower case only where a dictionary or word list will be asked: capitalized, CJK, or short words
             String lower = capital || cjk || i - s <= 6 ? t.substring(s, i).toLowerCase(Locale.ROOT) : "";
-            out.add(new Word(s, i, lower, capital, cjk));
+            out.add(new Word(s, i, lower, capital, cjk, upper));
         }
         return out;
     }

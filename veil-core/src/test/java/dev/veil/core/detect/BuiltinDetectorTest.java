@@ -53,7 +53,7 @@ class BuiltinDetectorTest {
         "Patient born 1985-07-21 in Lyon | DATE_OF_BIRTH=1985-07-21",
         "ship to 8936 Elm St, Springfield, IL 62704 today | STREET_ADDRESS=8936 Elm St, Springfield, IL 62704",
         "I live at 221B Baker Street, London NW1 6XE. | STREET_ADDRESS=221B Baker Street, London NW1 6XE",
-        "1600 Pennsylvania Avenue NW | STREET_ADDRESS=1600 Pennsylvania Avenue",
+        "1600 Pennsylvania Avenue NW | STREET_ADDRESS=1600 Pennsylvania Avenue NW",
         "12 rue de Rivoli, 75001 Paris | STREET_ADDRESS=12 rue de Rivoli, 75001 Paris",
         "Calle Mayor 10, Madrid | STREET_ADDRESS=Calle Mayor 10, Madrid",
         "Hauptstraße 5, 10115 Berlin | STREET_ADDRESS=Hauptstraße 5, 10115 Berlin",
@@ -82,9 +82,23 @@ class BuiltinDetectorTest {
         "db_password=Xk29!fLq0z next | SECRET=Xk29!fLq0z",
         "Authorization: Bearer abc123DEF456ghi789 | SECRET=abc123DEF456ghi789",
         "\"client_secret\": \"9f8e7d6c5b4a3210\" | SECRET=9f8e7d6c5b4a3210",
+        "Phone: 0701196016 | PHONE=0701196016",
+        "WhatsApp 397-3242337 Ref | PHONE=397-3242337",
+        "mobile +31 6 61945385 ok | PHONE=+31 6 61945385",
+        "电话020-5155 0212。 | PHONE=020-5155 0212",
+        "Reporter: Abhijit Chatterjee | PERSON_NAME=Abhijit Chatterjee",
+        "Kind regards,\\nGolnar Moradi | PERSON_NAME=Golnar Moradi",
+        "Hr. DEMIR Mustafa | PERSON_NAME=DEMIR Mustafa",
+        "Customer: Nwankwo, Ifeoma | PERSON_NAME=Nwankwo, Ifeoma",
+        "Attendees: Lena Weiß, Golnar Moradi | PERSON_NAME=Lena Weiß; PERSON_NAME=Golnar Moradi",
+        "Attendees: Rutger Mulder\\n- Rutger: follow up | PERSON_NAME=Rutger Mulder; PERSON_NAME=Rutger",
+        "Dear Dr. dos Santos, | PERSON_NAME=dos Santos",
+        "Юлия Кузнецова пишет | PERSON_NAME=Юлия Кузнецова",
+        "Flat 25, 231 Sauchiehall Street, BELFAST BT9 1XE | STREET_ADDRESS=Flat 25, 231 Sauchiehall Street, BELFAST BT9 1XE",
+        "Avenida Paulista, 1838, apto 109, Centro, Rio de Janeiro - RJ, 20515-108 | STREET_ADDRESS=Avenida Paulista, 1838, apto 109, Centro, Rio de Janeiro - RJ, 20515-108",
     })
     void finds(String text, String expected) {
-        assertThat(found(text)).isEqualTo(expected == null ? "" : expected);
+        assertThat(found(text.replace("\\n", "\n"))).isEqualTo(expected == null ? "" : expected);
     }
 
     @ParameterizedTest
@@ -121,9 +135,27 @@ class BuiltinDetectorTest {
         "Bill the customer for the Jordan river tour in China",
         "Dear Customer, your Order Service Team",
         "shipping to Paris, France and Berlin, Germany",
+        "curl -s -X POST https://api.example.com/v1/charges",
+        "Invalid IBAN HU64 5164",
+        "Deliver to Columbus OH 43211 today",
+        "order number 12345678 shipped",
+        "订单金额£2,622.75",
     })
     void ignoresLookAlikes(String text) {
         assertThat(found(text)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiterString = " => ", value = {
+        "id,first_name,last_name,birth_date\\n7,Ngozi,Agu,1989-12-28 => PERSON_NAME=Ngozi; PERSON_NAME=Agu; DATE_OF_BIRTH=1989-12-28",
+        "hostname\\towner\\tip\\nPC-1\\tde Groot, Lotte\\t10.0.0.1 => PERSON_NAME=de Groot, Lotte; IP_ADDRESS=10.0.0.1",
+        "INSERT INTO customers (id, name, dob) VALUES (1, 'Chukwuemeka Anyanwu', '1972-02-04'); => PERSON_NAME=Chukwuemeka Anyanwu; DATE_OF_BIRTH=1972-02-04",
+        "id|product|price\\n1|Apple Watch|399 => ",
+        "id,name,price\\n1,Widget Pro,3.50 => ",
+        "id,first_name\\n1,null\\n2,42 => ",
+    })
+    void readsTableColumnsByTheirHeader(String text, String expected) {
+        assertThat(found(text.replace("\\t", "\t").replace("\\n", "\n"))).isEqualTo(expected == null ? "" : expected);
     }
 
     @ParameterizedTest
