@@ -42,8 +42,8 @@ final class AddressDetector implements Detector {
 
     @Override
     public void detect(String t, List<Finding> out) {
-        if (!hasDigitAndCapital(t)) {
-            return; // every form needs a house number, and a street or city name written with a capital
+        if (!hasDigitAndCapital(t) || !numberBesideWord(t)) {
+            return; // every form needs a house number beside a word, and a street or city name with a capital
         }
         List<Tok> toks = tokens(t);
         int n = toks.size();
@@ -121,6 +121,38 @@ final class AddressDetector implements Detector {
             }
         }
         return a.start();
+    }
+
+    /**
+     * Whether some digit run stands beside a word, a space or comma apart ("12 rue", "Mayor 10", "Paulista, 1838"):
+     * timestamps, ids and amounts have none, and cost one pass.
+     */
+    private static boolean numberBesideWord(String t) {
+        int n = t.length();
+        for (int i = 0; i < n; i++) {
+            char c = t.charAt(i);
+            if (c < '0' || c > '9') {
+                continue;
+            }
+            int s = i;
+            while (i < n && (Character.isLetterOrDigit(t.charAt(i)) || t.charAt(i) == '-' || t.charAt(i) == '/')) {
+                i++;
+            }
+            if (i + 1 < n && t.charAt(i) == ' ' && Character.isLetter(t.charAt(i + 1))) {
+                return true;
+            }
+            int b = s - 1;
+            if (b >= 0 && t.charAt(b) == ' ') {
+                b--;
+                if (b >= 0 && t.charAt(b) == ',') {
+                    b--;
+                }
+                if (b >= 0 && (Character.isLetter(t.charAt(b)) || t.charAt(b) == '.')) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean hasDigitAndCapital(String t) {

@@ -42,18 +42,27 @@ final class BuiltinDetector implements Detector {
         int n = text.length();
         boolean at = false;
         boolean digit = false;
+        int digits = 0;
         boolean upper = false;
         boolean colon = false;
+        boolean keyed = false;
+        boolean nonAscii = false;
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
             if (c == '@') {
                 at = true;
             } else if (c >= '0' && c <= '9') {
                 digit = true;
+                digits++;
             } else if (c >= 'A' && c <= 'Z') {
                 upper = true;
             } else if (c == ':' || c == '-') {
                 colon = true;
+                keyed |= c == ':';
+            } else if (c == '=') {
+                keyed = true;
+            } else if (c >= 0x80) {
+                nonAscii = true;
             }
         }
         if (at) {
@@ -73,10 +82,13 @@ final class BuiltinDetector implements Detector {
             ipv6s(text, out);
         }
         secrets(text, out);
-        if (digit) {
-            birthDates(text, out);
+        if (digits >= 4) {
+            birthDates(text, out, nonAscii); // every date of birth has a year
         }
-        keyedSecrets(text, out);
+        // a keyed secret follows "key=" or "key:", or "Bearer "
+        if (keyed || text.indexOf("earer ") > 0) {
+            keyedSecrets(text, out);
+        }
     }
 
     // ---- dates of birth ------------------------------------------------------------------------------------
@@ -95,9 +107,10 @@ final class BuiltinDetector implements Detector {
         "maj", "cze", "lip", "sie", "wrz", "paź", "lis", "gru"};
     private static final int BIRTH_WINDOW = 40;
 
-    private static void birthDates(String t, List<Finding> out) {
+    private static void birthDates(String t, List<Finding> out, boolean nonAscii) {
         int n = t.length();
-        for (String w : BIRTH_WORDS_OTHER) {
+        for (int k = 0; nonAscii && k < BIRTH_WORDS_OTHER.length; k++) {
+            String w = BIRTH_WORDS_OTHER[k];
             int at = t.indexOf(w);
             if (at >= 0) {
                 dateAfter(t, at + w.length(), out);
@@ -284,6 +297,11 @@ final class BuiltinDetector implements Detector {
     private static void keyedSecrets(String t, List<Finding> out) {
         int n = t.length();
         for (int i = 0; i < n; i++) {
+            // keys start a word or a camelCase part: password=, db_password=, userPassword=
+            char c = t.charAt(i);
+            if (i > 0 && Character.isLetter(t.charAt(i - 1)) && !(c >= 'A' && c <= 'Z' && Character.isLowerCase(t.charAt(i - 1)))) {
+                continue;
+            }
             String w = SECRET_KEY_INDEX.at(t, i);
             if (w == null) {
                 continue;

@@ -1,0 +1,76 @@
+package dev.veil.core.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * The parser-free phone checks must give libphonenumber's own verdict wherever they give one: the law is
+ * "fast path = parser, or no answer".
+ */
+class PhoneCheckTest {
+    private static final PhoneCheck CHECK = new PhoneCheck(List.of("US"));
+    private static final List<String> CODES = PhoneCheck.FAST_CODES.stream().map(String::valueOf).sorted().toList();
+    private static final List<String> REGIONS = List.of("US", "GB", "DE", "FR", "IN", "JP", "BR", "IT", "CN", "NG");
+
+    @Provide
+    Arbitrary<String> international() {
+        Arbitrary<String> cc = Arbitraries.of(CODES);
+        Arbitrary<String> national = Arbitraries.strings().numeric().ofMinLength(6).ofMaxLength(12);
+        Arbitrary<Boolean> trunk = Arbitraries.of(true, false);
+        return Combinators.combine(cc, national, trunk).as((c, n, t) -> "+" + c + (t ? " (0)" : " ") + spaced(n));
+    }
+
+    @Provide
+    Arbitrary<String> national() {
+        return Arbitraries.strings().numeric().ofMinLength(7).ofMaxLength(12).map(PhoneCheckTest::spaced);
+    }
+
+    private static String spaced(String digits) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < digits.length(); i++) {
+            if (i > 0 && i % 3 == 0) {
+                sb.append(' ');
+            }
+            sb.append(digits.charAt(i));
+        }
+        return sb.toString();
+    }
+
+    @Property(tries = 10000)
+    void internationalFastPathAgreesWithTheParser(@ForAll("international") String number) {
+        double fast = CHECK.fastInternational(number);
+        if (fast >= 0) {
+            assertThat(fast).as(number).isEqualTo(CHECK.judge(number, "ZZ", true));
+        }
+    }
+
+    @Property(tries = 3000)
+    void nationalFastPathAgreesWithTheParser(@ForAll("national") String number, @ForAll("regions") String region) {
+        double fast = CHECK.fastNational(number, region);
+        if (fast >= 0) {
+            assertThat(fast).as(number + " in " + region).isEqualTo(CHECK.judge(number, region, false));
+        }
+    }
+
+    @Provide
+    Arbitrary<String> regions() {
+        return Arbitraries.of(REGIONS);
+    }
+
+    @Property(tries = 500)
+    void validNanpNumbersTakeTheFastPath(@ForAll("nanp") String number) {
+        assertThat(CHECK.fastNational(number, "US")).as(number).isGreaterThanOrEqualTo(0);
+    }
+
+    @Provide
+    Arbitrary<String> nanp() {
+        return Arbitraries.strings().numeric().ofLength(7).map(s -> "(212) " + s.substring(0, 3) + "-" + s.substring(3));
+    }
+}
