@@ -92,15 +92,11 @@ public final class DetectorSet {
             } else {
                 // Overlap: cover both spans, so no part of either is left readable. A span that holds the other
                 // whole names the class ("12 rue Victor Hugo" is an address, though "Victor Hugo" looks like a
-                // person); otherwise the stronger finding does.
-                Finding win;
-                if (last.end() >= f.end() && last.length() > f.length() && f.score() < VALIDATED) {
-                    win = last;
-                } else if (f.start() == last.start() && f.length() > last.length() && last.score() < VALIDATED) {
-                    win = f;
-                } else {
-                    win = f.score() > last.score() || (f.score() == last.score() && f.length() > last.length()) ? f : last;
-                }
+                // person); otherwise the stronger finding does. Sorted by start, then longest first, only the
+                // earlier span can hold the later one.
+                boolean holds = last.end() >= f.end() && last.length() > f.length() && f.score() < VALIDATED;
+                Finding win = holds || f.score() < last.score()
+                        || (f.score() == last.score() && f.length() <= last.length()) ? last : f;
                 kept.set(kept.size() - 1, new Finding(win.dataClass(), last.start(), Math.max(last.end(), f.end()),
                         win.score(), win.detector()));
             }
