@@ -29,7 +29,7 @@ final class AddressDetector implements Detector {
     private static final String[] SUFFIXES = {"straße", "strasse", "str", "straat", "laan", "weg", "gracht", "plein",
         "allee", "platz", "gasse", "damm", "ring", "gatan", "gata", "vej", "veien", "vägen", "utca"};
     private static final Set<String> UNITS = Set.of("apt", "apartment", "suite", "ste", "unit", "flat", "floor", "fl",
-            "bldg", "building", "#", "room", "rm");
+            "bldg", "building", "#", "room", "rm", "bât", "bat", "bloc", "block");
 
     /** A word token: [start, end). */
     private record Tok(int start, int end) {
@@ -114,8 +114,7 @@ final class AddressDetector implements Detector {
             Tok unit = toks.get(i - 2);
             Tok id = toks.get(i - 1);
             String u = lower(t, unit);
-            if ((UNITS.contains(u) || u.equals("bât") || u.equals("bat") || u.equals("bloc") || u.equals("block"))
-                    && id.end() - id.start() <= 4 && sameLine(t, unit, a) && a.start() - id.end() <= 2
+            if (UNITS.contains(u) && id.end() - id.start() <= 4 && sameLine(t, unit, a) && a.start() - id.end() <= 2
                     && id.start() - unit.end() <= 2) {
                 return unit.start();
             }
@@ -193,7 +192,7 @@ final class AddressDetector implements Detector {
             int words = 0;
             while (kk < n && words < 5) {
                 Tok x = toks.get(kk);
-                if (x.start() - prev > 3 || !sameLineAt(t, prev, x.start()) || !partWord(t, x, words == 0)
+                if (x.start() - prev > 3 || !sameLineAt(t, prev, x.start()) || !partWord(t, x)
                         || (words > 0 && !inPart(t, prev, x.start()))) {
                     break;
                 }
@@ -213,7 +212,7 @@ final class AddressDetector implements Detector {
             if (partEnd < t.length() && t.charAt(partEnd) == '.' && partEnd - lastTok.start() <= 4
                     && abbreviation(t, lastTok)) {
                 partEnd++; // Qro., N.L.
-            } else if (partEnd < t.length() && t.charAt(partEnd) == ')' && t.lastIndexOf('(', partEnd) > end) {
+            } else if (partEnd < t.length() && t.charAt(partEnd) == ')' && opensBetween(t, end, partEnd)) {
                 partEnd++; // (GE)
             }
             end = partEnd;
@@ -227,11 +226,10 @@ final class AddressDetector implements Detector {
     private static final Set<String> NOT_PART = Set.of("tel", "tél", "phone", "email", "e-mail", "mobile", "fax", "ref",
             "iban", "dob", "ssn", "order", "invoice", "contact", "attn", "please", "thanks", "thank", "call", "mail",
             "usa", "deliver", "ship", "bill", "note", "and", "or", "the");
-    /** Unit and locality words inside address parts (apto 109, Depto. 215, Col. Roma, C.P. 76238, 77 bis). */
-    private static final Set<String> PART_WORDS = Set.of("apto", "apt", "depto", "dept", "piso", "col", "c.p", "cp",
-            "bis", "ter", "bât", "bat", "bloc", "block", "lot", "no", "nº", "n", "sector", "andar", "sala", "conj",
-            "unit", "flat", "suite", "ste", "floor", "fl", "de", "da", "do", "dos", "das", "del", "la", "le", "di",
-            "esc", "puerta", "pta", "planta", "etage", "étage", "ku", "shi", "cho", "machi");
+    /** Locality words inside address parts besides {@link #UNITS} (apto 109, Depto. 215, Col. Roma, C.P. 76238, 77 bis). */
+    private static final Set<String> PART_WORDS = Set.of("apto", "depto", "dept", "piso", "col", "c.p", "cp",
+            "bis", "ter", "lot", "no", "nº", "n", "sector", "andar", "sala", "conj", "de", "da", "do", "dos", "das",
+            "del", "la", "le", "di", "esc", "puerta", "pta", "planta", "etage", "étage", "ku", "shi", "cho", "machi");
 
     /** The text between an address and its next part: a comma, a dash, or an opening bracket, with spaces. */
     private static boolean separatedPart(String t, int from, int to) {
@@ -254,9 +252,12 @@ final class AddressDetector implements Detector {
         return true;
     }
 
-    private static boolean partWord(String t, Tok x, boolean firstOfPart) {
+    private static boolean partWord(String t, Tok x) {
+        if (x.end() < t.length() && t.charAt(x.end()) == '@') {
+            return false; // the local part of an e-mail address
+        }
         String w = lower(t, x);
-        if (NOT_PART.contains(w) || t.indexOf('@', x.start()) == x.end()) {
+        if (NOT_PART.contains(w)) {
             return false;
         }
         char c = t.charAt(x.start());
@@ -267,7 +268,7 @@ final class AddressDetector implements Detector {
             int len = x.end() - x.start();
             return len <= 10; // a postal code, a unit number
         }
-        return PART_WORDS.contains(w) || w.endsWith("º") || w.endsWith("ª");
+        return PART_WORDS.contains(w) || UNITS.contains(w) || w.endsWith("º") || w.endsWith("ª");
     }
 
     /** A token written as an abbreviation: with a lower-case letter (Qro) or inner dots (N.L), not a postcode. */
@@ -275,6 +276,16 @@ final class AddressDetector implements Detector {
         for (int i = k.start(); i < k.end(); i++) {
             char c = t.charAt(i);
             if (Character.isLowerCase(c) || c == '.') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether an opening bracket stands in {@code [from, to)}: the part is "(GE)", not "GE)". */
+    private static boolean opensBetween(String t, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (t.charAt(i) == '(') {
                 return true;
             }
         }
@@ -361,27 +372,18 @@ final class AddressDetector implements Detector {
             return false;
         }
         int digits = 0;
+        boolean dash = false;
         for (int i = k.start(); i < k.end(); i++) {
             char c = t.charAt(i);
             if (Character.isDigit(c)) {
                 digits++;
-            } else if (!(Character.isLetter(c) && i == k.end() - 1) && c != '-') {
+            } else if (c == '-') {
+                dash = true;
+            } else if (!(Character.isLetter(c) && i == k.end() - 1)) {
                 return false;
             }
         }
-        return digits >= 1 && (digits <= 5 || digits <= 8 && t.indexOf('-', k.start()) >= 0
-                && t.indexOf('-', k.start()) < k.end());
-    }
-
-    private static boolean postal(String t, Tok k) {
-        int len = k.end() - k.start();
-        int digits = 0;
-        for (int i = k.start(); i < k.end(); i++) {
-            if (Character.isDigit(t.charAt(i))) {
-                digits++;
-            }
-        }
-        return len >= 4 && len <= 10 && digits >= 3;
+        return digits >= 1 && (digits <= 5 || digits <= 8 && dash); // 745-2829: unit and house joined
     }
 
     private static boolean isNumberWord(String w) {
@@ -409,12 +411,6 @@ final class AddressDetector implements Detector {
         return groups == 3 && digits >= 1 && digits <= 3;
     }
 
-    /** The inward half of a UK postcode: a digit and two letters (6XE in NW1 6XE). */
-    private static boolean ukInward(String t, Tok k) {
-        return k.end() - k.start() == 3 && Character.isDigit(t.charAt(k.start()))
-                && Character.isUpperCase(t.charAt(k.start() + 1)) && Character.isUpperCase(t.charAt(k.start() + 2));
-    }
-
     private static boolean hasSuffix(String t, Tok k) {
         if (!Character.isUpperCase(t.charAt(k.start()))) {
             return false;
@@ -429,12 +425,7 @@ final class AddressDetector implements Detector {
     }
 
     private static boolean sameLine(String t, Tok a, Tok b) {
-        for (int i = a.end(); i < b.start(); i++) {
-            if (t.charAt(i) == '\n') {
-                return false;
-            }
-        }
-        return true;
+        return sameLineAt(t, a.end(), b.start());
     }
 
     private static String lower(String t, Tok k) {

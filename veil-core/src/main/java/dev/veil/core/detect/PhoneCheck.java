@@ -65,7 +65,7 @@ final class PhoneCheck {
     /** Whether {@code d} holds one of {@code prefixes} at {@code from}. */
     private static boolean startsWithAny(StringBuilder d, int from, String[] prefixes) {
         for (String p : prefixes) {
-            if (d.length() - from >= p.length() && d.indexOf(p, from) == from) {
+            if (d.length() - from >= p.length() && d.substring(from, from + p.length()).equals(p)) {
                 return true;
             }
         }
@@ -167,7 +167,8 @@ final class PhoneCheck {
             return -1;
         }
         StringBuilder d = digits(candidate);
-        if (startsWithAny(d, 0, new String[] {region.countryDigits()})) {
+        String code = region.countryDigits();
+        if (d.length() >= code.length() && d.substring(0, code.length()).equals(code)) {
             return -1; // the parser may read the region's own country code at the front
         }
         // the trunk digit is stripped; any other prefix the parser knows ("180020" in the UK) is left to it
