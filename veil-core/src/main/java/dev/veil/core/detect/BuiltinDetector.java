@@ -698,7 +698,7 @@ final class BuiltinDetector implements Detector {
             int area = Integer.parseInt(t, gs[a], ge[a], 10);
             int group = Integer.parseInt(t, gs[a + 1], ge[a + 1], 10);
             int serial = Integer.parseInt(t, gs[b], ge[b], 10);
-            if (area != 0 && area != 666 && area < 900 && group != 0 && serial != 0) {
+            if (Validators.ssn(area, group, serial)) {
                 return new Finding(DataClass.US_SSN, gs[a], end, sep == '-' ? 0.85 : 0.6, ID);
             }
             return null;

@@ -318,10 +318,7 @@ final class TableDetector implements Detector {
                 return false;
             }
         }
-        int area = Integer.parseInt(d, 0, 3, 10);
-        int group = Integer.parseInt(d, 3, 5, 10);
-        int serial = Integer.parseInt(d, 5, 9, 10);
-        return area != 0 && area != 666 && area < 900 && group != 0 && serial != 0;
+        return Validators.ssn(Integer.parseInt(d, 0, 3, 10), Integer.parseInt(d, 3, 5, 10), Integer.parseInt(d, 5, 9, 10));
     }
 
     // ---- SQL INSERT ------------------------------------------------------------------------------------------
@@ -346,7 +343,8 @@ final class TableDetector implements Detector {
         while (i < n && (Character.isLetterOrDigit(t.charAt(i)) || "_.`\"[]".indexOf(t.charAt(i)) >= 0)) {
             i++;
         }
-        String table = t.substring(tableStart, i).replaceAll("[`\"\\[\\]]", "");
+        // quotes (`t`, "t", [t]) need no stripping: NameHeuristics splits names at every non-alphanumeric
+        String table = t.substring(tableStart, i);
         int dot = table.lastIndexOf('.');
         table = dot >= 0 ? table.substring(dot + 1) : table;
         i = blanks(t, i);
@@ -362,7 +360,7 @@ final class TableDetector implements Detector {
             return close;
         }
         for (int k = 0; k < names.length; k++) {
-            names[k] = names[k].strip().replaceAll("[`\"\\[\\]]", "");
+            names[k] = names[k].strip();
             if (names[k].isEmpty()) {
                 return close;
             }

@@ -74,4 +74,9 @@ public final class Validators {
         }
         return rem == 1;
     }
+
+    /** The SSA rules for a US SSN's three parts: no area 000, 666 or 9xx, no group 00, no serial 0000. */
+    public static boolean ssn(int area, int group, int serial) {
+        return area != 0 && area != 666 && area < 900 && group != 0 && serial != 0;
+    }
 }

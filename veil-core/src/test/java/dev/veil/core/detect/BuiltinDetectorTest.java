@@ -150,6 +150,7 @@ class BuiltinDetectorTest {
         "id,first_name,last_name,birth_date\\n7,Ngozi,Agu,1989-12-28 => PERSON_NAME=Ngozi; PERSON_NAME=Agu; DATE_OF_BIRTH=1989-12-28",
         "hostname\\towner\\tip\\nPC-1\\tde Groot, Lotte\\t10.0.0.1 => PERSON_NAME=de Groot, Lotte; IP_ADDRESS=10.0.0.1",
         "INSERT INTO customers (id, name, dob) VALUES (1, 'Chukwuemeka Anyanwu', '1972-02-04'); => PERSON_NAME=Chukwuemeka Anyanwu; DATE_OF_BIRTH=1972-02-04",
+        "INSERT INTO `app`.`patients` (`id`, \"name\", [dob]) VALUES (2, 'Ana Souza', '1980-01-02'), (3, 'O''Brien', NULL) => PERSON_NAME=Ana Souza; DATE_OF_BIRTH=1980-01-02; PERSON_NAME=O''Brien",
         "id|product|price\\n1|Apple Watch|399 => ",
         "id,name,price\\n1,Widget Pro,3.50 => ",
         "id,first_name\\n1,null\\n2,42 => ",
