@@ -77,10 +77,15 @@ final class PersonNameDetector implements Detector {
     private static final Set<String> LINKS = Set.of("by", "to", "from", "with", "for", "is", "am", "called", "named",
             "w", "cc", "name", "user", "member", "client", "customer", "contact", "agent", "lead", "manager");
 
+    /** Words right before a name standing alone: "Dear Olusegun,", "Happy birthday Tomoko!", "Cheers, Ana". */
+    private static final Set<String> GREETINGS = Set.of("dear", "hi", "hello", "hey", "hola", "bonjour", "hallo",
+            "ciao", "olá", "cher", "chère", "liebe", "lieber", "estimado", "estimada", "caro", "cara", "regards",
+            "sincerely", "signed", "cheers", "thanks", "birthday", "congrats", "congratulations");
+
     /** Last words of a letter before the writer's name. */
     private static final Set<String> SIGN_OFFS = Set.of("regards", "sincerely", "best", "cheers", "thanks",
             "faithfully", "truly", "wishes", "cordially", "grüße", "grüßen", "cordialement", "saludos", "atenciamente",
-            "atenciosamente", "cumprimentos", "distinti", "saluti", "groeten", "pozdrawiam", "regards,");
+            "atenciosamente", "cumprimentos", "distinti", "saluti", "groeten", "pozdrawiam");
 
     /** Words a greeting addresses that are not names: "Dear Customer", "Hi Team". */
     private static final Set<String> ADDRESSEES = Set.of("customer", "customers", "sir", "sirs", "madam", "team",
@@ -294,14 +299,17 @@ final class PersonNameDetector implements Detector {
     private static double score(String t, List<Word> w, int first, int last) {
         Word a = w.get(first);
         Word z = w.get(last);
-        boolean cue = cueBefore(t, w, first) || cueAfter(w, last) || lineCue(t, w, first, last);
+        String al = a.lower();
+        String zl = z.lower();
+        boolean line = lineCue(t, w, first, last);
+        boolean cue = cueBefore(t, w, first) || cueAfter(w, last) || line;
         boolean title = titleBefore(t, w, first);
         boolean label = labelBefore(t, w, first);
-        boolean strongPair = first != last && GIVEN.contains(a.lower()) && family(z.lower())
-                && !COMMON.contains(a.lower()) && !COMMON.contains(z.lower());
-        if ((FUNCTION.contains(a.lower()) && !label) || NON_NAME_TAILS.contains(z.lower())
-                || PLACE_HEADS.contains(a.lower()) || (labelAfter(t, z) && !(cue || title || strongPair))
-                || placeAfter(t, z)) {
+        boolean givenFirst = GIVEN.contains(al);
+        boolean familyLast = first != last && family(zl);
+        boolean strongPair = givenFirst && familyLast && !COMMON.contains(al) && !COMMON.contains(zl);
+        if ((FUNCTION.contains(al) && !label) || notAPerson(t, a, z)
+                || (labelAfter(t, z) && !(cue || title || strongPair))) {
             return 0;
         }
         if (first == last) {
@@ -309,31 +317,27 @@ final class PersonNameDetector implements Detector {
                 return 0;
             }
             if (title) {
-                return known(a.lower()) ? 0.8 : 0.6;
+                return known(al) ? 0.8 : 0.6;
             }
             if (greetingBefore(t, w, first) && spacesOnlyBefore(t, w, first) && nameEnds(t, a)
-                    && !COMMON.contains(a.lower()) && !ADDRESSEES.contains(a.lower())) {
-                return known(a.lower()) ? 0.75 : 0.65;
+                    && !COMMON.contains(al) && !ADDRESSEES.contains(al)) {
+                return known(al) ? 0.75 : 0.65;
             }
-            if ((labelBefore(t, w, first) || lineCue(t, w, first, last)) && nameEnds(t, a) && known(a.lower())
-                    && !ADDRESSEES.contains(a.lower())) {
+            if ((label || line) && nameEnds(t, a) && known(al) && !ADDRESSEES.contains(al)) {
                 return 0.7; // "Approved by: Puspita", "Recipient = Rahimi", a sign-off line
             }
             return 0;
         }
-        boolean givenFirst = GIVEN.contains(a.lower());
-        boolean familyLast = family(z.lower());
-        boolean familyFirst = family(a.lower());
-        boolean givenLast = GIVEN.contains(z.lower());
-        boolean commonPair = COMMON.contains(a.lower()) && COMMON.contains(z.lower()) && !label;
+        boolean familyFirst = family(al);
+        boolean givenLast = GIVEN.contains(zl);
         double s;
-        if (commonPair) {
-            s = 0;
-        } else if ((givenFirst && familyLast) || (familyFirst && givenLast) || (label && commonNames(a, z))) {
+        if (COMMON.contains(al) && COMMON.contains(zl) && !label) {
+            s = 0; // "Will Young" in prose; after "Bill to:" the label decides
+        } else if ((givenFirst && familyLast) || (familyFirst && givenLast)) {
             s = 0.85;
-        } else if ((givenFirst || familyLast) && !COMMON.contains(givenFirst ? z.lower() : a.lower())) {
+        } else if ((givenFirst || familyLast) && !COMMON.contains(givenFirst ? zl : al)) {
             s = 0.6;
-        } else if ((familyFirst || givenLast) && !COMMON.contains(familyFirst ? z.lower() : a.lower())) {
+        } else if ((familyFirst || givenLast) && !COMMON.contains(familyFirst ? zl : al)) {
             s = 0.6; // family name first: Watanabe Keiko, Nagy Péter
         } else {
             // unknown to the dictionaries: a title or a cue right before ("Bill to:", "Reporter:") is needed
@@ -345,18 +349,17 @@ final class PersonNameDetector implements Detector {
         return s;
     }
 
-    /** Two dictionary names that are also common words: "Bill Young" after "Bill to:". */
-    private static boolean commonNames(Word a, Word z) {
-        return GIVEN.contains(a.lower()) && family(z.lower());
+    /** The run reads as a place, whatever the dictionaries say: "Bandra West", "Porto Alegre", "Columbus OH". */
+    private static boolean notAPerson(String t, Word a, Word z) {
+        return NON_NAME_TAILS.contains(z.lower()) || PLACE_HEADS.contains(a.lower()) || placeAfter(t, z);
     }
 
     /** Unknown capitalized words that may still be a name when their neighbours are: no English-looking tail. */
     private static boolean plausibleUnknown(String t, List<Word> w, int first, int last) {
         Word a = w.get(first);
         Word z = w.get(last);
-        return !FUNCTION.contains(a.lower()) && !NON_NAME_TAILS.contains(z.lower()) && !PLACE_HEADS.contains(a.lower())
-                && !COMMON.contains(a.lower()) && !COMMON.contains(z.lower()) && !labelAfter(t, z) && !placeAfter(t, z)
-                && last - first <= 2;
+        return last - first <= 2 && !FUNCTION.contains(a.lower()) && !COMMON.contains(a.lower())
+                && !COMMON.contains(z.lower()) && !labelAfter(t, z) && !notAPerson(t, a, z);
     }
 
     /**
@@ -400,45 +403,43 @@ final class PersonNameDetector implements Detector {
 
     /**
      * A name found once makes its words names wherever else they stand capitalized in the same text: the
-     * "Rutger" of "- Rutger: follow up" after "Attendees: Rutger Mulder".
+     * "Rutger" of "- Rutger: follow up" after "Attendees: Rutger Mulder". One walk over the words beside the
+     * findings, sorted by start.
      */
     private static void repeated(String t, List<Word> w, int first, List<Finding> out) {
-        java.util.Set<String> parts = null;
         int found = out.size();
-        for (int k = first; k < found; k++) {
-            Finding f = out.get(k);
-            if (f.dataClass() != DataClass.PERSON_NAME || f.score() < 0.6) {
-                continue;
+        List<Finding> names = new ArrayList<>(out.subList(first, found));
+        names.sort(java.util.Comparator.comparingInt(Finding::start));
+        boolean[] covered = new boolean[w.size()];
+        java.util.Set<String> parts = new HashSet<>();
+        int f = 0;
+        for (int k = 0; k < w.size(); k++) {
+            Word x = w.get(k);
+            while (f < names.size() && names.get(f).end() <= x.start()) {
+                f++;
             }
-            for (Word x : w) {
-                if (x.start() >= f.start() && x.end() <= f.end() && x.end() - x.start() >= 2 && !x.upper()
-                        && !COMMON.contains(x.lower()) && !PARTICLES.contains(x.lower()) && !TITLES.contains(x.lower())
-                        && !FUNCTION.contains(x.lower())) {
-                    if (parts == null) {
-                        parts = new HashSet<>();
+            // every finding that starts before the word ends; those before f ended before an earlier word
+            for (int g = f; g < names.size() && names.get(g).start() < x.end(); g++) {
+                Finding n = names.get(g);
+                if (n.end() > x.start()) {
+                    covered[k] = true;
+                    if (n.score() >= 0.6 && x.start() >= n.start() && x.end() <= n.end() && x.end() - x.start() >= 2
+                            && !x.upper() && !COMMON.contains(x.lower()) && !PARTICLES.contains(x.lower())
+                            && !TITLES.contains(x.lower()) && !FUNCTION.contains(x.lower())) {
+                        parts.add(x.lower());
                     }
-                    parts.add(x.lower());
                 }
             }
         }
-        if (parts == null) {
+        if (parts.isEmpty()) {
             return;
         }
-        for (Word x : w) {
-            if ((x.capital() || x.cjk()) && parts.contains(x.lower()) && !covered(out, first, found, x)) {
+        for (int k = 0; k < w.size(); k++) {
+            Word x = w.get(k);
+            if (!covered[k] && (x.capital() || x.cjk()) && parts.contains(x.lower())) {
                 out.add(new Finding(DataClass.PERSON_NAME, x.start(), x.end(), 0.65, ID));
             }
         }
-    }
-
-    private static boolean covered(List<Finding> out, int from, int to, Word x) {
-        for (int k = from; k < to; k++) {
-            Finding f = out.get(k);
-            if (f.start() < x.end() && x.start() < f.end()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -481,14 +482,24 @@ final class PersonNameDetector implements Detector {
             return false;
         }
         Word p = w.get(i - 1);
-        int gap = w.get(i).start() - p.end();
-        if (gap > 3) {
+        int to = w.get(i).start();
+        if (to - p.end() > 3) {
             return false;
         }
-        String between = t.substring(p.end(), w.get(i).start()).strip();
+        // the one mark between the words, blanks aside: ':', '=', '—', or none
+        char mark = 0;
+        for (int k = p.end(); k < to; k++) {
+            char c = t.charAt(k);
+            if (!Character.isWhitespace(c)) {
+                if (mark != 0) {
+                    return false;
+                }
+                mark = c;
+            }
+        }
         String role = lastPart(lowerOf(t, p));
-        boolean marked = between.equals(":") || between.equals("=") || between.equals("—") || between.equals(":\t")
-                || between.isEmpty() && ROLES.contains(role) && !LINKS.contains(role);
+        boolean marked = mark == ':' || mark == '=' || mark == '—'
+                || mark == 0 && ROLES.contains(role) && !LINKS.contains(role);
         return marked && (ROLES.contains(role) || CUES.contains(role));
     }
 
@@ -505,8 +516,8 @@ final class PersonNameDetector implements Detector {
     }
 
     /**
-     * The run stands alone on its line right after a sign-off ("Kind regards,\nBabak Mousavi") or right before a
-     * greeting comma at the start of a letter ("Matsumoto Ryota,\n\nPlease note").
+     * The run stands alone on its line (a comma after it allowed) and the line before ends with a sign-off:
+     * "Kind regards,\nBabak Mousavi".
      */
     private static boolean lineCue(String t, List<Word> w, int first, int last) {
         int s = w.get(first).start();
@@ -615,18 +626,6 @@ final class PersonNameDetector implements Detector {
         return p.end() - p.start() > 3 || (p.end() < t.length() && t.charAt(p.end()) == '.');
     }
 
-    private static boolean allCaps(String t, Word a) {
-        if (a.end() - a.start() < 2 || a.cjk()) {
-            return false;
-        }
-        for (int i = a.start(); i < a.end(); i++) {
-            if (Character.isLowerCase(t.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** A field label, not a name: the word is directly followed by a colon ("Date:", "Phone:"). */
     private static boolean labelAfter(String t, Word z) {
         return z.end() < t.length() && t.charAt(z.end()) == ':';
@@ -651,16 +650,7 @@ final class PersonNameDetector implements Detector {
     }
 
     private static boolean greetingBefore(String t, List<Word> w, int i) {
-        if (i == 0) {
-            return false;
-        }
-        String p = lowerOf(t, w.get(i - 1));
-        return p.equals("dear") || p.equals("hi") || p.equals("hello") || p.equals("hey") || p.equals("hola")
-                || p.equals("bonjour") || p.equals("hallo") || p.equals("ciao") || p.equals("olá") || p.equals("cher")
-                || p.equals("chère") || p.equals("liebe") || p.equals("lieber") || p.equals("estimado")
-                || p.equals("estimada") || p.equals("caro") || p.equals("cara") || p.equals("regards")
-                || p.equals("sincerely") || p.equals("signed") || p.equals("cheers") || p.equals("thanks")
-                || p.equals("birthday") || p.equals("congrats") || p.equals("congratulations");
+        return i > 0 && GREETINGS.contains(lowerOf(t, w.get(i - 1)));
     }
 
     private static boolean cueBefore(String t, List<Word> w, int i) {
