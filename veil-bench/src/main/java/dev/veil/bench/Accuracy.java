@@ -33,6 +33,8 @@ public final class Accuracy {
         long goldFound;
         long predicted;
         long predictedRight;
+        /** Characters of this class's labeled spans that no finding covers. */
+        long leftChars;
 
         double precision() {
             return predicted == 0 ? 1.0 : (double) predictedRight / predicted;
@@ -91,17 +93,6 @@ public final class Accuracy {
                 nanos += System.nanoTime() - t0;
                 BitSet g = new BitSet(text.length());
                 BitSet f = new BitSet(text.length());
-                for (Span s : gold) {
-                    Tally t = tallies.computeIfAbsent(s.type(), k -> new Tally());
-                    t.gold++;
-                    g.set(s.start(), s.end());
-                    for (Finding x : found) {
-                        if (x.dataClass().name().equals(s.type()) && s.overlaps(x.start(), x.end())) {
-                            t.goldFound++;
-                            break;
-                        }
-                    }
-                }
                 for (Finding x : found) {
                     Tally t = tallies.computeIfAbsent(x.dataClass().name(), k -> new Tally());
                     t.predicted++;
@@ -109,6 +100,19 @@ public final class Accuracy {
                     for (Span s : gold) {
                         if (x.dataClass().name().equals(s.type()) && s.overlaps(x.start(), x.end())) {
                             t.predictedRight++;
+                            break;
+                        }
+                    }
+                }
+                for (Span s : gold) {
+                    Tally t = tallies.computeIfAbsent(s.type(), k -> new Tally());
+                    t.gold++;
+                    g.set(s.start(), s.end());
+                    BitSet left = f.get(s.start(), s.end());
+                    t.leftChars += (s.end() - s.start()) - left.cardinality();
+                    for (Finding x : found) {
+                        if (x.dataClass().name().equals(s.type()) && s.overlaps(x.start(), x.end())) {
+                            t.goldFound++;
                             break;
                         }
                     }
@@ -124,15 +128,17 @@ public final class Accuracy {
             }
         }
         Tally micro = new Tally();
-        System.out.printf(Locale.ROOT, "%-16s %7s %7s %9s %7s %7s%n", "class", "gold", "found", "precision", "recall", "F1");
+        // "left": this class's unflagged characters as a share of all PII characters (the column sums to the total)
+        System.out.printf(Locale.ROOT, "%-16s %7s %7s %9s %7s %7s %7s%n", "class", "gold", "found", "precision", "recall",
+                "F1", "left");
         for (Map.Entry<String, Tally> e : tallies.entrySet()) {
             Tally t = e.getValue();
             micro.gold += t.gold;
             micro.goldFound += t.goldFound;
             micro.predicted += t.predicted;
             micro.predictedRight += t.predictedRight;
-            System.out.printf(Locale.ROOT, "%-16s %7d %7d %9.3f %7.3f %7.3f%n", e.getKey(), t.gold, t.predicted,
-                    t.precision(), t.recall(), t.f1());
+            System.out.printf(Locale.ROOT, "%-16s %7d %7d %9.3f %7.3f %7.3f %6.2f%%%n", e.getKey(), t.gold, t.predicted,
+                    t.precision(), t.recall(), t.f1(), 100.0 * t.leftChars / Math.max(1, goldChars));
         }
         System.out.printf(Locale.ROOT, "%-16s %7d %7d %9.3f %7.3f %7.3f%n", "micro", micro.gold, micro.predicted,
                 micro.precision(), micro.recall(), micro.f1());
