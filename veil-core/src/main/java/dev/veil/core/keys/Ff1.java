@@ -5,8 +5,9 @@ import org.bouncycastle.crypto.params.FPEParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
- * FF1 format-preserving encryption (NIST SP 800-38G) over symbols {@code 0 .. radix-1}, one byte per symbol, with
- * Bouncy Castle's engine over the JDK's AES ({@link JceAes}). This object is thread-safe; each {@link #cipher} it hands out is one
+ * FF1 format-preserving encryption (NIST SP 800-38G) over symbols {@code 0 .. radix-1}, one byte per symbol:
+ * values whose halves fit a {@code long} run on {@link Ff1Long}, longer ones on Bouncy Castle's engine over the
+ * JDK's AES ({@link JceAes}); a property test holds the two equal. This object is thread-safe; each {@link #cipher} it hands out is one
  * initialized direction for one thread.
  */
 public final class Ff1 {
@@ -48,18 +49,25 @@ public final class Ff1 {
      * thread-safe: keep one per thread.
      */
     public Cipher cipher(boolean encrypt, int radix, byte[] tweak) {
+        return cipher(encrypt, radix, tweak, true);
+    }
+
+    /** As {@link #cipher(boolean, int, byte[])}; {@code fast = false} runs every length on Bouncy Castle's engine. */
+    Cipher cipher(boolean encrypt, int radix, byte[] tweak, boolean fast) {
         FPEFF1Engine e = new FPEFF1Engine(new JceAes());
         e.init(encrypt, new FPEParameters(new KeyParameter(key), radix, tweak));
-        return new Cipher(e, radix);
+        return new Cipher(e, fast ? new Ff1Long(key, encrypt, radix, tweak) : null, radix);
     }
 
     /** One initialized FF1 direction; see {@link #cipher}. */
     public static final class Cipher {
         private final FPEFF1Engine engine;
+        private final Ff1Long fast;
         private final int minLength;
 
-        private Cipher(FPEFF1Engine engine, int radix) {
+        private Cipher(FPEFF1Engine engine, Ff1Long fast, int radix) {
             this.engine = engine;
+            this.fast = fast;
             this.minLength = minLength(radix);
         }
 
@@ -70,7 +78,11 @@ public final class Ff1 {
                         + MIN_DOMAIN);
             }
             byte[] out = new byte[symbols.length];
-            engine.processBlock(symbols, 0, symbols.length, out, 0);
+            if (fast != null && fast.handles(symbols.length)) {
+                fast.apply(symbols, out);
+            } else {
+                engine.processBlock(symbols, 0, symbols.length, out, 0);
+            }
             return out;
         }
     }
