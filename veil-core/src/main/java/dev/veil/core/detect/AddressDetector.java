@@ -4,7 +4,6 @@ import dev.veil.core.policy.DataClass;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Street addresses by house number and street-type vocabulary, in the two orders the world writes them:
@@ -17,18 +16,18 @@ final class AddressDetector implements Detector {
     private static final int MAX_NAME_WORDS = 5;
 
     /** Street types written after the street name (English and abbreviations). */
-    private static final Set<String> TYPE_AFTER = Set.of("street", "st", "avenue", "ave", "av", "road", "rd",
+    private static final WordSet TYPE_AFTER = WordSet.of("street", "st", "avenue", "ave", "av", "road", "rd",
             "boulevard", "blvd", "lane", "ln", "drive", "dr", "court", "ct", "place", "pl", "square", "sq", "terrace",
             "ter", "way", "parkway", "pkwy", "highway", "hwy", "circle", "cir", "crescent", "cres", "close", "grove",
             "row", "walk", "alley", "trail", "trl", "mews", "gardens", "hill", "park", "view", "green");
     /** Street types written before the street name (Romance languages; also after a number in French). */
-    private static final Set<String> TYPE_BEFORE = Set.of("rue", "avenue", "boulevard", "bd", "chemin", "allée",
+    private static final WordSet TYPE_BEFORE = WordSet.of("rue", "avenue", "boulevard", "bd", "chemin", "allée",
             "impasse", "quai", "route", "cours", "av", "calle", "carrer", "avinguda", "rambla", "passeig", "gran", "strada", "jalan", "jl", "avenida", "avda", "paseo", "plaza", "carrera", "camino", "via",
             "viale", "piazza", "corso", "largo", "rua", "travessa", "praça", "alameda", "estrada", "ulica", "ul");
     /** Compound endings of street names (German, Dutch, Scandinavian): Hauptstraße, Kerkstraat, Storgatan. */
     private static final String[] SUFFIXES = {"straße", "strasse", "str", "straat", "laan", "weg", "gracht", "plein",
         "allee", "platz", "gasse", "damm", "ring", "gatan", "gata", "vej", "veien", "vägen", "utca"};
-    private static final Set<String> UNITS = Set.of("apt", "apartment", "suite", "ste", "unit", "flat", "floor", "fl",
+    private static final WordSet UNITS = WordSet.of("apt", "apartment", "suite", "ste", "unit", "flat", "floor", "fl",
             "bldg", "building", "#", "room", "rm", "bât", "bat", "bloc", "block");
 
     /** A word token: [start, end). */
@@ -57,12 +56,12 @@ final class AddressDetector implements Detector {
             } else if (houseNumber(t, a)) {
                 // number first: 12 [name words] TYPE | 12 TYPE [de la] name words
                 for (int k = i + 1; k < n && k <= i + MAX_NAME_WORDS + 1; k++) {
-                    String w = lower(t, toks.get(k));
-                    if (k > i + 1 && TYPE_AFTER.contains(w) && allNameWords(t, toks, i + 1, k) && sameLine(t, a, toks.get(k))) {
+                    Tok x = toks.get(k);
+                    if (k > i + 1 && TYPE_AFTER.contains(t, x.start(), x.end()) && allNameWords(t, toks, i + 1, k) && sameLine(t, a, toks.get(k))) {
                         last = k;
                         break;
                     }
-                    if (k == i + 1 && TYPE_BEFORE.contains(w)) {
+                    if (k == i + 1 && TYPE_BEFORE.contains(t, x.start(), x.end())) {
                         last = nameAfterType(t, toks, k);
                         break;
                     }
@@ -70,7 +69,7 @@ final class AddressDetector implements Detector {
                         break;
                     }
                 }
-            } else if (TYPE_BEFORE.contains(lower(t, a)) && capitalizedName(t, toks, i + 1)) {
+            } else if (TYPE_BEFORE.contains(t, a.start(), a.end()) && capitalizedName(t, toks, i + 1)) {
                 // street first: Calle Mayor 10, Via Roma 10
                 int k = nameAfterType(t, toks, i);
                 if (k + 2 < n && isNumberWord(lower(t, toks.get(k + 1)))) {
@@ -113,8 +112,7 @@ final class AddressDetector implements Detector {
         if (i >= 2) {
             Tok unit = toks.get(i - 2);
             Tok id = toks.get(i - 1);
-            String u = lower(t, unit);
-            if (UNITS.contains(u) && id.end() - id.start() <= 4 && sameLine(t, unit, a) && a.start() - id.end() <= 2
+            if (UNITS.contains(t, unit.start(), unit.end()) && id.end() - id.start() <= 4 && sameLine(t, unit, a) && a.start() - id.end() <= 2
                     && id.start() - unit.end() <= 2) {
                 return unit.start();
             }
@@ -174,7 +172,7 @@ final class AddressDetector implements Detector {
     private static int[] tail(String t, List<Tok> toks, int k, int end) {
         int n = toks.size();
         // unit: Apt 4B, Suite 200, #5
-        if (k + 1 < n && UNITS.contains(lower(t, toks.get(k))) && gapOk(t, end, toks.get(k).start())) {
+        if (k + 1 < n && UNITS.contains(t, toks.get(k).start(), toks.get(k).end()) && gapOk(t, end, toks.get(k).start())) {
             Tok num = toks.get(k + 1);
             if (Character.isLetterOrDigit(t.charAt(num.start())) && num.end() - num.start() <= 6) {
                 end = num.end();
@@ -223,11 +221,11 @@ final class AddressDetector implements Detector {
 
     private static final int MAX_TAIL_PARTS = 6;
     /** Words that start a label or another field, never an address part. */
-    private static final Set<String> NOT_PART = Set.of("tel", "tél", "phone", "email", "e-mail", "mobile", "fax", "ref",
+    private static final WordSet NOT_PART = WordSet.of("tel", "tél", "phone", "email", "e-mail", "mobile", "fax", "ref",
             "iban", "dob", "ssn", "order", "invoice", "contact", "attn", "please", "thanks", "thank", "call", "mail",
             "usa", "deliver", "ship", "bill", "note", "and", "or", "the");
     /** Locality words inside address parts besides {@link #UNITS} (apto 109, Depto. 215, Col. Roma, C.P. 76238, 77 bis). */
-    private static final Set<String> PART_WORDS = Set.of("apto", "depto", "dept", "piso", "col", "c.p", "cp",
+    private static final WordSet PART_WORDS = WordSet.of("apto", "depto", "dept", "piso", "col", "c.p", "cp",
             "bis", "ter", "lot", "no", "nº", "n", "sector", "andar", "sala", "conj", "de", "da", "do", "dos", "das",
             "del", "la", "le", "di", "esc", "puerta", "pta", "planta", "etage", "étage", "ku", "shi", "cho", "machi");
 

@@ -613,31 +613,36 @@ final class BuiltinDetector implements Detector {
                          int[] budget) {
         int a = 0;
         while (a < g) {
-            int bestEnd = -1;
+            // the longest window from group a that holds at most 19 digits, then shorter ones: the first that
+            // classifies is the finding, so no validator runs on the prefixes of a number that is valid whole
+            int last = a;
+            int digits = ge[a] - gs[a];
+            while (last + 1 < g && digits + ge[last + 1] - gs[last + 1] <= 19) {
+                last++;
+                digits += ge[last] - gs[last];
+            }
+            if (digits > 19) { // one group alone is longer
+                a++;
+                continue;
+            }
+            int start = a == 0 ? runStart : gs[a];
+            if (a > 0 && gs[a] > 0 && t.charAt(gs[a] - 1) == '(') {
+                start = gs[a] - 1;
+            }
             Finding best = null;
-            int digits = 0;
-            for (int b = a; b < g; b++) {
-                digits += ge[b] - gs[b];
-                if (digits > 19) {
-                    break;
-                }
-                boolean lastOk = b < g - 1 || rightOk;
-                if (!lastOk) {
+            int b = last;
+            for (; b >= a; digits -= ge[b] - gs[b], b--) {
+                if (b == g - 1 && !rightOk) {
                     continue;
                 }
-                int start = a == 0 ? runStart : gs[a];
-                if (a > 0 && gs[a] > 0 && t.charAt(gs[a] - 1) == '(') {
-                    start = gs[a] - 1;
-                }
-                Finding f = classify(t, start, gs, ge, a, b, g, digits, budget);
-                if (f != null) {
-                    best = f;
-                    bestEnd = b;
+                best = classify(t, start, gs, ge, a, b, g, digits, budget);
+                if (best != null) {
+                    break;
                 }
             }
             if (best != null) {
                 out.add(best);
-                a = bestEnd + 1;
+                a = b + 1;
             } else {
                 a++;
             }
@@ -903,8 +908,12 @@ final class BuiltinDetector implements Detector {
             }
             int s = i;
             int colons = 0;
+            boolean compressed = false;
             while (i < n && v6Char(t.charAt(i)) && i - s < 46) {
-                colons += t.charAt(i) == ':' ? 1 : 0;
+                if (t.charAt(i) == ':') {
+                    colons++;
+                    compressed |= i > s && t.charAt(i - 1) == ':';
+                }
                 i++;
             }
             int e = i;
@@ -915,7 +924,10 @@ final class BuiltinDetector implements Detector {
                 e--; // "addr: " label colon, not "::"
             }
             boolean rightOk = i >= n || !Character.isLetterOrDigit(t.charAt(i));
-            if (colons >= 2 && rightOk && e - s >= 2 && IpAddresses.ipv6(t.substring(s, e)) != null) {
+            // an address has seven colons, six before an embedded IPv4, or fewer with "::": times such as
+            // 12:30:00 never reach the parser
+            boolean shaped = colons >= 6 || (compressed && colons >= 2);
+            if (shaped && rightOk && e - s >= 2 && IpAddresses.ipv6(t.substring(s, e)) != null) {
                 out.add(new Finding(DataClass.IP_ADDRESS, s, e, 0.85, ID));
             }
             i = Math.max(i, s + 1);

@@ -24,20 +24,20 @@ final class PersonNameDetector implements Detector {
     static final String ID = "person-name";
     private static final int MAX_WORDS = 4;
 
-    private static final Set<String> GIVEN = load("names/given-names.txt");
-    private static final Set<String> FAMILY = load("names/family-names.txt");
-    private static final Set<String> PARTICLES = Set.of("van", "der", "den", "de", "la", "le", "da", "das", "dos",
+    private static final WordSet GIVEN = load("names/given-names.txt");
+    private static final WordSet FAMILY = load("names/family-names.txt");
+    private static final WordSet PARTICLES = WordSet.of("van", "der", "den", "de", "la", "le", "da", "das", "dos",
             "do", "del", "della", "di", "von", "zu", "bin", "binti", "bint", "ibn", "al", "el", "ter", "ten", "y", "e", "mac");
-    private static final Set<String> TITLES = Set.of("mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam",
+    private static final WordSet TITLES = WordSet.of("mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam",
             "herr", "frau", "m", "mme", "mlle", "sr", "sra", "srta", "don", "doña", "sig", "signor", "signora", "pan",
             "pani", "hr", "fr", "dott", "ing", "mister", "monsieur", "madame", "señor", "señora", "senhor", "senhora");
-    private static final Set<String> CUES = Set.of("dear", "hi", "hello", "hey", "attn", "signed", "sincerely",
+    private static final WordSet CUES = WordSet.of("dear", "hi", "hello", "hey", "attn", "signed", "sincerely",
             "regards", "thanks", "cheers", "from", "by", "customer", "name", "patient", "user", "contact", "cc",
             "employee", "applicant", "passenger", "guest", "tenant", "client", "member", "recipient", "sender",
             "author", "hola", "bonjour", "hallo", "ciao", "olá", "estimado", "estimada", "cher", "chère", "liebe",
             "lieber", "caro", "cara", "this", "is", "am", "called", "named", "with", "for", "and", "to", "mit", "para");
     /** Last words that make a capitalized run a place, company or thing, not a person. */
-    private static final Set<String> NON_NAME_TAILS = Set.of("station", "tunnel", "bridge", "park", "street", "road",
+    private static final WordSet NON_NAME_TAILS = WordSet.of("station", "tunnel", "bridge", "park", "street", "road",
             "avenue", "hospital", "university", "college", "school", "bank", "hotel", "airport", "river", "lake",
             "mount", "centre", "center", "square", "hall", "tower", "norte", "sur", "este", "oeste", "city", "county",
             "state", "valley", "beach", "island", "airlines", "airways", "inc", "ltd", "llc", "gmbh", "corp", "group",
@@ -45,7 +45,7 @@ final class PersonNameDetector implements Detector {
             "museum", "library", "stadium", "arena", "theater", "theatre", "club", "os", "x", "pro", "max", "plus",
             "edition", "version", "release", "update", "api", "service", "server", "cloud", "app", "studio");
     /** Words that start sentences or label fields; never names on their own. */
-    private static final Set<String> FUNCTION = Set.of("i", "my", "we", "our", "you", "your", "he", "she", "they",
+    private static final WordSet FUNCTION = WordSet.of("i", "my", "we", "our", "you", "your", "he", "she", "they",
             "it", "the", "a", "an", "this", "that", "please", "thanks", "thank", "hope", "sorry", "yes", "no", "ok",
             "date", "phone", "email", "order", "subject", "from", "to", "re", "fw", "fwd", "name", "address", "note",
             "mon", "tue", "wed", "thu", "fri", "sat", "sun", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
@@ -54,18 +54,18 @@ final class PersonNameDetector implements Detector {
     private static final String[] CJK_HONORIFICS = {"先生", "女士", "小姐", "さん", "様", "さま", "氏", "씨", "님"};
 
     /** Titles that are never names themselves, with or without their dot. */
-    private static final Set<String> STRONG_TITLES = Set.of("mr", "mrs", "ms", "mx", "dr", "prof", "sir", "madam",
+    private static final WordSet STRONG_TITLES = WordSet.of("mr", "mrs", "ms", "mx", "dr", "prof", "sir", "madam",
             "herr", "frau", "mme", "mlle", "monsieur", "madame", "mister", "dott", "señor", "señora", "senhor",
             "senhora", "signor", "signora");
     /** First words of place names that look like names: Rio de Janeiro, Porto Alegre, Den Haag, Via della Spiga. */
-    private static final Set<String> PLACE_HEADS = Set.of("rio", "porto", "santa", "santo", "são", "sao", "san",
+    private static final WordSet PLACE_HEADS = WordSet.of("rio", "porto", "santa", "santo", "são", "sao", "san",
             "saint", "sankt", "st", "port", "fort", "mount", "lake", "new", "los", "las", "den", "del", "via", "rua",
             "avenida", "av", "calle", "col", "colonia", "bela", "praia", "vila", "villa", "bad", "mont", "monte",
             "puerto", "cape", "costa", "ciudad", "nueva", "nuevo", "north", "south", "east", "west", "upper", "lower",
             "greater", "jalan", "jl", "ulica", "ul", "strada", "piazza", "corso", "viale", "chemin", "rue", "boulevard",
             "allée", "platz", "gasse");
     /** Role words that label a person in forms, tickets and logs ("Reporter:", "debtor", "Emergency contact:"). */
-    private static final Set<String> ROLES = Set.of("reporter", "assignee", "owner", "insured", "beneficiary",
+    private static final WordSet ROLES = WordSet.of("reporter", "assignee", "owner", "insured", "beneficiary",
             "payee", "payer", "debtor", "creditor", "holder", "cardholder", "recipient", "consignee", "attendees",
             "attendee", "approved", "reviewed", "signed", "author", "fn", "attn", "contact", "requester", "requested",
             "submitted", "driver", "buyer", "seller", "landlord", "witness", "guardian", "spouse", "nominee", "agent",
@@ -74,27 +74,27 @@ final class PersonNameDetector implements Detector {
             "nombre", "nom", "nome", "naam", "imię", "имя", "frau", "herr", "w", "with", "for", "called", "named",
             "is", "am", "signatory", "traveller", "traveler", "student", "teacher", "manager", "lead", "organizer");
     /** Role words that are prepositions or verbs: labels only with a colon ("Bill to:", not "shipped to Lyon"). */
-    private static final Set<String> LINKS = Set.of("by", "to", "from", "with", "for", "is", "am", "called", "named",
+    private static final WordSet LINKS = WordSet.of("by", "to", "from", "with", "for", "is", "am", "called", "named",
             "w", "cc", "name", "user", "member", "client", "customer", "contact", "agent", "lead", "manager");
 
     /** Words right before a name standing alone: "Dear Olusegun,", "Happy birthday Tomoko!", "Cheers, Ana". */
-    private static final Set<String> GREETINGS = Set.of("dear", "hi", "hello", "hey", "hola", "bonjour", "hallo",
+    private static final WordSet GREETINGS = WordSet.of("dear", "hi", "hello", "hey", "hola", "bonjour", "hallo",
             "ciao", "olá", "cher", "chère", "liebe", "lieber", "estimado", "estimada", "caro", "cara", "regards",
             "sincerely", "signed", "cheers", "thanks", "birthday", "congrats", "congratulations");
 
     /** Last words of a letter before the writer's name. */
-    private static final Set<String> SIGN_OFFS = Set.of("regards", "sincerely", "best", "cheers", "thanks",
+    private static final WordSet SIGN_OFFS = WordSet.of("regards", "sincerely", "best", "cheers", "thanks",
             "faithfully", "truly", "wishes", "cordially", "grüße", "grüßen", "cordialement", "saludos", "atenciamente",
             "atenciosamente", "cumprimentos", "distinti", "saluti", "groeten", "pozdrawiam");
 
     /** Words a greeting addresses that are not names: "Dear Customer", "Hi Team". */
-    private static final Set<String> ADDRESSEES = Set.of("customer", "customers", "sir", "sirs", "madam", "team",
+    private static final WordSet ADDRESSEES = WordSet.of("customer", "customers", "sir", "sirs", "madam", "team",
             "all", "everyone", "friend", "friends", "colleague", "colleagues", "user", "users", "valued", "member",
             "members", "support", "client", "clients", "there", "folks", "guys", "partner", "partners", "hiring",
             "manager", "admin", "team,", "world");
-    private static final Set<String> AFTER = Set.of("wrote", "said", "says", "writes", "called", "asked", "replied");
+    private static final WordSet AFTER = WordSet.of("wrote", "said", "says", "writes", "called", "asked", "replied");
     /** Dictionary names that are common English words: never a name on their own, nor as a pair of two of them. */
-    private static final Set<String> COMMON = Set.of("will", "may", "mark", "bill", "rose", "june", "april", "august",
+    private static final WordSet COMMON = WordSet.of("will", "may", "mark", "bill", "rose", "june", "april", "august",
             "jordan", "china", "hope", "grace", "joy", "faith", "summer", "sunny", "art", "dean", "rich", "young",
             "king", "long", "white", "black", "green", "brown", "gray", "grey", "hill", "wood", "lane", "page", "case",
             "cash", "star", "sky", "rain", "river", "stone", "sun", "honey", "major", "chase", "pierce", "frank",
@@ -104,7 +104,7 @@ final class PersonNameDetector implements Detector {
             "sunday", "january", "february", "march", "september", "october", "november", "december", "north",
             "south", "east", "west", "visa", "card", "order", "service", "support", "team", "bank", "apple", "amazon");
 
-    private static Set<String> load(String resource) {
+    private static WordSet load(String resource) {
         Set<String> s = new HashSet<>(40_000);
         try (InputStream in = PersonNameDetector.class.getResourceAsStream(resource)) {
             if (in == null) {
@@ -120,11 +120,74 @@ final class PersonNameDetector implements Detector {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Set.copyOf(s);
+        return WordSet.of(s);
     }
 
-    /** A word: [start, end), its lower-case form, and how it is written. */
-    private record Word(int start, int end, String lower, boolean capital, boolean cjk, boolean upper) {
+    /**
+     * A word: [start, end) of {@code text} and how it is written. Only capitalized, CJK and short words (six
+     * characters at most) have a lower-case form for the word lists; {@link #lower} is empty for the rest, and
+     * built on first use for these.
+     */
+    private static final class Word {
+        private final String text;
+        private final int start;
+        private final int end;
+        private final boolean capital;
+        private final boolean cjk;
+        private final boolean upper;
+        private final boolean listed;
+        private String lower;
+        private boolean hashed;
+        private long hash;
+
+        Word(String text, int start, int end, boolean capital, boolean cjk, boolean upper) {
+            this.text = text;
+            this.start = start;
+            this.end = end;
+            this.capital = capital;
+            this.cjk = cjk;
+            this.upper = upper;
+            this.listed = capital || cjk || end - start <= 6;
+        }
+
+        int start() {
+            return start;
+        }
+
+        int end() {
+            return end;
+        }
+
+        boolean capital() {
+            return capital;
+        }
+
+        boolean cjk() {
+            return cjk;
+        }
+
+        boolean upper() {
+            return upper;
+        }
+
+        String lower() {
+            if (lower == null) {
+                lower = listed ? text.substring(start, end).toLowerCase(Locale.ROOT) : "";
+            }
+            return lower;
+        }
+
+        /** Whether the word's lower-case form is in {@code set}, without building it. */
+        boolean in(WordSet set) {
+            if (!listed) {
+                return false;
+            }
+            if (!hashed) {
+                hash = WordSet.hash(text, start, end);
+                hashed = true;
+            }
+            return hash == WordSet.SPECIAL ? set.contains(lower()) : set.contains(text, start, end, (int) hash);
+        }
     }
 
     @Override
@@ -150,10 +213,10 @@ final class PersonNameDetector implements Detector {
                 i = cjk(t, w, i, out);
                 continue;
             }
-            boolean particleStart = !a.capital() && PARTICLES.contains(a.lower()) && i + 1 < n && w.get(i + 1).capital()
+            boolean particleStart = !a.capital() && a.in(PARTICLES) && i + 1 < n && w.get(i + 1).capital()
                     && adjacent(t, a, w.get(i + 1)) && (titleBefore(t, w, i) || labelBefore(t, w, i)); // Dr. dos Santos
             if ((!a.capital() && !particleStart)
-                    || (COMMON.contains(a.lower()) && !cueBefore(t, w, i) && !surnameNext(t, w, i))
+                    || (a.in(COMMON) && !cueBefore(t, w, i) && !surnameNext(t, w, i))
                     || (notAName(t, a) && !capsBesideGiven(t, w, i))) {
                 i++;
                 continue;
@@ -175,7 +238,7 @@ final class PersonNameDetector implements Detector {
                 if (b.capital() && !b.cjk() && (!notAName(t, b) || capsBesideGiven(t, w, k))) {
                     last = k;
                     words++;
-                } else if (!PARTICLES.contains(b.lower())) {
+                } else if (!b.in(PARTICLES)) {
                     break;
                 }
             }
@@ -207,7 +270,7 @@ final class PersonNameDetector implements Detector {
         if (len == 1) {
             return a.end() >= t.length() || t.charAt(a.end()) != '.';
         }
-        if (TITLES.contains(a.lower()) && (STRONG_TITLES.contains(a.lower())
+        if (a.in(TITLES) && (a.in(STRONG_TITLES)
                 || (a.end() < t.length() && t.charAt(a.end()) == '.'))) {
             return true;
         }
@@ -221,7 +284,7 @@ final class PersonNameDetector implements Detector {
         int e = a.end();
         int s = a.start();
         // the neighbour after: one space, then an all-capitals run of 3+ letters
-        if (e + 4 <= t.length() && t.charAt(e) == ' ' && GIVEN.contains(a.lower())) {
+        if (e + 4 <= t.length() && t.charAt(e) == ' ' && a.in(GIVEN)) {
             int k = e + 1;
             while (k < t.length() && Character.isUpperCase(t.charAt(k))) {
                 k++;
@@ -237,7 +300,7 @@ final class PersonNameDetector implements Detector {
                 k--;
             }
             return s - 1 - k >= 3 && (k == 0 || !Character.isLetter(t.charAt(k - 1)))
-                    && GIVEN.contains(t.substring(k, s - 1).toLowerCase(Locale.ROOT));
+                    && GIVEN.contains(t, k, s - 1);
         }
         return false;
     }
@@ -258,7 +321,7 @@ final class PersonNameDetector implements Detector {
             }
             if (j >= 0 && j < w.size() && !w.get(j).upper() && w.get(j).capital()
                     && adjacent(t, d < 0 ? w.get(j) : w.get(j - 1), d < 0 ? w.get(j + 1) : w.get(j))
-                    && GIVEN.contains(w.get(j).lower()) && !COMMON.contains(w.get(j).lower())) {
+                    && w.get(j).in(GIVEN) && !w.get(j).in(COMMON)) {
                 return true;
             }
         }
@@ -351,15 +414,15 @@ final class PersonNameDetector implements Detector {
 
     /** The run reads as a place, whatever the dictionaries say: "Bandra West", "Porto Alegre", "Columbus OH". */
     private static boolean notAPerson(String t, Word a, Word z) {
-        return NON_NAME_TAILS.contains(z.lower()) || PLACE_HEADS.contains(a.lower()) || placeAfter(t, z);
+        return z.in(NON_NAME_TAILS) || a.in(PLACE_HEADS) || placeAfter(t, z);
     }
 
     /** Unknown capitalized words that may still be a name when their neighbours are: no English-looking tail. */
     private static boolean plausibleUnknown(String t, List<Word> w, int first, int last) {
         Word a = w.get(first);
         Word z = w.get(last);
-        return last - first <= 2 && !FUNCTION.contains(a.lower()) && !COMMON.contains(a.lower())
-                && !COMMON.contains(z.lower()) && !labelAfter(t, z) && !notAPerson(t, a, z);
+        return last - first <= 2 && !a.in(FUNCTION) && !a.in(COMMON)
+                && !z.in(COMMON) && !labelAfter(t, z) && !notAPerson(t, a, z);
     }
 
     /**
@@ -424,8 +487,8 @@ final class PersonNameDetector implements Detector {
                 if (n.end() > x.start()) {
                     covered[k] = true;
                     if (n.score() >= 0.6 && x.start() >= n.start() && x.end() <= n.end() && x.end() - x.start() >= 2
-                            && !x.upper() && !COMMON.contains(x.lower()) && !PARTICLES.contains(x.lower())
-                            && !TITLES.contains(x.lower()) && !FUNCTION.contains(x.lower())) {
+                            && !x.upper() && !x.in(COMMON) && !x.in(PARTICLES)
+                            && !x.in(TITLES) && !x.in(FUNCTION)) {
                         parts.add(x.lower());
                     }
                 }
@@ -546,11 +609,11 @@ final class PersonNameDetector implements Detector {
 
     /** "Mark Parker": a common word that is a given name, followed by a dictionary surname that is not. */
     private static boolean surnameNext(String t, List<Word> w, int i) {
-        if (i + 1 >= w.size() || !GIVEN.contains(w.get(i).lower())) {
+        if (i + 1 >= w.size() || !w.get(i).in(GIVEN)) {
             return false;
         }
         Word b = w.get(i + 1);
-        return b.capital() && !b.cjk() && adjacent(t, w.get(i), b) && FAMILY.contains(b.lower()) && !COMMON.contains(b.lower());
+        return b.capital() && !b.cjk() && adjacent(t, w.get(i), b) && b.in(FAMILY) && !b.in(COMMON);
     }
 
     /** "Olsen, Håkon": a dictionary surname, a comma, a dictionary given name; returns the last word's index, or -1. */
@@ -588,7 +651,7 @@ final class PersonNameDetector implements Detector {
         int len = s.length();
         boolean fam1 = len >= 2 && FAMILY.contains(s.substring(0, 1));
         boolean fam2 = len >= 3 && FAMILY.contains(s.substring(0, 2));
-        if (i + 1 < w.size() && w.get(i + 1).cjk() && FAMILY.contains(s) && GIVEN.contains(w.get(i + 1).lower())
+        if (i + 1 < w.size() && w.get(i + 1).cjk() && FAMILY.contains(s) && w.get(i + 1).in(GIVEN)
                 && w.get(i + 1).start() - a.end() == 1) {
             out.add(new Finding(DataClass.PERSON_NAME, a.start(), w.get(i + 1).end(), 0.85, ID));
             return i + 2;
@@ -619,7 +682,7 @@ final class PersonNameDetector implements Detector {
             return false;
         }
         Word p = w.get(i - 1);
-        if (!TITLES.contains(p.lower()) || w.get(i).start() - p.end() > 2) {
+        if (!p.in(TITLES) || w.get(i).start() - p.end() > 2) {
             return false;
         }
         // short titles (M, Fr, Hr, Sr) count only with their dot: "Fr. Müller", not "fr>" in a header
@@ -662,7 +725,7 @@ final class PersonNameDetector implements Detector {
     }
 
     private static boolean cueAfter(List<Word> w, int last) {
-        return last + 1 < w.size() && AFTER.contains(w.get(last + 1).lower());
+        return last + 1 < w.size() && w.get(last + 1).in(AFTER);
     }
 
     /** Arabic and Berber family names written with a lower-case article: al-Rashid, el-Masri, ben-Ali. */
@@ -753,9 +816,7 @@ final class PersonNameDetector implements Detector {
                     upper = !Character.isLowerCase(t.charAt(k));
                 }
             }
-            // lower case only where a dictionary or word list will be asked: capitalized, CJK, or short words
-            String lower = capital || cjk || i - s <= 6 ? t.substring(s, i).toLowerCase(Locale.ROOT) : "";
-            out.add(new Word(s, i, lower, capital, cjk, upper));
+            out.add(new Word(t, s, i, capital, cjk, upper));
         }
         return out;
     }

@@ -1,0 +1,124 @@
+package dev.veil.core.detect;
+
+import java.util.Collection;
+import java.util.Locale;
+
+/**
+ * An immutable set of lower-case words that answers for a range of the text, ignoring case, without building a
+ * lower-case string: the detectors ask dozens of word lists about each word, and lower-casing, hashing and
+ * probing {@code Set<String>} was a fifth of their time. Answers equal {@code set.contains(text.substring(from,
+ * to).toLowerCase(Locale.ROOT))}; the few characters whose lower case depends on context or spans two chars
+ * ({@code İ}, {@code Σ}, surrogate pairs) take that slow way.
+ */
+final class WordSet {
+    private final String[] keys;
+    private final int mask;
+
+    private WordSet(Collection<String> words) {
+        int size = Integer.highestOneBit(Math.max(4, words.size() * 2 - 1)) << 1; // load factor at most one half
+        keys = new String[size];
+        mask = size - 1;
+        for (String w : words) {
+            String k = w.toLowerCase(Locale.ROOT);
+            int slot = hash(k, 0, k.length()) & mask;
+            while (keys[slot] != null && !keys[slot].equals(k)) {
+                slot = (slot + 1) & mask;
+            }
+            keys[slot] = k;
+        }
+    }
+
+    static WordSet of(String... words) {
+        return new WordSet(java.util.Arrays.asList(words));
+    }
+
+    static WordSet of(Collection<String> words) {
+        return new WordSet(words);
+    }
+
+    /** Whether {@code t[from, to)}, lower-cased, is in the set. */
+    boolean contains(CharSequence t, int from, int to) {
+        long h = hash(t, from, to);
+        return h == SPECIAL ? contains(t.subSequence(from, to).toString().toLowerCase(Locale.ROOT))
+                : contains(t, from, to, (int) h);
+    }
+
+    /** {@link #hash(CharSequence, int, int)}'s answer where lower-casing needs the whole string. */
+    static final long SPECIAL = Long.MIN_VALUE;
+
+    /**
+     * The hash every {@code WordSet} files {@code t[from, to)} under, lower-cased, or {@link #SPECIAL}: computed once
+     * for a word that several sets are asked about.
+     */
+    static long hash(CharSequence t, int from, int to) {
+        int h = 0;
+        for (int i = from; i < to; i++) {
+            char c = t.charAt(i);
+            if (c >= 0x80 && special(c)) {
+                return SPECIAL;
+            }
+            h = 31 * h + fold(c);
+        }
+        return mix(h);
+    }
+
+    /** {@link #contains(CharSequence, int, int)} with the range's {@link #hash} (not {@link #SPECIAL}). */
+    boolean contains(CharSequence t, int from, int to, int hash) {
+        int len = to - from;
+        for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
+            String k = keys[slot];
+            if (k == null) {
+                return false;
+            }
+            if (k.length() == len && folds(k, t, from)) {
+                return true;
+            }
+        }
+    }
+
+    /** Whether a word already in lower case is in the set. */
+    boolean contains(String lower) {
+        for (int slot = hash(lower, 0, lower.length()) & mask; ; slot = (slot + 1) & mask) {
+            String k = keys[slot];
+            if (k == null) {
+                return false;
+            }
+            if (k.equals(lower)) {
+                return true;
+            }
+        }
+    }
+
+    private static boolean folds(String k, CharSequence t, int from) {
+        for (int i = 0; i < k.length(); i++) {
+            if (k.charAt(i) != fold(t.charAt(from + i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int hash(String k, int from, int to) {
+        int h = 0;
+        for (int i = from; i < to; i++) {
+            h = 31 * h + k.charAt(i); // keys are lower case already
+        }
+        return mix(h);
+    }
+
+    private static int mix(int h) {
+        return h ^ (h >>> 16) ^ (h >>> 7);
+    }
+
+    private static char fold(char c) {
+        if (c < 0x80) {
+            return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+        }
+        return Character.toLowerCase(c);
+    }
+
+    /** Characters whose {@code String.toLowerCase(Locale.ROOT)} is not {@link Character#toLowerCase(char)}. */
+    private static boolean special(char c) {
+        return c == '\u0130' || c == '\u03a3' || Character.isSurrogate(c);
+    }
+}
