@@ -152,11 +152,17 @@ final class BuiltinDetector implements Detector {
         return -1;
     }
 
+    private static boolean letter(char c) {
+        return c < 0x80 ? (c | 0x20) >= 'a' && (c | 0x20) <= 'z' : Character.isLetter(c);
+    }
+
     /** The end of the next birth word at or after {@code from}, or -1. */
     private static int nextBirthWord(String t, int from) {
         int n = t.length();
         for (int i = from; i < n; i++) {
-            if (i > 0 && Character.isLetter(t.charAt(i - 1))) {
+            char c = t.charAt(i);
+            // birth words start with an ASCII letter, at a word start
+            if (c >= 0x80 || ((c | 0x20) < 'a' || (c | 0x20) > 'z') || (i > 0 && letter(t.charAt(i - 1)))) {
                 continue;
             }
             String w = BIRTH.at(t, i);
@@ -990,14 +996,16 @@ final class BuiltinDetector implements Detector {
             if (c >= 128) {
                 continue;
             }
-            jwt |= c == 'e' && t.startsWith("eyJ", s);
-            pem |= c == '-' && t.startsWith("-----BEGIN ", s);
+            // 'e' is the commonest letter: compare the next characters before calling startsWith
+            jwt |= c == 'e' && s + 2 < n && t.charAt(s + 1) == 'y' && t.charAt(s + 2) == 'J';
+            pem |= c == '-' && s + 1 < n && t.charAt(s + 1) == '-' && t.startsWith("-----BEGIN ", s);
             String[][] cands = PREFIX_BY_CHAR[c];
-            if (cands == null || (s > 0 && alnum(t.charAt(s - 1)))) {
+            if (cands == null || s + 1 >= n || (s > 0 && alnum(t.charAt(s - 1)))) {
                 continue;
             }
+            char second = t.charAt(s + 1);
             for (String[] p : cands) {
-                if (!t.startsWith(p[0], s)) {
+                if (p[0].charAt(1) != second || !t.startsWith(p[0], s)) {
                     continue;
                 }
                 int e = s + p[0].length();

@@ -179,7 +179,7 @@ final class PersonNameDetector implements Detector {
 
         /** Whether the word's lower-case form is in {@code set}, without building it. */
         boolean in(WordSet set) {
-            if (!listed) {
+            if (!listed || !set.mayContain(text, start, end)) {
                 return false;
             }
             if (!hashed) {
@@ -791,6 +791,9 @@ final class PersonNameDetector implements Detector {
                     }
                     i++;
                     continue;
+                }
+                if (q < 0x80 && q != '\'' && q != '-') {
+                    break; // ASCII other than letters, apostrophes and hyphens ends every word
                 }
                 int c = t.codePointAt(i);
                 int type = Character.getType(c);

@@ -13,19 +13,59 @@ import java.util.Locale;
 final class WordSet {
     private final String[] keys;
     private final int mask;
+    private final int maxLength;
+    /** ASCII first characters of the keys, as a bit set; any key that starts otherwise sets {@link #otherFirst}. */
+    private final long firstLow;
+    private final long firstHigh;
+    private final boolean otherFirst;
 
     private WordSet(Collection<String> words) {
         int size = Integer.highestOneBit(Math.max(4, words.size() * 2 - 1)) << 1; // load factor at most one half
         keys = new String[size];
         mask = size - 1;
+        int longest = 0;
+        long low = 0;
+        long high = 0;
+        boolean other = false;
         for (String w : words) {
             String k = w.toLowerCase(Locale.ROOT);
+            longest = Math.max(longest, k.length());
+            char f = k.isEmpty() ? 0 : k.charAt(0);
+            if (f >= 0x80 || k.isEmpty()) {
+                other = true;
+            } else if (f < 64) {
+                low |= 1L << f;
+            } else {
+                high |= 1L << (f - 64);
+            }
             int slot = hash(k, 0, k.length()) & mask;
             while (keys[slot] != null && !keys[slot].equals(k)) {
                 slot = (slot + 1) & mask;
             }
             keys[slot] = k;
         }
+        maxLength = longest;
+        firstLow = low;
+        firstHigh = high;
+        otherFirst = other;
+    }
+
+    /**
+     * False when no key can be {@code t[from, to)}: it is longer than every key, or starts with an ASCII character
+     * no key starts with (in either case). Costs no hashing; most words of a text are turned away here.
+     */
+    boolean mayContain(CharSequence t, int from, int to) {
+        if (to - from > maxLength) {
+            return false;
+        }
+        if (to == from) {
+            return otherFirst;
+        }
+        char f = fold(t.charAt(from));
+        if (f >= 0x80) {
+            return otherFirst || special(f) || Character.isSurrogate(t.charAt(from));
+        }
+        return ((f < 64 ? firstLow >>> f : firstHigh >>> (f - 64)) & 1) != 0;
     }
 
     static WordSet of(String... words) {
@@ -38,6 +78,9 @@ final class WordSet {
 
     /** Whether {@code t[from, to)}, lower-cased, is in the set. */
     boolean contains(CharSequence t, int from, int to) {
+        if (!mayContain(t, from, to)) {
+            return false;
+        }
         long h = hash(t, from, to);
         return h == SPECIAL ? contains(t.subSequence(from, to).toString().toLowerCase(Locale.ROOT))
                 : contains(t, from, to, (int) h);
