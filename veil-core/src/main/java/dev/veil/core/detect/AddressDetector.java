@@ -19,14 +19,36 @@ final class AddressDetector implements Detector {
     private static final WordSet TYPE_AFTER = WordSet.of("street", "st", "avenue", "ave", "av", "road", "rd",
             "boulevard", "blvd", "lane", "ln", "drive", "dr", "court", "ct", "place", "pl", "square", "sq", "terrace",
             "ter", "way", "parkway", "pkwy", "highway", "hwy", "circle", "cir", "crescent", "cres", "close", "grove",
-            "row", "walk", "alley", "trail", "trl", "mews", "gardens", "hill", "park", "view", "green");
+            "row", "walk", "alley", "trail", "trl", "mews", "gardens", "hill", "park", "view", "green", "mall");
     /** Street types written before the street name (Romance languages; also after a number in French). */
     private static final WordSet TYPE_BEFORE = WordSet.of("rue", "avenue", "boulevard", "bd", "chemin", "allée",
-            "impasse", "quai", "route", "cours", "av", "calle", "carrer", "avinguda", "rambla", "passeig", "gran", "strada", "jalan", "jl", "avenida", "avda", "paseo", "plaza", "carrera", "camino", "via",
-            "viale", "piazza", "corso", "largo", "rua", "travessa", "praça", "alameda", "estrada", "ulica", "ul");
+            "impasse", "quai", "route", "cours", "av", "place", "calle", "carrer", "avinguda", "rambla", "passeig", "gran", "strada", "jalan", "jl", "avenida", "avda", "paseo", "plaza", "carrera", "camino", "via",
+            "viale", "piazza", "corso", "largo", "rua", "calzada", "calz", "travessa", "praça", "alameda", "estrada", "ulica", "ul");
     /** Compound endings of street names (German, Dutch, Scandinavian): Hauptstraße, Kerkstraat, Storgatan. */
     private static final String[] SUFFIXES = {"straße", "strasse", "str", "straat", "laan", "weg", "gracht", "plein",
-        "allee", "platz", "gasse", "damm", "ring", "gatan", "gata", "vej", "veien", "vägen", "utca"};
+        "allee", "platz", "gasse", "damm", "ring", "gatan", "gata", "vej", "veien", "vägen", "utca", "singel", "kade",
+        "dijk", "markt", "steeg", "dreef"};
+    /** The same street types written as a word of their own, after the name and before the number: Breite Straße 5. */
+    private static final WordSet TYPE_MIDDLE = WordSet.of("straße", "strasse", "str", "straat", "laan", "weg", "gracht",
+            "plein", "allee", "platz", "gasse", "damm", "ring", "markt", "kade", "singel", "dijk", "steeg", "gatan",
+            "vej", "vägen");
+    /** Lower-case words inside street names (Romance languages): Rue de la Paix, Via della Spiga, Rua das Flores. */
+    private static final WordSet PARTICLES = WordSet.of("de", "la", "des", "du", "del", "della", "dei", "degli",
+            "delle", "do", "da", "das", "dos", "le", "les", "los", "las", "di", "d'");
+    /** Month names, which stand before a day as a street name stands before its number: May 19, 2022. */
+    private static final WordSet MONTHS = WordSet.of("january", "february", "march", "april", "may", "june", "july",
+            "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+            "sep", "sept", "oct", "nov", "dec", "januar", "februar", "märz", "juni", "juli", "oktober", "dezember",
+            "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
+            "décembre", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+            "octubre", "noviembre", "diciembre", "januari", "februari", "maart", "mei", "augustus");
+    /** Words after which an address may follow in prose: "ship it to 160 Briggate, …", "my address is …". */
+    private static final WordSet LEADS = WordSet.of("to", "at", "address", "addr", "is", "home", "in", "from", "adres",
+            "adresse", "dirección", "endereço", "indirizzo", "anschrift");
+    /** Units that can open an address with no house number before the locality: Flat 4D, Andheri West, … */
+    private static final WordSet OPENING_UNITS = WordSet.of("flat", "apt", "apartment");
+    /** Words that extend a house number (French, Italian): 77 bis, 12 ter. */
+    private static final WordSet NUMBER_EXTENSIONS = WordSet.of("bis", "ter", "quater");
     private static final WordSet UNITS = WordSet.of("apt", "apartment", "suite", "ste", "unit", "flat", "floor", "fl",
             "bldg", "building", "#", "room", "rm", "bât", "bat", "bloc", "block");
 
@@ -54,21 +76,7 @@ final class AddressDetector implements Detector {
             if (blockNumber(t, a) && i + 1 < n && nameWord(t, toks.get(i + 1)) && sameLine(t, a, toks.get(i + 1))) {
                 last = i + 1; // Japanese chōme-ban-gō: 7-1-21 Ebisu, Shibuya-ku
             } else if (houseNumber(t, a)) {
-                // number first: 12 [name words] TYPE | 12 TYPE [de la] name words
-                for (int k = i + 1; k < n && k <= i + MAX_NAME_WORDS + 1; k++) {
-                    Tok x = toks.get(k);
-                    if (k > i + 1 && TYPE_AFTER.contains(t, x.start(), x.end()) && allNameWords(t, toks, i + 1, k) && sameLine(t, a, toks.get(k))) {
-                        last = k;
-                        break;
-                    }
-                    if (k == i + 1 && TYPE_BEFORE.contains(t, x.start(), x.end())) {
-                        last = nameAfterType(t, toks, k);
-                        break;
-                    }
-                    if (!nameWord(t, toks.get(k))) {
-                        break;
-                    }
-                }
+                last = numberFirst(t, toks, i);
             } else if (TYPE_BEFORE.contains(t, a.start(), a.end()) && capitalizedName(t, toks, i + 1)) {
                 // street first: Calle Mayor 10, Via Roma 10
                 int k = nameAfterType(t, toks, i);
@@ -80,6 +88,12 @@ final class AddressDetector implements Detector {
                 }
             } else if (hasSuffix(t, a) && i + 1 < n && houseNumber(t, toks.get(i + 1)) && sameLine(t, a, toks.get(i + 1))) {
                 last = i + 1; // Hauptstraße 5
+            }
+            if (last < 0 && Character.isUpperCase(t.charAt(a.start()))) {
+                last = middleType(t, toks, i); // Breite Straße 160, Am Markt 102
+            }
+            if (last < 0) {
+                last = postalStreet(t, toks, i);
             }
             if (last < 0) {
                 i++;
@@ -94,6 +108,296 @@ final class AddressDetector implements Detector {
             out.add(new Finding(DataClass.STREET_ADDRESS, head(t, toks, i), end, 0.75, ID));
             i = tail[1];
         }
+    }
+
+    /**
+     * The last token of a street that starts with the house number at {@code i}, or -1: "12 [name words] TYPE",
+     * "12 TYPE [de la] name words" (a type needs a name: "3 rue" alone is not an address), "77 bis …" (the
+     * extension belongs to the number), or a street line of its own above the town's line.
+     */
+    private static int numberFirst(String t, List<Tok> toks, int i) {
+        int n = toks.size();
+        Tok a = toks.get(i);
+        int s0 = i + 1;
+        if (s0 < n && NUMBER_EXTENSIONS.contains(t, toks.get(s0).start(), toks.get(s0).end()) && sameLine(t, a, toks.get(s0))) {
+            s0++;
+        }
+        for (int k = s0; k < n && k <= s0 + MAX_NAME_WORDS; k++) {
+            Tok x = toks.get(k);
+            if (k > s0 && TYPE_AFTER.contains(t, x.start(), x.end()) && allNameWords(t, toks, s0, k) && sameLine(t, a, x)) {
+                return k;
+            }
+            if (k == s0 && TYPE_BEFORE.contains(t, x.start(), x.end()) && sameLine(t, a, x)) {
+                int named = nameAfterType(t, toks, k);
+                return named > k ? named : -1;
+            }
+            if (!nameWord(t, x)) {
+                break;
+            }
+        }
+        return streetLine(t, toks, i);
+    }
+
+    /**
+     * A street line with no type word: the house number starts its line, one to three capitalized words follow and
+     * end it, and the next line holds a postal code (163 Kingsway⏎Cardiff CF10 3LF; 5011 Broadway⏎San Francisco CA
+     * 94122). Returns the last word, or -1. Alone, "163 Kingsway" could be anything; the block around it is what an
+     * address looks like on a letter or a label.
+     */
+    private static int streetLine(String t, List<Tok> toks, int i) {
+        Tok a = toks.get(i);
+        if (!lineStart(t, a.start()) || year(t, a)) {
+            return -1; // "2024 Annual Report" above a line of figures is a heading
+        }
+        int last = -1;
+        for (int k = i + 1; k < toks.size() && k <= i + 3; k++) {
+            Tok x = toks.get(k);
+            if (!sameLine(t, a, x) || !Character.isUpperCase(t.charAt(x.start())) || x.start() - toks.get(k - 1).end() > 1) {
+                break;
+            }
+            last = k;
+        }
+        if (last < 0) {
+            return -1;
+        }
+        int e = toks.get(last).end();
+        while (e < t.length() && (t.charAt(e) == ' ' || t.charAt(e) == ',' || t.charAt(e) == '\r')) {
+            e++;
+        }
+        if (e >= t.length() || t.charAt(e) != '\n') {
+            return -1;
+        }
+        return postalLine(t, toks, last + 1, e + 1) ? last : -1;
+    }
+
+    /** One to three letters fill {@code t[from, to)}. */
+    private static boolean lettersTo(String t, int from, int to) {
+        if (to - from < 1 || to - from > 3) {
+            return false;
+        }
+        for (int p = from; p < to; p++) {
+            if (!Character.isLetter(t.charAt(p))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean hasDigit(String t, Tok x) {
+        for (int p = x.start(); p < x.end(); p++) {
+            if (Character.isDigit(t.charAt(p))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean year(String t, Tok a) {
+        if (a.end() - a.start() != 4) {
+            return false;
+        }
+        for (int p = a.start(); p < a.end(); p++) {
+            if (!Character.isDigit(t.charAt(p))) {
+                return false;
+            }
+        }
+        int y = Integer.parseInt(t, a.start(), a.end(), 10);
+        return y >= 1900 && y <= 2099;
+    }
+
+    /**
+     * A street with no type word, vouched for by the postal code that follows it, on its line or at the start of
+     * the next: "12 Kingsway, Glasgow G1 8QT", "Damrak 86, 5617 XL Eindhoven", "Lange Voorhout 31⏎1065 GT
+     * Amsterdam", "Flat 4D, Andheri West, Chennai - 600102". Returns the street's last token, or -1.
+     */
+    private static int postalStreet(String t, List<Tok> toks, int i) {
+        int n = toks.size();
+        Tok a = toks.get(i);
+        int last = -1;
+        if (houseNumber(t, a) && !year(t, a)) {
+            last = capitalizedRun(t, toks, i + 1, true); // 12 Kingsway
+        } else if (OPENING_UNITS.contains(t, a.start(), a.end()) && i + 2 < n && unitId(t, toks.get(i + 1))
+                && sameLine(t, a, toks.get(i + 1)) && t.charAt(toks.get(i + 1).end()) == ',') {
+            last = i + 1; // Flat 4D,
+        } else if (Character.isUpperCase(t.charAt(a.start())) && !hasDigit(t, a)) {
+            int words = capitalizedRun(t, toks, i, false);
+            if (words >= 0 && words + 1 < n && houseNumber(t, toks.get(words + 1))
+                    && toks.get(words + 1).start() - toks.get(words).end() == 1 && sameLine(t, a, toks.get(words + 1))) {
+                last = words + 1; // Damrak 86
+            }
+        }
+        if (last < 0 || last + 1 >= n) {
+            return -1;
+        }
+        int end = toks.get(last).end();
+        Tok next = toks.get(last + 1);
+        if (!sameLineAt(t, end, next.start())) {
+            // the next line: only for a street line of its own, followed by the postal code's line
+            int e = end;
+            while (e < t.length() && (t.charAt(e) == ' ' || t.charAt(e) == ',' || t.charAt(e) == '\r')) {
+                e++;
+            }
+            return lineStart(t, a.start()) && e < t.length() && t.charAt(e) == '\n'
+                    && postalLine(t, toks, last + 1, e + 1) ? last : -1;
+        }
+        if (!separatedPart(t, end, next.start()) || t.charAt(end) != ',' || !addressStart(t, a.start())) {
+            return -1;
+        }
+        int[] tail = tail(t, toks, last + 1, end);
+        boolean postal = false;
+        boolean place = false; // a town or region beside the code: "December 8, 2022" has a code-shaped year only
+        for (int k = last + 1; k < n && toks.get(k).end() <= tail[0]; k++) {
+            Tok x = toks.get(k);
+            postal |= postalCode(t, x) || (k + 1 < n && toks.get(k + 1).end() <= tail[0] && ukPostcode(t, x, toks.get(k + 1)));
+            place |= Character.isUpperCase(t.charAt(x.start())) && !hasDigit(t, x);
+        }
+        return postal && place ? last : -1;
+    }
+
+    /**
+     * Whether an address may start at {@code p}: at a line start, after a label mark or a quote ({@code :}, {@code =},
+     * {@code "}, a tab, {@code |}, {@code ;}, {@code —}, {@code •}, {@code (}), or after a word that leads to a place
+     * ("to", "at", "address", "is"). "We shipped 12 Boxes, 4500 Units" and "Version 2 Beta, 2023 Edition" start
+     * mid-sentence after other words.
+     */
+    private static boolean addressStart(String t, int p) {
+        int q = p - 1;
+        while (q >= 0 && t.charAt(q) == ' ') {
+            q--;
+        }
+        if (q < 0) {
+            return true;
+        }
+        char c = t.charAt(q);
+        if ("\n:=\"'\t|;—–•(>,".indexOf(c) >= 0) {
+            return true;
+        }
+        int e = q + 1;
+        while (q >= 0 && Character.isLetter(t.charAt(q))) {
+            q--;
+        }
+        return q + 1 < e && LEADS.contains(t, q + 1, e);
+    }
+
+    /**
+     * The last of one to three capitalized words from {@code k}, joined by single spaces (and to the token before
+     * when {@code afterNumber}); or -1.
+     */
+    private static int capitalizedRun(String t, List<Tok> toks, int k, boolean afterNumber) {
+        int last = -1;
+        for (int j = k; j < toks.size() && j < k + 3; j++) {
+            Tok x = toks.get(j);
+            if (!Character.isUpperCase(t.charAt(x.start())) || hasDigit(t, x) || MONTHS.contains(t, x.start(), x.end())
+                    || (j > 0 && (j > k || afterNumber) && (x.start() - toks.get(j - 1).end() != 1 || t.charAt(x.start() - 1) != ' '))) {
+                break;
+            }
+            last = j;
+        }
+        return last;
+    }
+
+    /** A flat or apartment id: one to four characters with a digit (4D, 12, 3B). */
+    private static boolean unitId(String t, Tok x) {
+        return x.end() - x.start() <= 4 && hasDigit(t, x);
+    }
+
+    private static boolean lineStart(String t, int p) {
+        for (int q = p - 1; q >= 0; q--) {
+            char c = t.charAt(q);
+            if (c == '\n') {
+                return true;
+            }
+            if (c != ' ' && c != '\t') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether the line starting at {@code from} (tokens from {@code k}) begins with a capital or a digit and holds a
+     * postal code: four to six digits, ZIP+4 or CEP (94122-4773, 90942-897), Dutch 3547BJ, or a UK postcode pair.
+     */
+    private static boolean postalLine(String t, List<Tok> toks, int k, int from) {
+        if (k >= toks.size() || !lineStart(t, toks.get(k).start())) {
+            return false;
+        }
+        char c = t.charAt(toks.get(k).start());
+        if (!Character.isUpperCase(c) && !Character.isDigit(c)) {
+            return false;
+        }
+        for (int j = k; j < toks.size() && sameLineAt(t, from, toks.get(j).start()); j++) {
+            Tok x = toks.get(j);
+            if (postalCode(t, x) || (j + 1 < toks.size() && ukPostcode(t, x, toks.get(j + 1)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean postalCode(String t, Tok x) {
+        int digits = 0;
+        int dash = -1;
+        int letters = 0;
+        for (int p = x.start(); p < x.end(); p++) {
+            char c = t.charAt(p);
+            if (c >= '0' && c <= '9') {
+                if (letters > 0) {
+                    return false;
+                }
+                digits++;
+            } else if (c == '-' && dash < 0 && digits > 0) {
+                dash = digits;
+            } else if (c >= 'A' && c <= 'Z' && digits == 4 && dash < 0) {
+                letters++;
+            } else {
+                return false;
+            }
+        }
+        if (letters > 0) {
+            return letters == 2; // 3547BJ
+        }
+        return dash < 0 ? digits >= 4 && digits <= 6 : dash == 5 && digits >= 8 && digits <= 9;
+    }
+
+    /** CF10 3LF, SW1A 1AA, BN2 6BP: an outward code (letters then a digit) and an inward code (digit, two letters). */
+    private static boolean ukPostcode(String t, Tok out, Tok in) {
+        int ol = out.end() - out.start();
+        if (ol < 2 || ol > 4 || in.end() - in.start() != 3 || in.start() - out.end() != 1
+                || !Character.isUpperCase(t.charAt(out.start())) || !Character.isDigit(t.charAt(in.start()))) {
+            return false;
+        }
+        boolean digit = false;
+        for (int p = out.start(); p < out.end(); p++) {
+            char c = t.charAt(p);
+            digit |= c >= '0' && c <= '9';
+            if (!(c >= '0' && c <= '9') && !(c >= 'A' && c <= 'Z')) {
+                return false;
+            }
+        }
+        return digit && Character.isUpperCase(t.charAt(in.start() + 1)) && Character.isUpperCase(t.charAt(in.start() + 2));
+    }
+
+    /**
+     * A street whose type is a word of its own between the name and the number (German, Dutch, Scandinavian): one
+     * or two capitalized words, then the type, then the house number, all on one line. Returns the number's token.
+     */
+    private static int middleType(String t, List<Tok> toks, int i) {
+        Tok a = toks.get(i);
+        for (int k = i + 1; k < toks.size() - 1 && k <= i + 2; k++) {
+            Tok x = toks.get(k);
+            if (!sameLine(t, a, x) || x.start() - toks.get(k - 1).end() > 1) {
+                return -1;
+            }
+            if (TYPE_MIDDLE.contains(t, x.start(), x.end()) && Character.isUpperCase(t.charAt(x.start()))) {
+                Tok num = toks.get(k + 1);
+                return houseNumber(t, num) && sameLine(t, x, num) && num.start() - x.end() == 1 ? k + 1 : -1;
+            }
+            if (!Character.isUpperCase(t.charAt(x.start()))) {
+                return -1;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -259,12 +563,14 @@ final class AddressDetector implements Detector {
             return false;
         }
         char c = t.charAt(x.start());
+        int len = x.end() - x.start();
         if (Character.isUpperCase(c)) {
-            return true; // a place name, a region code, a UK postcode half
+            // a place name, a region code, a UK postcode half; not a long code of letters and digits (an IBAN, an id)
+            return len <= 8 || !hasDigit(t, x);
         }
         if (Character.isDigit(c)) {
-            int len = x.end() - x.start();
-            return len <= 10; // a postal code, a unit number
+            // a postal code, a unit number; not an amount or a version (a dot inside)
+            return len <= 10 && t.lastIndexOf('.', x.end() - 1) < x.start();
         }
         return PART_WORDS.contains(w) || UNITS.contains(w) || w.endsWith("º") || w.endsWith("ª");
     }
@@ -321,10 +627,7 @@ final class AddressDetector implements Detector {
             if (!sameLine(t, toks.get(k), next) || next.start() - toks.get(k).end() > 2 || houseNumber(t, next)) {
                 break;
             }
-            String w = lower(t, next);
-            boolean particle = w.equals("de") || w.equals("la") || w.equals("des") || w.equals("du") || w.equals("del")
-                    || w.equals("della") || w.equals("do") || w.equals("da") || w.equals("dos") || w.equals("le")
-                    || w.equals("los") || w.equals("las") || w.equals("di");
+            boolean particle = PARTICLES.contains(t, next.start(), next.end());
             if (!particle && !Character.isUpperCase(t.charAt(next.start()))) {
                 break;
             }
@@ -335,8 +638,17 @@ final class AddressDetector implements Detector {
     }
 
     private static boolean capitalizedName(String t, List<Tok> toks, int i) {
-        return i < toks.size() && (Character.isUpperCase(t.charAt(toks.get(i).start()))
-                || lower(t, toks.get(i)).equals("de") || lower(t, toks.get(i)).equals("del"));
+        if (i >= toks.size()) {
+            return false;
+        }
+        Tok x = toks.get(i);
+        if (Character.isUpperCase(t.charAt(x.start()))) {
+            return true;
+        }
+        // a particle first (Via della Spiga, Rua das Flores), then a capitalized word
+        return PARTICLES.contains(t, x.start(), x.end()) && i + 1 < toks.size()
+                && (Character.isUpperCase(t.charAt(toks.get(i + 1).start()))
+                    || PARTICLES.contains(t, toks.get(i + 1).start(), toks.get(i + 1).end()));
     }
 
     private static boolean allNameWords(String t, List<Tok> toks, int from, int to) {
@@ -376,6 +688,9 @@ final class AddressDetector implements Detector {
             if (Character.isDigit(c)) {
                 digits++;
             } else if (c == '-') {
+                if (lettersTo(t, i + 1, k.end())) {
+                    return digits <= 5; // Dutch floor or unit letters: 26-hs, 100-III, 12-A
+                }
                 dash = true;
             } else if (!(Character.isLetter(c) && i == k.end() - 1)) {
                 return false;

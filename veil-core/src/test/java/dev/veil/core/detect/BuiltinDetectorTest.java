@@ -98,6 +98,23 @@ class BuiltinDetectorTest {
         "Юлия Кузнецова пишет | PERSON_NAME=Юлия Кузнецова",
         "Flat 25, 231 Sauchiehall Street, BELFAST BT9 1XE | STREET_ADDRESS=Flat 25, 231 Sauchiehall Street, BELFAST BT9 1XE",
         "Avenida Paulista, 1838, apto 109, Centro, Rio de Janeiro - RJ, 20515-108 | STREET_ADDRESS=Avenida Paulista, 1838, apto 109, Centro, Rio de Janeiro - RJ, 20515-108",
+        // a street line with no type word, above the town's line with its postal code
+        "c/o\\n163 Kingsway\\nCARDIFF CF10 3LF | STREET_ADDRESS=163 Kingsway",
+        "c/o\\n5011 Broadway\\nSan Francisco CA 94122-4773 | STREET_ADDRESS=5011 Broadway",
+        "c/o\\nLange Voorhout 31\\n1065 GT Amsterdam | STREET_ADDRESS=Lange Voorhout 31",
+        // the same on one line, vouched for by a postal code beside a town
+        "ship it to 160 Briggate, CARDIFF CF10 3DE. | STREET_ADDRESS=160 Briggate, CARDIFF CF10 3DE",
+        "new addr: Damrak 86, 5617 XL Eindhoven | STREET_ADDRESS=Damrak 86, 5617 XL Eindhoven",
+        "Flat 4D, Andheri West, Chennai - 600102, Tamil Nadu | STREET_ADDRESS=Flat 4D, Andheri West, Chennai - 600102, Tamil Nadu",
+        // the type a word of its own between name and number; Dutch unit letters; bis; particles after the type
+        "an Breite Straße 160 | STREET_ADDRESS=Breite Straße 160",
+        "address=Am Markt 102, 81577 München | STREET_ADDRESS=Am Markt 102, 81577 München",
+        "Stationsweg 26-hs, 2507ER Den Haag | STREET_ADDRESS=Stationsweg 26-hs, 2507ER Den Haag",
+        "Home: 77 bis allée des Tilleuls, 44000 Nantes | STREET_ADDRESS=77 bis allée des Tilleuls, 44000 Nantes",
+        "I live at Via della Spiga 103, 80138 Napoli NA | STREET_ADDRESS=Via della Spiga 103, 80138 Napoli NA",
+        "Deliver to 80B place Bellecour, 75015 Paris please | STREET_ADDRESS=80B place Bellecour, 75015 Paris",
+        // a CSV row: the address ends at its cell, an IBAN or an amount in the next cells is no part of it
+        "1,6786 Sunset Blvd,CH622909657592083H217,799.88 | STREET_ADDRESS=6786 Sunset Blvd; IBAN=CH622909657592083H217",
     })
     void finds(String text, String expected) {
         assertThat(found(text.replace("\\n", "\n"))).isEqualTo(expected == null ? "" : expected);
@@ -114,6 +131,11 @@ class BuiltinDetectorTest {
         "ts 2026-11-01T10:00:00Z",
         "uptime 12:30:00:15 and dead:beef:cafe",
         "amount 1234.56 USD",
+        "Version 2 Beta, 2023 Edition",
+        "We shipped 12 Boxes, 4500 Units to Berlin",
+        "Meeting on May 19, 2022 at HQ",
+        "2024 Annual Report\\nRevenue 12345 units",
+        "we need 3 rue and 2 place settings",
         "luhn-invalid 4111 1111 1111 1112",
         "ssn area 000-12-3456 666-12-3456 900-12-3456 123-00-4567 123-45-0000",
         "iban DE89 3704 0044 0532 0130 01",
@@ -145,7 +167,7 @@ class BuiltinDetectorTest {
         "订单金额£2,622.75",
     })
     void ignoresLookAlikes(String text) {
-        assertThat(found(text)).isEmpty();
+        assertThat(found(text.replace("\\n", "\n"))).isEmpty();
     }
 
     @ParameterizedTest
