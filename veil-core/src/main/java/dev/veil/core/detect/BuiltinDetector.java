@@ -16,12 +16,13 @@ final class BuiltinDetector implements Detector {
 
     private static final Map<String, Integer> IBAN_LENGTHS = ibanLengths();
     private static final String[][] SECRET_PREFIXES = {
-        // prefix, min body length, body alphabet: a = alnum, b = base64url-ish, u = upper alnum
+        // prefix, min body length, body alphabet: a = alnum, b = base64url-ish, d = base64url-ish and dots,
+        // u = upper alnum; a longer prefix before a shorter one it starts with (sk-ant- before sk-)
         {"AKIA", "16", "u"}, {"ASIA", "16", "u"}, {"ghp_", "36", "a"}, {"gho_", "36", "a"}, {"ghu_", "36", "a"},
         {"ghs_", "36", "a"}, {"ghr_", "36", "a"}, {"github_pat_", "60", "b"}, {"glpat-", "20", "b"},
         {"xoxb-", "20", "b"}, {"xoxp-", "20", "b"}, {"xoxa-", "20", "b"}, {"xoxr-", "20", "b"},
         {"sk_live_", "20", "a"}, {"rk_live_", "20", "a"}, {"sk_test_", "20", "a"}, {"AIza", "35", "b"},
-        {"sk-ant-", "40", "b"}, {"npm_", "36", "a"}, {"SG.", "60", "b"},
+        {"sk-ant-", "40", "b"}, {"sk-proj-", "40", "b"}, {"sk-", "40", "b"}, {"npm_", "36", "a"}, {"SG.", "60", "d"},
     };
 
     /** libphonenumber calls allowed per text: repetitive digit soup must not cost a parse per window. */
@@ -88,6 +89,9 @@ final class BuiltinDetector implements Detector {
         // a keyed secret follows "key=" or "key:", or "Bearer "
         if (keyed || text.indexOf("earer ") > 0) {
             keyedSecrets(text, out);
+        }
+        if (text.indexOf(" -p ") >= 0 || text.indexOf(" --") >= 0) {
+            flagSecrets(text, out);
         }
     }
 
@@ -340,7 +344,8 @@ final class BuiltinDetector implements Detector {
                 int s = j;
                 while (j < n && j - s < 512) {
                     char v = t.charAt(j);
-                    if (v == ' ' || v == '"' || v == '\'' || v == ',' || v == ';' || v == '&' || v == '\n' || v == '}') {
+                    if (v == ' ' || v == '"' || v == '\'' || v == ',' || v == ';' || v == '\n' || v == '}'
+                            || (v == '&' && nextParameter(t, j + 1))) {
                         break;
                     }
                     j++;
@@ -353,7 +358,53 @@ final class BuiltinDetector implements Detector {
         }
     }
 
-    private static boolean credentialLike(String t, int s, int e) {
+    /**
+     * Whether a query parameter ({@code name=}) starts at {@code i}: an {@code &} before one ends a value
+     * ({@code ?token=…&page=2}); any other {@code &} belongs to it ({@code A4hL&7w&StGd~go}).
+     */
+    private static boolean nextParameter(String t, int i) {
+        int k = i;
+        while (k < t.length() && k - i < 64 && (alnum(t.charAt(k)) || t.charAt(k) == '_' || t.charAt(k) == '.'
+                || t.charAt(k) == '-' || t.charAt(k) == '[' || t.charAt(k) == ']')) {
+            k++;
+        }
+        return k > i && k < t.length() && t.charAt(k) == '=';
+    }
+
+    /** Command-line flags whose argument is a credential: {@code docker login -u ci -p …}, {@code --token …}. */
+    private static final String[] SECRET_FLAGS = {" -p ", " --password ", " --password=", " --token ", " --token=",
+        " --api-key ", " --api-key=", " --secret ", " --secret="};
+
+    private static void flagSecrets(String t, List<Finding> out) {
+        int n = t.length();
+        for (String flag : SECRET_FLAGS) {
+            for (int at = t.indexOf(flag); at >= 0; at = t.indexOf(flag, at + 1)) {
+                int s = at + flag.length();
+                int e = s;
+                while (e < n && e - s < 512 && !Character.isWhitespace(t.charAt(e)) && t.charAt(e) != '"'
+                        && t.charAt(e) != '\'') {
+                    e++;
+                }
+                // "-p" is also a port or a profile: its argument must mix three kinds of characters
+                if (e - s >= 8 && credentialLike(t, s, e) && kinds(t, s, e) >= (flag.equals(" -p ") ? 3 : 2)
+                        && hasLetter(t, s, e)) {
+                    out.add(new Finding(DataClass.SECRET, s, e, 0.8, ID));
+                }
+            }
+        }
+    }
+
+    private static boolean hasLetter(String t, int s, int e) {
+        for (int i = s; i < e; i++) {
+            char c = t.charAt(i);
+            if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int kinds(String t, int s, int e) {
         boolean lower = false;
         boolean upper = false;
         boolean digit = false;
@@ -370,8 +421,11 @@ final class BuiltinDetector implements Detector {
                 other = true;
             }
         }
-        int kinds = (lower ? 1 : 0) + (upper ? 1 : 0) + (digit ? 1 : 0) + (other ? 1 : 0);
-        return kinds >= 2 && !reference(t, s, e);
+        return (lower ? 1 : 0) + (upper ? 1 : 0) + (digit ? 1 : 0) + (other ? 1 : 0);
+    }
+
+    private static boolean credentialLike(String t, int s, int e) {
+        return kinds(t, s, e) >= 2 && !reference(t, s, e);
     }
 
     /**
@@ -972,6 +1026,7 @@ final class BuiltinDetector implements Detector {
         return switch (alphabet) {
             case 'u' -> (c >= 'A' && c <= 'Z') || isDigit(c);
             case 'a' -> an;
+            case 'd' -> an || c == '-' || c == '_' || c == '.'; // SendGrid: SG.<id>.<secret>
             default -> an || c == '-' || c == '_';
         };
     }
