@@ -255,9 +255,55 @@ final class PersonNameDetector implements Detector {
                 i++;
             }
         }
+        introduced(t, w, out);
         if (out.size() > first) {
             listed(t, w, doubtful, doubts, first, out);
             repeated(t, w, first, out);
+        }
+    }
+
+    /** Phrases a person introduces themselves with; the capitalized words right after are their name. */
+    private static final KeywordIndex INTRODUCTIONS = new KeywordIndex("my name is", "me llamo", "je m'appelle",
+            "mi chiamo", "ich heiße", "ich heisse", "mein name ist", "mijn naam is", "jina langu ni", "nama saya",
+            "meu nome é", "mi nombre es", "jmenuji se", "nazywam się", "benim adım");
+
+    /**
+     * "My name is Sato", "me llamo Lemaire", "jina langu ni Kipkemboi": one to three capitalized words (or
+     * initials) after an introduction are a name, whether or not a dictionary knows them.
+     */
+    private static void introduced(String t, List<Word> w, List<Finding> out) {
+        int k = 0;
+        for (int i = 0; i < w.size(); i++) {
+            Word p = w.get(i);
+            if (p.cjk() || (p.start() > 0 && Character.isLetter(t.charAt(p.start() - 1)))) {
+                continue;
+            }
+            String phrase = INTRODUCTIONS.at(t, p.start());
+            if (phrase == null) {
+                continue;
+            }
+            int after = p.start() + phrase.length();
+            k = i + 1;
+            while (k < w.size() && w.get(k).start() < after) {
+                k++;
+            }
+            if (k >= w.size() || w.get(k).start() - after > 2) {
+                continue;
+            }
+            int last = -1;
+            for (int j = k; j < w.size() && j < k + 3; j++) {
+                Word x = w.get(j);
+                boolean initial = x.end() - x.start() == 1 && x.end() < t.length() && t.charAt(x.end()) == '.';
+                if (!x.capital() || x.cjk() || (x.upper() && !initial) || x.in(FUNCTION)
+                        || (j > k && !adjacent(t, w.get(j - 1), x))) {
+                    break;
+                }
+                last = j;
+            }
+            if (last >= 0 && !(last == k && w.get(k).end() - w.get(k).start() == 1)) {
+                out.add(new Finding(DataClass.PERSON_NAME, w.get(k).start(), w.get(last).end(), 0.8, ID));
+                i = last;
+            }
         }
     }
 
@@ -371,7 +417,7 @@ final class PersonNameDetector implements Detector {
         boolean givenFirst = GIVEN.contains(al);
         boolean familyLast = first != last && family(zl);
         boolean strongPair = givenFirst && familyLast && !COMMON.contains(al) && !COMMON.contains(zl);
-        if ((FUNCTION.contains(al) && !label) || notAPerson(t, a, z)
+        if ((FUNCTION.contains(al) && !label && !title) || notAPerson(t, a, z)
                 || (labelAfter(t, z) && !(cue || title || strongPair))) {
             return 0;
         }
@@ -631,8 +677,11 @@ final class PersonNameDetector implements Detector {
         boolean plain = !COMMON.contains(fa) && !COMMON.contains(gb) && !FUNCTION.contains(fa) && !FUNCTION.contains(gb)
                 && !CUES.contains(fa) && !ROLES.contains(fa) && !PLACE_HEADS.contains(fa) && !TITLES.contains(fa);
         // "Olsen, Håkon"; "Nwankwo, Ifeoma" (the given name known); "Dąbrowska, Ewa" (a feminine form)
+        // after a label ("Customer: Papadaki, Ioanna"; "Employee: Holm-Christensen, Märta (EMP-…)") the shape is
+        // enough, as it is for a run of capitalized words after one
         boolean names = plain && ((family(fa) && (GIVEN.contains(gb) || !b.upper() && nameEnds(t, b)))
-                || (GIVEN.contains(gb) && !GIVEN.contains(fa) && nameEnds(t, b)));
+                || (GIVEN.contains(gb) && !GIVEN.contains(fa) && nameEnds(t, b))
+                || (!a.upper() && !b.upper() && labelBefore(t, w, i)));
         return names ? i + 1 : -1;
     }
 

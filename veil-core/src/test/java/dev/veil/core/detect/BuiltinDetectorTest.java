@@ -106,6 +106,14 @@ class BuiltinDetectorTest {
         "Юлия Кузнецова пишет | PERSON_NAME=Юлия Кузнецова",
         "Flat 25, 231 Sauchiehall Street, BELFAST BT9 1XE | STREET_ADDRESS=Flat 25, 231 Sauchiehall Street, BELFAST BT9 1XE",
         "Avenida Paulista, 1838, apto 109, Centro, Rio de Janeiro - RJ, 20515-108 | STREET_ADDRESS=Avenida Paulista, 1838, apto 109, Centro, Rio de Janeiro - RJ, 20515-108",
+        // introductions name whoever follows, known to the dictionaries or not; a title outranks a word list
+        "My name is Sato and I am FURIOUS. | PERSON_NAME=Sato",
+        "Hola, me llamo Lemaire y | PERSON_NAME=Lemaire",
+        "Halo, nama saya B. Susanto. Nomor | PERSON_NAME=B. Susanto",
+        "Dear Mr. Sun, thank you | PERSON_NAME=Sun",
+        // family name, comma, given name after a label
+        "Customer: Papadaki, Ioanna | PERSON_NAME=Papadaki, Ioanna",
+        "Employee: Holm-Christensen, Märta (EMP-05349) | PERSON_NAME=Holm-Christensen, Märta",
         // a street line with no type word, above the town's line with its postal code
         "c/o\\n163 Kingsway\\nCARDIFF CF10 3LF | STREET_ADDRESS=163 Kingsway",
         "c/o\\n5011 Broadway\\nSan Francisco CA 94122-4773 | STREET_ADDRESS=5011 Broadway",
@@ -140,6 +148,8 @@ class BuiltinDetectorTest {
         "uptime 12:30:00:15 and dead:beef:cafe",
         "amount 1234.56 USD",
         "Version 2 Beta, 2023 Edition",
+        "my name is not important",
+        "Status: Active, Pending",
         "docker run -p 8080:80 -p 9000:9000 nginx",
         "aws s3 ls -p prod-admin --profile default",
         "pip install scikit-learn --upgrade",
