@@ -201,14 +201,6 @@ final class Ff1Long {
     }
 
     private void str(long value, byte[] out, int from, int to) {
-        if (radix == 10) { // the common case: a constant divisor compiles to a multiplication
-            for (int k = to - 1; k >= from; k--) {
-                long q = value / 10;
-                out[k] = (byte) (value - q * 10);
-                value = q;
-            }
-            return;
-        }
         for (int k = to - 1; k >= from; k--) {
             out[k] = (byte) (value % radix);
             value /= radix;

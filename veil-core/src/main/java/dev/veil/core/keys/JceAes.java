@@ -10,11 +10,12 @@ import org.bouncycastle.crypto.DataLengthException;
 import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
- * Single AES blocks from the JDK's provider, presented as a Bouncy Castle {@link BlockCipher}. FF1 spends most
- * of its time in AES (two blocks per round, ten rounds); the JDK's AES runs on the CPU's AES instructions where
- * Bouncy Castle's portable engine computes tables in Java. Only the block cipher is swapped: the FF1 mode stays
- * Bouncy Castle's, and the NIST SP 800-38G sample vectors pin the result. Not thread-safe, like every engine.
- * (Measured: FF1 of 12 digits went from about 5.2 to 2.5 µs; performance.md, CryptoBenchmark.tokenizeCard.)
+ * Single AES blocks from the JDK's provider, presented as a Bouncy Castle {@link BlockCipher}, for Bouncy Castle's
+ * FF1 engine: the JDK's AES runs on the CPU's AES instructions where Bouncy Castle's portable engine computes
+ * tables in Java. Only the block cipher is swapped: the FF1 mode stays Bouncy Castle's, and the NIST SP 800-38G
+ * sample vectors pin the result. Since {@link Ff1Long} takes every value whose halves fit a {@code long}, this
+ * engine runs longer values only (and is the reference {@code Ff1LongTest} compares against). Not thread-safe,
+ * like every engine.
  */
 final class JceAes implements BlockCipher {
     private static final int BLOCK = 16;
