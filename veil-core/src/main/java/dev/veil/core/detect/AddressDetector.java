@@ -29,9 +29,7 @@ final class AddressDetector implements Detector {
         "allee", "platz", "gasse", "damm", "ring", "gatan", "gata", "vej", "veien", "vägen", "utca", "singel", "kade",
         "dijk", "markt", "steeg", "dreef"};
     /** The same street types written as a word of their own, after the name and before the number: Breite Straße 5. */
-    private static final WordSet TYPE_MIDDLE = WordSet.of("straße", "strasse", "str", "straat", "laan", "weg", "gracht",
-            "plein", "allee", "platz", "gasse", "damm", "ring", "markt", "kade", "singel", "dijk", "steeg", "gatan",
-            "vej", "vägen");
+    private static final WordSet TYPE_MIDDLE = WordSet.of(SUFFIXES);
     /** Lower-case words inside street names (Romance languages): Rue de la Paix, Via della Spiga, Rua das Flores. */
     private static final WordSet PARTICLES = WordSet.of("de", "la", "des", "du", "del", "della", "dei", "degli",
             "delle", "do", "da", "das", "dos", "le", "les", "los", "las", "di", "d'");
@@ -113,7 +111,7 @@ final class AddressDetector implements Detector {
     /**
      * The last token of a street that starts with the house number at {@code i}, or -1: "12 [name words] TYPE",
      * "12 TYPE [de la] name words" (a type needs a name: "3 rue" alone is not an address), "77 bis …" (the
-     * extension belongs to the number), or a street line of its own above the town's line.
+     * extension belongs to the number). A number-first street with no type word is {@link #postalStreet}'s.
      */
     private static int numberFirst(String t, List<Tok> toks, int i) {
         int n = toks.size();
@@ -135,39 +133,7 @@ final class AddressDetector implements Detector {
                 break;
             }
         }
-        return streetLine(t, toks, i);
-    }
-
-    /**
-     * A street line with no type word: the house number starts its line, one to three capitalized words follow and
-     * end it, and the next line holds a postal code (163 Kingsway⏎Cardiff CF10 3LF; 5011 Broadway⏎San Francisco CA
-     * 94122). Returns the last word, or -1. Alone, "163 Kingsway" could be anything; the block around it is what an
-     * address looks like on a letter or a label.
-     */
-    private static int streetLine(String t, List<Tok> toks, int i) {
-        Tok a = toks.get(i);
-        if (!lineStart(t, a.start()) || year(t, a)) {
-            return -1; // "2024 Annual Report" above a line of figures is a heading
-        }
-        int last = -1;
-        for (int k = i + 1; k < toks.size() && k <= i + 3; k++) {
-            Tok x = toks.get(k);
-            if (!sameLine(t, a, x) || !Character.isUpperCase(t.charAt(x.start())) || x.start() - toks.get(k - 1).end() > 1) {
-                break;
-            }
-            last = k;
-        }
-        if (last < 0) {
-            return -1;
-        }
-        int e = toks.get(last).end();
-        while (e < t.length() && (t.charAt(e) == ' ' || t.charAt(e) == ',' || t.charAt(e) == '\r')) {
-            e++;
-        }
-        if (e >= t.length() || t.charAt(e) != '\n') {
-            return -1;
-        }
-        return postalLine(t, toks, last + 1, e + 1) ? last : -1;
+        return -1;
     }
 
     /** One to three letters fill {@code t[from, to)}. */
@@ -181,6 +147,16 @@ final class AddressDetector implements Detector {
             }
         }
         return true;
+    }
+
+    /** A dot inside the token (looked for in the token only: this runs for every part word). */
+    private static boolean hasDot(String t, Tok x) {
+        for (int p = x.start(); p < x.end(); p++) {
+            if (t.charAt(p) == '.') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasDigit(String t, Tok x) {
@@ -570,7 +546,7 @@ final class AddressDetector implements Detector {
         }
         if (Character.isDigit(c)) {
             // a postal code, a unit number; not an amount or a version (a dot inside)
-            return len <= 10 && t.lastIndexOf('.', x.end() - 1) < x.start();
+            return len <= 10 && !hasDot(t, x);
         }
         return PART_WORDS.contains(w) || UNITS.contains(w) || w.endsWith("º") || w.endsWith("ª");
     }

@@ -17,12 +17,12 @@ final class BuiltinDetector implements Detector {
     private static final Map<String, Integer> IBAN_LENGTHS = ibanLengths();
     private static final String[][] SECRET_PREFIXES = {
         // prefix, min body length, body alphabet: a = alnum, b = base64url-ish, d = base64url-ish and dots,
-        // u = upper alnum; a longer prefix before a shorter one it starts with (sk-ant- before sk-)
+        // u = upper alnum
         {"AKIA", "16", "u"}, {"ASIA", "16", "u"}, {"ghp_", "36", "a"}, {"gho_", "36", "a"}, {"ghu_", "36", "a"},
         {"ghs_", "36", "a"}, {"ghr_", "36", "a"}, {"github_pat_", "60", "b"}, {"glpat-", "20", "b"},
         {"xoxb-", "20", "b"}, {"xoxp-", "20", "b"}, {"xoxa-", "20", "b"}, {"xoxr-", "20", "b"},
         {"sk_live_", "20", "a"}, {"rk_live_", "20", "a"}, {"sk_test_", "20", "a"}, {"AIza", "35", "b"},
-        {"sk-ant-", "40", "b"}, {"sk-proj-", "40", "b"}, {"sk-", "40", "b"}, {"npm_", "36", "a"}, {"SG.", "60", "d"},
+        {"sk-", "40", "b"}, {"npm_", "36", "a"}, {"SG.", "60", "d"}, // sk-: OpenAI (sk-proj-…) and Anthropic (sk-ant-…)
     };
 
     /** libphonenumber calls allowed per text: repetitive digit soup must not cost a parse per window. */
@@ -90,9 +90,7 @@ final class BuiltinDetector implements Detector {
         if (keyed || text.indexOf("earer ") > 0) {
             keyedSecrets(text, out);
         }
-        if (text.indexOf(" -p ") >= 0 || text.indexOf(" --") >= 0) {
-            flagSecrets(text, out);
-        }
+        flagSecrets(text, out); // its search for " -" is its own prefilter
     }
 
     // ---- dates of birth ------------------------------------------------------------------------------------
@@ -156,8 +154,12 @@ final class BuiltinDetector implements Detector {
         return -1;
     }
 
+    private static boolean asciiLetter(char c) {
+        return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+    }
+
     private static boolean letter(char c) {
-        return c < 0x80 ? (c | 0x20) >= 'a' && (c | 0x20) <= 'z' : Character.isLetter(c);
+        return c < 0x80 ? asciiLetter(c) : Character.isLetter(c);
     }
 
     /** The end of the next birth word at or after {@code from}, or -1. */
@@ -166,7 +168,7 @@ final class BuiltinDetector implements Detector {
         for (int i = from; i < n; i++) {
             char c = t.charAt(i);
             // birth words start with an ASCII letter, at a word start
-            if (c >= 0x80 || ((c | 0x20) < 'a' || (c | 0x20) > 'z') || (i > 0 && letter(t.charAt(i - 1)))) {
+            if (c >= 0x80 || !asciiLetter(c) || (i > 0 && letter(t.charAt(i - 1)))) {
                 continue;
             }
             String w = BIRTH.at(t, i);
@@ -377,55 +379,50 @@ final class BuiltinDetector implements Detector {
 
     private static void flagSecrets(String t, List<Finding> out) {
         int n = t.length();
-        for (String flag : SECRET_FLAGS) {
-            for (int at = t.indexOf(flag); at >= 0; at = t.indexOf(flag, at + 1)) {
-                int s = at + flag.length();
-                int e = s;
-                while (e < n && e - s < 512 && !Character.isWhitespace(t.charAt(e)) && t.charAt(e) != '"'
-                        && t.charAt(e) != '\'') {
-                    e++;
+        for (int at = t.indexOf(" -"); at >= 0; at = t.indexOf(" -", at + 2)) {
+            String flag = null;
+            for (String f : SECRET_FLAGS) {
+                if (t.startsWith(f, at)) {
+                    flag = f;
+                    break;
                 }
-                // "-p" is also a port or a profile: its argument must mix three kinds of characters
-                if (e - s >= 8 && credentialLike(t, s, e) && kinds(t, s, e) >= (flag.equals(" -p ") ? 3 : 2)
-                        && hasLetter(t, s, e)) {
-                    out.add(new Finding(DataClass.SECRET, s, e, 0.8, ID));
-                }
+            }
+            if (flag == null) {
+                continue;
+            }
+            int s = at + flag.length();
+            int e = s;
+            while (e < n && e - s < 512 && !Character.isWhitespace(t.charAt(e)) && t.charAt(e) != '"'
+                    && t.charAt(e) != '\'') {
+                e++;
+            }
+            // "-p" is also a port or a profile: its argument must mix three kinds of characters, one of them letters
+            int k = kinds(t, s, e);
+            if (e - s >= 8 && Integer.bitCount(k) >= (flag.equals(" -p ") ? 3 : 2) && (k & LETTERS) != 0
+                    && !reference(t, s, e)) {
+                out.add(new Finding(DataClass.SECRET, s, e, 0.8, ID));
             }
         }
     }
 
-    private static boolean hasLetter(String t, int s, int e) {
-        for (int i = s; i < e; i++) {
-            char c = t.charAt(i);
-            if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
-                return true;
-            }
-        }
-        return false;
-    }
+    private static final int LOWER = 1;
+    private static final int UPPER = 2;
+    private static final int DIGIT = 4;
+    private static final int OTHER = 8;
+    private static final int LETTERS = LOWER | UPPER;
 
+    /** Which kinds of characters {@code t[s, e)} holds, as {@link #LOWER}, {@link #UPPER}, {@link #DIGIT}, {@link #OTHER} bits. */
     private static int kinds(String t, int s, int e) {
-        boolean lower = false;
-        boolean upper = false;
-        boolean digit = false;
-        boolean other = false;
+        int k = 0;
         for (int i = s; i < e; i++) {
             char c = t.charAt(i);
-            if (c >= 'a' && c <= 'z') {
-                lower = true;
-            } else if (c >= 'A' && c <= 'Z') {
-                upper = true;
-            } else if (isDigit(c)) {
-                digit = true;
-            } else {
-                other = true;
-            }
+            k |= c >= 'a' && c <= 'z' ? LOWER : c >= 'A' && c <= 'Z' ? UPPER : isDigit(c) ? DIGIT : OTHER;
         }
-        return (lower ? 1 : 0) + (upper ? 1 : 0) + (digit ? 1 : 0) + (other ? 1 : 0);
+        return k;
     }
 
     private static boolean credentialLike(String t, int s, int e) {
-        return kinds(t, s, e) >= 2 && !reference(t, s, e);
+        return Integer.bitCount(kinds(t, s, e)) >= 2 && !reference(t, s, e);
     }
 
     /**
@@ -598,7 +595,7 @@ final class BuiltinDetector implements Detector {
 
     private static boolean alnum(char c) {
         if (c < 0x80) {
-            return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); // ASCII without a table lookup
+            return isDigit(c) || asciiLetter(c); // ASCII without a table lookup
         }
         return Character.isLetterOrDigit(c);
     }

@@ -129,6 +129,8 @@ final class PersonNameDetector implements Detector {
      * built on first use for these.
      */
     private static final class Word {
+        /** Not a value {@link WordSet#hash} returns: its hashes are ints or {@link WordSet#SPECIAL}. */
+        private static final long UNHASHED = Long.MAX_VALUE;
         private final String text;
         private final int start;
         private final int end;
@@ -137,8 +139,8 @@ final class PersonNameDetector implements Detector {
         private final boolean upper;
         private final boolean listed;
         private String lower;
-        private boolean hashed;
-        private long hash;
+        /** {@link WordSet#hash} of the word, or {@link #UNHASHED} until a set is first asked. */
+        private long hash = UNHASHED;
 
         Word(String text, int start, int end, boolean capital, boolean cjk, boolean upper) {
             this.text = text;
@@ -182,9 +184,8 @@ final class PersonNameDetector implements Detector {
             if (!listed || !set.mayContain(text, start, end)) {
                 return false;
             }
-            if (!hashed) {
+            if (hash == UNHASHED) {
                 hash = WordSet.hash(text, start, end);
-                hashed = true;
             }
             return hash == WordSet.SPECIAL ? set.contains(lower()) : set.contains(text, start, end, (int) hash);
         }
@@ -272,7 +273,6 @@ final class PersonNameDetector implements Detector {
      * initials) after an introduction are a name, whether or not a dictionary knows them.
      */
     private static void introduced(String t, List<Word> w, List<Finding> out) {
-        int k = 0;
         for (int i = 0; i < w.size(); i++) {
             Word p = w.get(i);
             if (p.cjk() || (p.start() > 0 && Character.isLetter(t.charAt(p.start() - 1)))) {
@@ -283,7 +283,7 @@ final class PersonNameDetector implements Detector {
                 continue;
             }
             int after = p.start() + phrase.length();
-            k = i + 1;
+            int k = i + 1;
             while (k < w.size() && w.get(k).start() < after) {
                 k++;
             }
@@ -293,14 +293,13 @@ final class PersonNameDetector implements Detector {
             int last = -1;
             for (int j = k; j < w.size() && j < k + 3; j++) {
                 Word x = w.get(j);
-                boolean initial = x.end() - x.start() == 1 && x.end() < t.length() && t.charAt(x.end()) == '.';
-                if (!x.capital() || x.cjk() || (x.upper() && !initial) || x.in(FUNCTION)
+                if (!x.capital() || x.cjk() || x.upper() || x.in(FUNCTION)
                         || (j > k && !adjacent(t, w.get(j - 1), x))) {
                     break;
                 }
                 last = j;
             }
-            if (last >= 0 && !(last == k && w.get(k).end() - w.get(k).start() == 1)) {
+            if (last >= 0 && !(last == k && w.get(k).end() - w.get(k).start() == 1)) { // an initial alone is not a name
                 out.add(new Finding(DataClass.PERSON_NAME, w.get(k).start(), w.get(last).end(), 0.8, ID));
                 i = last;
             }

@@ -63,7 +63,7 @@ final class WordSet {
         }
         char f = fold(t.charAt(from));
         if (f >= 0x80) {
-            return otherFirst || special(f) || Character.isSurrogate(t.charAt(from));
+            return otherFirst; // no lower case of a non-ASCII first character (İ folds to i above) is ASCII
         }
         return ((f < 64 ? firstLow >>> f : firstHigh >>> (f - 64)) & 1) != 0;
     }
