@@ -515,6 +515,9 @@ final class AddressDetector implements Detector {
             return false;
         }
         String gap = t.substring(from, to).strip();
+        if (t.charAt(to - 1) == ',') {
+            return false; // a comma with no space after it separates cells of a CSV row, not parts of one address
+        }
         return gap.equals(",") || gap.equals("-") || gap.equals("–") || gap.equals("(") || gap.equals(", (")
                 || gap.isEmpty() && to - from == 1;
     }
@@ -600,7 +603,8 @@ final class AddressDetector implements Detector {
         int words = 0;
         while (k + 1 < toks.size() && words < MAX_NAME_WORDS) {
             Tok next = toks.get(k + 1);
-            if (!sameLine(t, toks.get(k), next) || next.start() - toks.get(k).end() > 2 || houseNumber(t, next)) {
+            if (!sameLine(t, toks.get(k), next) || next.start() - toks.get(k).end() > 2 || houseNumber(t, next)
+                    || !inName(t, toks.get(k).end(), next.start())) {
                 break;
             }
             boolean particle = PARTICLES.contains(t, next.start(), next.end());
@@ -611,6 +615,17 @@ final class AddressDetector implements Detector {
             words++;
         }
         return k;
+    }
+
+    /** Words of one street name are joined by spaces or an abbreviation's dot, never by a comma. */
+    private static boolean inName(String t, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = t.charAt(i);
+            if (c != ' ' && c != '.') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean capitalizedName(String t, List<Tok> toks, int i) {

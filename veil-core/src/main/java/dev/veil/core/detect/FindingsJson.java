@@ -1,7 +1,8 @@
 package dev.veil.core.detect;
 
 import dev.veil.core.codec.JsonText;
-import java.util.Locale;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 
 /**
  * The detection output contract, one object per input line: {@code {"findings":[{"type":"EMAIL","start":12,
@@ -21,8 +22,18 @@ public final class FindingsJson {
             sb.append(',');
         }
         sb.append("\"type\":\"").append(f.dataClass().name()).append("\",\"start\":").append(f.start())
-                .append(",\"end\":").append(f.end()).append(",\"score\":")
-                .append(String.format(Locale.ROOT, "%.2f", f.score())).append('}');
+                .append(",\"end\":").append(f.end()).append(",\"score\":");
+        score(sb, f.score());
+        sb.append('}');
+    }
+
+    /**
+     * Appends a score with two decimals, rounded half up exactly as {@code String.format("%.2f")} does (both round
+     * the shortest decimal form of the double), at a fraction of its cost: the formatter was a tenth of
+     * {@code veil detect}'s time.
+     */
+    static void score(StringBuilder sb, double score) {
+        sb.append(BigDecimal.valueOf(score).setScale(2, RoundingMode.HALF_UP).toPlainString());
     }
 
     /** Appends the object for a line that could not be scanned: no findings, and why (never the line). */

@@ -27,15 +27,20 @@ final class PersonNameDetector implements Detector {
     private static final WordSet GIVEN = load("names/given-names.txt");
     private static final WordSet FAMILY = load("names/family-names.txt");
     private static final WordSet PARTICLES = WordSet.of("van", "der", "den", "de", "la", "le", "da", "das", "dos",
-            "do", "del", "della", "di", "von", "zu", "bin", "binti", "bint", "ibn", "al", "el", "ter", "ten", "y", "e", "mac");
+            "do", "del", "della", "di", "von", "zu", "bin", "binti", "bint", "ibn", "al", "el", "ter", "ten", "y", "e", "mac",
+            "dela", "delos", "los", "las", "ap", "ó", "ní", "mc");
     private static final WordSet TITLES = WordSet.of("mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam",
             "herr", "frau", "m", "mme", "mlle", "sr", "sra", "srta", "don", "doña", "sig", "signor", "signora", "pan",
-            "pani", "hr", "fr", "dott", "ing", "mister", "monsieur", "madame", "señor", "señora", "senhor", "senhora");
+            "pani", "hr", "fr", "dott", "ing", "mister", "monsieur", "madame", "señor", "señora", "senhor", "senhora",
+            "pt", "atty", "barr", "bw", "p", "shri", "smt", "sri", "dra", "drª", "profa", "profª", "г-н", "г-жа", "г-ну", "г-же", "gent", "egr");
     private static final WordSet CUES = WordSet.of("dear", "hi", "hello", "hey", "attn", "signed", "sincerely",
             "regards", "thanks", "cheers", "from", "by", "customer", "name", "patient", "user", "contact", "cc",
             "employee", "applicant", "passenger", "guest", "tenant", "client", "member", "recipient", "sender",
             "author", "hola", "bonjour", "hallo", "ciao", "olá", "estimado", "estimada", "cher", "chère", "liebe",
-            "lieber", "caro", "cara", "this", "is", "am", "called", "named", "with", "for", "and", "to", "mit", "para");
+            "lieber", "caro", "cara", "this", "is", "am", "called", "named", "with", "for", "and", "to", "mit", "para",
+            "kundin", "kunde", "clienta", "cliente", "client", "colleague", "coworker", "wife", "husband", "son",
+            "daughter", "mother", "father", "brother", "sister", "partner", "friend", "neighbour", "neighbor",
+            "boss", "landlady", "policyholder");
     /** Last words that make a capitalized run a place, company or thing, not a person. */
     private static final WordSet NON_NAME_TAILS = WordSet.of("station", "tunnel", "bridge", "park", "street", "road",
             "avenue", "hospital", "university", "college", "school", "bank", "hotel", "airport", "river", "lake",
@@ -49,14 +54,15 @@ final class PersonNameDetector implements Detector {
             "it", "the", "a", "an", "this", "that", "please", "thanks", "thank", "hope", "sorry", "yes", "no", "ok",
             "date", "phone", "email", "order", "subject", "from", "to", "re", "fw", "fwd", "name", "address", "note",
             "mon", "tue", "wed", "thu", "fri", "sat", "sun", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-            "oct", "nov", "dec", "good", "morning", "afternoon", "evening", "regarding", "attached", "hereby");
+            "oct", "nov", "dec", "good", "morning", "afternoon", "evening", "regarding", "attached", "hereby",
+            "ነው", "है", "हूँ", "हूं", "i'm", "i’m", "i'd", "i'll", "i've");
     /** Honorifics written after CJK names: 朱国强先生, 田中様, 김민준씨. */
     private static final String[] CJK_HONORIFICS = {"先生", "女士", "小姐", "さん", "様", "さま", "氏", "씨", "님"};
 
     /** Titles that are never names themselves, with or without their dot. */
     private static final WordSet STRONG_TITLES = WordSet.of("mr", "mrs", "ms", "mx", "dr", "prof", "sir", "madam",
             "herr", "frau", "mme", "mlle", "monsieur", "madame", "mister", "dott", "señor", "señora", "senhor",
-            "senhora", "signor", "signora");
+            "senhora", "signor", "signora", "г-н", "г-жа", "г-ну", "г-же");
     /** First words of place names that look like names: Rio de Janeiro, Porto Alegre, Den Haag, Via della Spiga. */
     private static final WordSet PLACE_HEADS = WordSet.of("rio", "porto", "santa", "santo", "são", "sao", "san",
             "saint", "sankt", "st", "port", "fort", "mount", "lake", "new", "los", "las", "den", "del", "via", "rua",
@@ -72,7 +78,8 @@ final class PersonNameDetector implements Detector {
             "physician", "doctor", "employee", "customer", "patient", "client", "member", "applicant", "passenger",
             "guest", "tenant", "user", "sender", "name", "by", "to", "from", "cc", "cust", "kunde", "kundin", "cliente",
             "nombre", "nom", "nome", "naam", "imię", "имя", "frau", "herr", "w", "with", "for", "called", "named",
-            "is", "am", "signatory", "traveller", "traveler", "student", "teacher", "manager", "lead", "organizer");
+            "is", "am", "signatory", "traveller", "traveler", "student", "teacher", "manager", "lead", "organizer",
+            "policyholder", "colleague", "cardholder", "account-holder");
     /** Role words that are prepositions or verbs: labels only with a colon ("Bill to:", not "shipped to Lyon"). */
     private static final WordSet LINKS = WordSet.of("by", "to", "from", "with", "for", "is", "am", "called", "named",
             "w", "cc", "name", "user", "member", "client", "customer", "contact", "agent", "lead", "manager");
@@ -137,6 +144,7 @@ final class PersonNameDetector implements Detector {
         private final boolean capital;
         private final boolean cjk;
         private final boolean upper;
+        private final boolean uncased;
         private final boolean listed;
         private String lower;
         /** {@link WordSet#hash} of the word, or {@link #UNHASHED} until a set is first asked. */
@@ -149,6 +157,9 @@ final class PersonNameDetector implements Detector {
             this.capital = capital;
             this.cjk = cjk;
             this.upper = upper;
+            int first = text.codePointAt(start);
+            this.uncased = !cjk && !Character.isUpperCase(first) && !Character.isLowerCase(first)
+                    && !Character.isTitleCase(first);
             this.listed = capital || cjk || end - start <= 6;
         }
 
@@ -170,6 +181,11 @@ final class PersonNameDetector implements Detector {
 
         boolean upper() {
             return upper;
+        }
+
+        /** A word of a script without case: Ge'ez, Arabic, Devanagari. */
+        boolean uncased() {
+            return uncased;
         }
 
         String lower() {
@@ -203,6 +219,7 @@ final class PersonNameDetector implements Detector {
         }
         List<Word> w = words(t);
         int n = w.size();
+        MailParts mail = MailParts.of(t);
         int first = out.size();
         // runs that looked like names but had too little evidence: [first word, last word] pairs
         int[] doubtful = new int[16];
@@ -233,8 +250,8 @@ final class PersonNameDetector implements Detector {
             int words = 1;
             for (int k = i + 1; k < n && words < MAX_WORDS; k++) {
                 Word b = w.get(k);
-                if (!adjacent(t, w.get(k - 1), b)) {
-                    break;
+                if (!adjacent(t, w.get(k - 1), b) || b.uncased() != w.get(k - 1).uncased()) {
+                    break; // one name is written in one script: "मेरा नाम Rajesh" is not a run
                 }
                 if (b.capital() && !b.cjk() && (!notAName(t, b) || capsBesideGiven(t, w, k))) {
                     last = k;
@@ -243,7 +260,7 @@ final class PersonNameDetector implements Detector {
                     break;
                 }
             }
-            double score = score(t, w, i, last);
+            double score = score(t, w, i, last, mail);
             if (score > 0) {
                 out.add(new Finding(DataClass.PERSON_NAME, a.start(), w.get(last).end(), score, ID));
                 i = last + 1;
@@ -263,14 +280,194 @@ final class PersonNameDetector implements Detector {
         }
     }
 
+    /**
+     * The local parts of the e-mail addresses in a text, folded to ASCII lower case. People's mailboxes are made
+     * of their names ({@code reem.al-amin@}, {@code navarrol7@}, {@code d.dimitriou@}), so a capitalized word
+     * written inside one is a name whether or not a dictionary knows it. Role mailboxes ({@code support@},
+     * {@code billing@}) are no evidence.
+     */
+    private static final class MailParts {
+        private static final WordSet ROLE_MAILBOXES = WordSet.of("support", "billing", "sales", "admin", "info",
+                "contact", "help", "team", "jobs", "careers", "press", "security", "abuse", "postmaster", "webmaster",
+                "noreply", "reply", "service", "orders", "order", "accounts", "account", "finance", "legal",
+                "marketing", "office", "hello", "mail", "notifications", "alerts", "root", "user", "test", "example",
+                "customer", "customers", "invoice", "invoices", "hr", "payroll", "privacy", "feedback", "newsletter",
+                "bank", "shop", "store", "staff", "members", "member", "dev", "ops", "cron", "daemon", "mailer",
+                "system", "nobody", "www", "bot", "monitor", "monitoring", "jenkins", "git", "deploy", "backup");
+        private final String[] locals;
+        /** Where each mailbox stands in the text: [start, end) pairs, so its own letters are not read as names. */
+        private final int[] spans;
+        private final int count;
+
+        private MailParts(String[] locals, int[] spans, int count) {
+            this.locals = locals;
+            this.spans = spans;
+            this.count = count;
+        }
+
+        /** The mailboxes of {@code t}, or null when it holds no e-mail address. */
+        static MailParts of(String t) {
+            int at = t.indexOf('@');
+            if (at < 0) {
+                return null;
+            }
+            String[] locals = new String[4];
+            int[] spans = new int[8];
+            int count = 0;
+            for (; at >= 0; at = t.indexOf('@', at + 1)) {
+                int s = at;
+                while (s > 0 && at - s < 64 && mailChar(t.charAt(s - 1))) {
+                    s--;
+                }
+                if (at - s >= 3) {
+                    if (count == locals.length) {
+                        locals = java.util.Arrays.copyOf(locals, count * 2);
+                        spans = java.util.Arrays.copyOf(spans, count * 4);
+                    }
+                    spans[2 * count] = s;
+                    spans[2 * count + 1] = at;
+                    locals[count++] = t.substring(s, at).toLowerCase(Locale.ROOT);
+                }
+            }
+            return count == 0 ? null : new MailParts(locals, spans, count);
+        }
+
+        private static boolean mailChar(char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
+                    || c == '-' || c == '+';
+        }
+
+        /** How many words of the run {@code [first, last]} stand inside a mailbox. */
+        int named(String t, List<Word> w, int first, int last) {
+            int n = 0;
+            for (int k = first; k <= last; k++) {
+                Word x = w.get(k);
+                if (x.end() - x.start() >= 3 && !x.cjk() && nameShaped(t, x) && !inside(x) && !x.in(COMMON)
+                        && !x.in(FUNCTION) && !x.in(ROLE_MAILBOXES) && find(fold(x.lower()))) {
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        /** Whether a mailbox holds {@code lower} and, besides it, no more than three letters (initials). */
+        boolean only(String lower) {
+            String f = fold(lower);
+            for (int i = 0; i < count; i++) {
+                int p = locals[i].indexOf(f);
+                if (p >= 0) {
+                    int letters = 0;
+                    String l = locals[i];
+                    for (int k = 0; k < l.length(); k++) {
+                        if ((k < p || k >= p + f.length()) && l.charAt(k) >= 'a' && l.charAt(k) <= 'z') {
+                            letters++;
+                        }
+                    }
+                    if (letters <= 3) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        /**
+         * Whether a mailbox spells {@code folded} as one of its parts: between separators, digits or its ends,
+         * with at most two more letters on either side (an initial: {@code jsmith}, {@code navarrol7}).
+         */
+        private boolean find(String folded) {
+            if (folded.length() < 3) {
+                return false;
+            }
+            for (int i = 0; i < count; i++) {
+                String l = locals[i];
+                for (int p = l.indexOf(folded); p >= 0; p = l.indexOf(folded, p + 1)) {
+                    if (letters(l, p - 1, -1) <= 2 && letters(l, p + folded.length(), 1) <= 2) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        /** How many letters run from {@code i} in direction {@code d} before a non-letter or an end. */
+        private static int letters(String l, int i, int d) {
+            int n = 0;
+            for (; i >= 0 && i < l.length() && l.charAt(i) >= 'a' && l.charAt(i) <= 'z'; i += d) {
+                n++;
+            }
+            return n;
+        }
+
+        private boolean inside(Word x) {
+            for (int i = 0; i < count; i++) {
+                if (x.start() < spans[2 * i + 1] && spans[2 * i] < x.end()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Written as names are: a capital, then lower case (a capital only after a hyphen or apostrophe). */
+        private static boolean nameShaped(String t, Word x) {
+            for (int k = x.start() + 1; k < x.end(); k++) {
+                char c = t.charAt(k);
+                if (Character.isUpperCase(c) && t.charAt(k - 1) != '-' && t.charAt(k - 1) != '\'' && t.charAt(k - 1) != '’') {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** A lower-case word without its accents, as mailboxes write it: Løvaas → lovaas, Dąbrowska → dabrowska. */
+        private static String fold(String lower) {
+            boolean ascii = true;
+            for (int i = 0; i < lower.length() && ascii; i++) {
+                ascii = lower.charAt(i) < 0x80;
+            }
+            if (ascii) {
+                return lower;
+            }
+            String d = java.text.Normalizer.normalize(lower, java.text.Normalizer.Form.NFD);
+            StringBuilder sb = new StringBuilder(d.length());
+            for (int i = 0; i < d.length(); i++) {
+                char c = d.charAt(i);
+                switch (c) {
+                    case 'ø' -> sb.append('o');
+                    case 'æ' -> sb.append("ae");
+                    case 'ß' -> sb.append("ss");
+                    case 'ł' -> sb.append('l');
+                    case 'đ' -> sb.append('d');
+                    case 'ı' -> sb.append('i');
+                    case '\'', '’' -> { }
+                    default -> {
+                        if (c < 0x80) {
+                            sb.append(c);
+                        } else if (Character.getType(c) != Character.NON_SPACING_MARK) {
+                            return ""; // another script: no mailbox spells it
+                        }
+                    }
+                }
+            }
+            return sb.toString();
+        }
+    }
+
     /** Phrases a person introduces themselves with; the capitalized words right after are their name. */
     private static final KeywordIndex INTRODUCTIONS = new KeywordIndex("my name is", "me llamo", "je m'appelle",
             "mi chiamo", "ich heiße", "ich heisse", "mein name ist", "mijn naam is", "jina langu ni", "nama saya",
-            "meu nome é", "mi nombre es", "jmenuji se", "nazywam się", "benim adım");
+            "meu nome é", "mi nombre es", "jmenuji se", "nazywam się", "benim adım", "tôi là", "tên tôi là", "sono",
+            "saya", "soy", "je suis", "eu sou", "mera naam", "i'm", "i’m", "i am");
+    /** Introductions that as often lead to other words ("I'm Canadian"): one unknown word after them is no name. */
+    private static final Set<String> WEAK_INTRODUCTIONS = Set.of("i'm", "i’m", "i am");
+    /** Introductions in scripts whose words {@link KeywordIndex} does not index: the word right before the name. */
+    private static final WordSet INTRODUCTION_WORDS = WordSet.of("είμαι", "λέγομαι", "зовут", "звати", "اسمي",
+            "ስሜ", "नाम");
 
     /**
-     * "My name is Sato", "me llamo Lemaire", "jina langu ni Kipkemboi": one to three capitalized words (or
-     * initials) after an introduction are a name, whether or not a dictionary knows them.
+     * "My name is Sato", "me llamo Lemaire", "jina langu ni Kipkemboi", "меня зовут Макаров", "ስሜ ሳባ ከበደ ነው":
+     * one to three capitalized (or uncased) words or initials after an introduction are a name, whether or not a
+     * dictionary knows them.
      */
     private static void introduced(String t, List<Word> w, List<Finding> out) {
         for (int i = 0; i < w.size(); i++) {
@@ -278,11 +475,21 @@ final class PersonNameDetector implements Detector {
             if (p.cjk() || (p.start() > 0 && Character.isLetter(t.charAt(p.start() - 1)))) {
                 continue;
             }
-            String phrase = INTRODUCTIONS.at(t, p.start());
-            if (phrase == null) {
-                continue;
+            int after;
+            boolean weak = false;
+            if (p.in(INTRODUCTION_WORDS)) {
+                after = p.end();
+            } else {
+                String phrase = INTRODUCTIONS.at(t, p.start());
+                if (phrase == null) {
+                    continue;
+                }
+                weak = WEAK_INTRODUCTIONS.contains(phrase);
+                after = p.start() + phrase.length();
+                if (after < t.length() && Character.isLetter(t.charAt(after))) {
+                    continue; // "sono" is not the start of "Sonoma"
+                }
             }
-            int after = p.start() + phrase.length();
             int k = i + 1;
             while (k < w.size() && w.get(k).start() < after) {
                 k++;
@@ -290,14 +497,20 @@ final class PersonNameDetector implements Detector {
             if (k >= w.size() || w.get(k).start() - after > 2) {
                 continue;
             }
+            while (k + 1 < w.size() && w.get(k).in(TITLES) && w.get(k).end() < t.length() && t.charAt(w.get(k).end()) == '.') {
+                k++; // "soy Dra. Gómez Zúñiga", "ist Prof. Dr. Braun": the name follows the titles
+            }
             int last = -1;
             for (int j = k; j < w.size() && j < k + 3; j++) {
                 Word x = w.get(j);
-                if (!x.capital() || x.cjk() || x.upper() || x.in(FUNCTION)
+                if (!x.capital() || x.cjk() || x.in(FUNCTION)
                         || (j > k && !adjacent(t, w.get(j - 1), x))) {
                     break;
                 }
                 last = j;
+            }
+            if (weak && last == k && !known(w.get(k).lower())) {
+                continue;
             }
             if (last >= 0 && !(last == k && w.get(k).end() - w.get(k).start() == 1)) { // an initial alone is not a name
                 out.add(new Finding(DataClass.PERSON_NAME, w.get(k).start(), w.get(last).end(), 0.8, ID));
@@ -351,22 +564,34 @@ final class PersonNameDetector implements Detector {
     }
 
     /**
-     * An all-capitals word no dictionary knows, written beside a mixed-case given name: the family name in
-     * "BELOUSOVA Polina", "Karim IBN ZIAD JABER", "SEO Jae-won".
+     * An all-capitals family name written beside a mixed-case given name, the way forms and passports write
+     * them: "BELOUSOVA Polina", "Karim IBN ZIAD JABER", "NOWAK Grażyna", "Min-seo SONG". Either dictionary may
+     * vouch for the pair (a known given name beside the capitals, or capitals that are a known family name), or
+     * a label right before it ("Customer: Setareh MOUSAVI").
      */
     private static boolean capsBesideGiven(String t, List<Word> w, int k) {
         Word x = w.get(k);
         if (!x.upper()) {
             return false;
         }
+        if (x.end() + 1 < t.length() && t.charAt(x.end()) == ' ' && Character.isDigit(t.charAt(x.end() + 1))) {
+            return false; // a label before its value: "IBAN FI07 …", "SSN 457-…"
+        }
+        boolean knownFamily = x.end() - x.start() >= 3 && family(x.lower()) && !x.in(COMMON);
         for (int d = -1; d <= 1; d += 2) {
             int j = k + d;
             while (j >= 0 && j < w.size() && w.get(j).upper() && Math.abs(j - k) < 3) {
                 j += d; // several capitalized family words in a row
             }
-            if (j >= 0 && j < w.size() && !w.get(j).upper() && w.get(j).capital()
-                    && adjacent(t, d < 0 ? w.get(j) : w.get(j - 1), d < 0 ? w.get(j + 1) : w.get(j))
-                    && w.get(j).in(GIVEN) && !w.get(j).in(COMMON)) {
+            if (j < 0 || j >= w.size()) {
+                continue;
+            }
+            Word g = w.get(j);
+            if (g.upper() || !g.capital() || g.cjk() || g.end() - g.start() < 2 || g.in(FUNCTION) || g.in(TITLES)
+                    || !adjacent(t, d < 0 ? g : w.get(j - 1), d < 0 ? w.get(j + 1) : g)) {
+                continue;
+            }
+            if ((g.in(GIVEN) && !g.in(COMMON)) || knownFamily || labelBefore(t, w, Math.min(j, k))) {
                 return true;
             }
         }
@@ -404,25 +629,35 @@ final class PersonNameDetector implements Detector {
         return false;
     }
 
-    private static double score(String t, List<Word> w, int first, int last) {
+    private static double score(String t, List<Word> w, int first, int last, MailParts mail) {
         Word a = w.get(first);
         Word z = w.get(last);
         String al = a.lower();
         String zl = z.lower();
         boolean line = lineCue(t, w, first, last);
-        boolean cue = cueBefore(t, w, first) || cueAfter(w, last) || line;
+        int mailed = mail == null ? 0 : mail.named(t, w, first, last);
+        boolean below = addressBelow(t, a.start(), z.end());
+        boolean cue = cueBefore(t, w, first) || cueAfter(w, last) || line || mailed > 0 || below
+                || appositive(t, a.start(), z.end());
         boolean title = titleBefore(t, w, first);
         boolean label = labelBefore(t, w, first);
         boolean givenFirst = GIVEN.contains(al);
         boolean familyLast = first != last && family(zl);
         boolean strongPair = givenFirst && familyLast && !COMMON.contains(al) && !COMMON.contains(zl);
-        if ((FUNCTION.contains(al) && !label && !title) || notAPerson(t, a, z)
+        boolean initial = a.end() - a.start() == 1 && first != last; // "A. Ramesh": the article "a" is an initial here
+        if ((FUNCTION.contains(al) && !label && !title && !initial) || notAPerson(t, a, z)
                 || (labelAfter(t, z) && !(cue || title || strongPair))) {
             return 0;
         }
         if (first == last) {
             if (a.end() - a.start() < 2 || a.upper() && !title) {
                 return 0;
+            }
+            if (below && known(al)) {
+                return 0.7; // the recipient line of an address block: "Bjørklund\n7988 Bleecker Street"
+            }
+            if (mailed > 0 && mail.only(a.lower()) && nameEnds(t, a)) {
+                return 0.7; // "Navarro <navarrol7@globex.de>": the mailbox is the name and an initial or digits
             }
             if (title) {
                 return known(al) ? 0.8 : 0.6;
@@ -431,8 +666,8 @@ final class PersonNameDetector implements Detector {
                     && !COMMON.contains(al) && !ADDRESSEES.contains(al)) {
                 return known(al) ? 0.75 : 0.65;
             }
-            if ((label || line) && nameEnds(t, a) && known(al) && !ADDRESSEES.contains(al)) {
-                return 0.7; // "Approved by: Puspita", "Recipient = Rahimi", a sign-off line
+            if ((label || line || signedBefore(t, w, first)) && nameEnds(t, a) && known(al) && !ADDRESSEES.contains(al)) {
+                return 0.7; // "Approved by: Puspita", "Recipient = Rahimi", a sign-off line, "Cheers, Moreau"
             }
             return 0;
         }
@@ -531,7 +766,9 @@ final class PersonNameDetector implements Detector {
                 Finding n = names.get(g);
                 if (n.end() > x.start()) {
                     covered[k] = true;
-                    if (n.score() >= 0.6 && x.start() >= n.start() && x.end() <= n.end() && x.end() - x.start() >= 2
+                    if (x.cjk() && n.score() >= 0.6) {
+                        cjkParts(t.substring(Math.max(n.start(), x.start()), Math.min(n.end(), x.end())), parts);
+                    } else if (n.score() >= 0.6 && x.start() >= n.start() && x.end() <= n.end() && x.end() - x.start() >= 2
                             && !x.upper() && !x.in(COMMON) && !x.in(PARTICLES)
                             && !x.in(TITLES) && !x.in(FUNCTION)) {
                         parts.add(x.lower());
@@ -547,6 +784,20 @@ final class PersonNameDetector implements Detector {
             if (!covered[k] && (x.capital() || x.cjk()) && parts.contains(x.lower())) {
                 out.add(new Finding(DataClass.PERSON_NAME, x.start(), x.end(), 0.65, ID));
             }
+        }
+    }
+
+    /**
+     * The parts of a CJK name another mention may use alone: the name, and its given name after a known one- or
+     * two-character family name ("- 和樹: follow up" after "Attendees: 田中和樹").
+     */
+    private static void cjkParts(String name, Set<String> parts) {
+        parts.add(name);
+        int len = name.length();
+        if (len >= 3 && FAMILY.contains(name.substring(0, 2))) {
+            parts.add(name.substring(2));
+        } else if (len >= 2 && len <= 3 && FAMILY.contains(name.substring(0, 1))) {
+            parts.add(name.substring(1));
         }
     }
 
@@ -583,7 +834,7 @@ final class PersonNameDetector implements Detector {
 
     /**
      * A label that names a role before the run: "Reporter:", "Emergency contact:", "Reviewed-by:", "FN:",
-     * "debtor". The word must end with a colon or equals sign, or be a role word itself.
+     * "debtor", "Applicant 2:". The word must end with a colon or equals sign, or be a role word itself.
      */
     private static boolean labelBefore(String t, List<Word> w, int i) {
         if (i == 0) {
@@ -591,12 +842,19 @@ final class PersonNameDetector implements Detector {
         }
         Word p = w.get(i - 1);
         int to = w.get(i).start();
-        if (to - p.end() > 3) {
+        int from = p.end();
+        if (to - from > 3 && t.charAt(from) == ' ' && Character.isDigit(t.charAt(from + 1))) {
+            from += 2; // a numbered role: "Driver 1:", "Applicant 12:"
+            if (from < to && Character.isDigit(t.charAt(from))) {
+                from++;
+            }
+        }
+        if (to - from > 3) {
             return false;
         }
         // the one mark between the words, blanks aside: ':', '=', '—', or none
         char mark = 0;
-        for (int k = p.end(); k < to; k++) {
+        for (int k = from; k < to; k++) {
             char c = t.charAt(k);
             if (!Character.isWhitespace(c)) {
                 if (mark != 0) {
@@ -649,7 +907,58 @@ final class PersonNameDetector implements Detector {
         }
         Word p = w.get(first - 1);
         int pe = p.end();
-        return (pe == k || (pe + 1 == k && t.charAt(pe) == ',')) && SIGN_OFFS.contains(lowerOf(t, p));
+        String sign = lowerOf(t, p);
+        return (pe == k || (pe + 1 == k && t.charAt(pe) == ',')) && (SIGN_OFFS.contains(sign)
+                || sign.equals("you") && first >= 2 && lowerOf(t, w.get(first - 2)).equals("thank"));
+    }
+
+    /** "I, Shadi Bagheri, am writing": the run is set off by commas right after a sentence's "I". */
+    private static boolean appositive(String t, int s, int e) {
+        return s >= 3 && t.charAt(s - 1) == ' ' && t.charAt(s - 2) == ',' && t.charAt(s - 3) == 'I'
+                && (s == 3 || !Character.isLetterOrDigit(t.charAt(s - 4))) && e < t.length() && t.charAt(e) == ',';
+    }
+
+    /**
+     * The run fills the first line of a block (the text's first line, or one after an empty line or a label
+     * such as "Ship to:") and the next line opens an address: a house number, or a capitalized street with a
+     * number ("Calle Madero 2709", "H.No. 14-5-122"). That is the recipient line of a label or letter.
+     */
+    private static boolean addressBelow(String t, int s, int e) {
+        int n = t.length();
+        int end = e;
+        while (end < n && (t.charAt(end) == ' ' || t.charAt(end) == ',')) {
+            end++;
+        }
+        if (end >= n || t.charAt(end) != '\n' || (s > 0 && t.charAt(s - 1) != '\n')) {
+            return false;
+        }
+        if (s > 1) {
+            char before = t.charAt(s - 2);
+            if (before != '\n' && before != ':' && before != '\r') {
+                return false;
+            }
+        }
+        int next = end + 1;
+        if (next >= n) {
+            return false;
+        }
+        char c = t.charAt(next);
+        if (Character.isDigit(c)) {
+            return true;
+        }
+        if (!Character.isUpperCase(c)) {
+            return false;
+        }
+        for (int k = next; k < n && k < next + 40; k++) {
+            char d = t.charAt(k);
+            if (d == '\n' || d == '@' || d == ':') {
+                return false;
+            }
+            if (Character.isDigit(d)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** "Mark Parker": a common word that is a given name, followed by a dictionary surname that is not. */
@@ -684,31 +993,86 @@ final class PersonNameDetector implements Detector {
         return names ? i + 1 : -1;
     }
 
-    /** Han or Hangul runs: a known family name followed by one to three characters, or family + space + given. */
+    /** Self-introductions written before a CJK name inside the same run: 我是王芳, 我叫李娜. */
+    private static final String[] CJK_INTRODUCTIONS = {"我是", "我叫", "我姓"};
+    /** Endings written after a CJK name inside the same run: 강상훈입니다 ("I am …"), 田中と申します. */
+    private static final String[] CJK_COPULAS = {"입니다", "이에요", "예요", "と申します", "です"};
+
+    /**
+     * Han or Hangul runs: a known family name followed by one to three characters, or family + space + given.
+     * An honorific after the run (田中様), a copula (강상훈입니다) or an introduction before it (我是吴) makes a
+     * run a name on its own: there the family name may stand alone and the given name need not be known.
+     */
     private static int cjk(String t, List<Word> w, int i, List<Finding> out) {
         Word a = w.get(i);
         String s = a.lower();
+        int aStart = a.start();
         int aEnd = a.end();
-        for (String h : CJK_HONORIFICS) {
-            if (s.length() > h.length() + 1 && s.endsWith(h)) {
-                s = s.substring(0, s.length() - h.length());
-                aEnd -= h.length();
+        boolean introduced = false;
+        for (String p : CJK_INTRODUCTIONS) {
+            if (s.length() > p.length() && s.startsWith(p)) {
+                s = s.substring(p.length());
+                aStart += p.length();
+                introduced = true;
                 break;
             }
         }
+        String suffix = cjkSuffix(s);
+        if (suffix != null) {
+            s = s.substring(0, s.length() - suffix.length());
+            aEnd -= suffix.length();
+        }
         int len = s.length();
+        if (aEnd < t.length() && (t.charAt(aEnd) == ':' || t.charAt(aEnd) == '：')) {
+            return i + 1; // a field label: 연락처: 010…, 電話：
+        }
+        if (suffix == null && i + 1 < w.size() && w.get(i + 1).cjk() && w.get(i + 1).start() - a.end() == 1
+                && (t.charAt(a.end()) == ' ' || t.charAt(a.end()) == '\u3000') && len <= 2 && FAMILY.contains(s)) {
+            // family, a space (ASCII or ideographic), given: 佐藤 澪, 林　哲也様
+            Word b = w.get(i + 1);
+            String given = b.lower();
+            String after = cjkSuffix(given);
+            if (after != null) {
+                given = given.substring(0, given.length() - after.length());
+            }
+            if (!given.isEmpty() && given.length() <= 3) {
+                out.add(new Finding(DataClass.PERSON_NAME, aStart, b.end() - (after == null ? 0 : after.length()),
+                        GIVEN.contains(given) || after != null ? 0.85 : 0.75, ID));
+                return i + 2;
+            }
+        }
         boolean fam1 = len >= 2 && FAMILY.contains(s.substring(0, 1));
         boolean fam2 = len >= 3 && FAMILY.contains(s.substring(0, 2));
-        if (i + 1 < w.size() && w.get(i + 1).cjk() && FAMILY.contains(s) && w.get(i + 1).in(GIVEN)
-                && w.get(i + 1).start() - a.end() == 1) {
-            out.add(new Finding(DataClass.PERSON_NAME, a.start(), w.get(i + 1).end(), 0.85, ID));
-            return i + 2;
-        }
-        if (len >= 2 && len <= 4 && (fam1 || fam2)) {
+        if (len >= 1 && len <= 4 && (introduced
+                || (suffix != null || signedBefore(t, w, i)) && (fam1 || fam2 || FAMILY.contains(s)))) {
+            out.add(new Finding(DataClass.PERSON_NAME, aStart, aEnd, 0.8, ID));
+        } else if (len >= 2 && len <= 4 && (fam1 || fam2)) {
+            // a family name first is common in CJK words too (金额 "amount", 이메일 "e-mail"): a given name the
+            // dictionary knows, or context, must vouch for the rest
             String rest = fam2 ? s.substring(2) : s.substring(1);
-            out.add(new Finding(DataClass.PERSON_NAME, a.start(), aEnd, GIVEN.contains(rest) ? 0.85 : 0.6, ID));
+            if (GIVEN.contains(rest) || (fam2 && GIVEN.contains(s.substring(1)))) {
+                out.add(new Finding(DataClass.PERSON_NAME, aStart, aEnd, 0.85, ID));
+            } else if (labelBefore(t, w, i) || cueBefore(t, w, i) || titleBefore(t, w, i) || greetingBefore(t, w, i)
+                    || signedBefore(t, w, i)) {
+                out.add(new Finding(DataClass.PERSON_NAME, aStart, aEnd, 0.6, ID));
+            }
         }
         return i + 1;
+    }
+
+    /** The honorific or copula a CJK run ends with, leaving at least one character before it; or null. */
+    private static String cjkSuffix(String s) {
+        for (String h : CJK_HONORIFICS) {
+            if (s.length() > h.length() && s.endsWith(h)) {
+                return h;
+            }
+        }
+        for (String h : CJK_COPULAS) {
+            if (s.length() > h.length() && s.endsWith(h)) {
+                return h;
+            }
+        }
+        return null;
     }
 
     private static boolean adjacent(String t, Word a, Word b) {
@@ -730,11 +1094,23 @@ final class PersonNameDetector implements Detector {
             return false;
         }
         Word p = w.get(i - 1);
-        if (!p.in(TITLES) || w.get(i).start() - p.end() > 2) {
-            return false;
+        if (w.get(i).start() - p.end() > 2 || (p.start() > 0 && Character.isLetterOrDigit(t.charAt(p.start() - 1)))) {
+            return false; // "3078MX Rotterdam": letters glued to a code are no title
+        }
+        for (int k = p.end(); k < w.get(i).start(); k++) {
+            if (t.charAt(k) != ' ' && t.charAt(k) != '.') {
+                return false; // "…@yahoo.com.mx>\nDate:": a title and its name share a line
+            }
+        }
+        if (!p.in(TITLES)) {
+            // Italian feminine and plural forms write their ending after the dot: Dott.ssa, Sig.ra, Gent.mo
+            return i >= 2 && !p.capital() && p.end() - p.start() <= 3 && p.start() > 0 && t.charAt(p.start() - 1) == '.'
+                    && w.get(i - 2).end() + 1 == p.start() && w.get(i - 2).in(TITLES);
         }
         // short titles (M, Fr, Hr, Sr) count only with their dot: "Fr. Müller", not "fr>" in a header
-        return p.end() - p.start() > 3 || (p.end() < t.length() && t.charAt(p.end()) == '.');
+        // British usage drops the dot of "Mr", "Dr"; Russian abbreviates with a hyphen: г-н Кузнецов
+        return p.end() - p.start() > 3 || (p.end() < t.length() && t.charAt(p.end()) == '.') || p.lower().indexOf('-') > 0
+                || p.capital() && p.in(STRONG_TITLES) && (p.start() == 0 || t.charAt(p.start() - 1) != '.');
     }
 
     /** A field label, not a name: the word is directly followed by a colon ("Date:", "Phone:"). */
@@ -751,13 +1127,50 @@ final class PersonNameDetector implements Detector {
         return true;
     }
 
-    /** A name standing alone ends a greeting: "Dear Olusegun," / "Hi Ana!" / end of line. */
+    /**
+     * A name standing alone ends where its sentence, line or cell does, or where a bracket or an e-mail address
+     * follows: "Dear Olusegun," / "Hi Ana!" / "Employee: Trần (EMP-11905)" / "| Alabi, Oladipo |".
+     */
     private static boolean nameEnds(String t, Word a) {
-        if (a.end() >= t.length()) {
+        int e = a.end();
+        if (e >= t.length()) {
             return true;
         }
-        char c = t.charAt(a.end());
-        return c == ',' || c == '!' || c == '\n' || c == '.' || c == ';';
+        char c = t.charAt(e);
+        if (c == ',' || c == '!' || c == '\n' || c == '.' || c == ';' || c == '\r' || c == '\t' || c == '|' || c == ')') {
+            return true;
+        }
+        if (c != ' ' || e + 1 >= t.length()) {
+            return c == ' ';
+        }
+        char d = t.charAt(e + 1);
+        return d == '(' || d == '<' || d == '|' || d == '—' || d == '\n';
+    }
+
+    /**
+     * A signature: a sign-off and a comma before the word ("signed, Moreau", "Cheers,\nLê"), or a dash before it
+     * with the word closing its line or the text ("… 41017 Sevilla. — Mori").
+     */
+    private static boolean signedBefore(String t, List<Word> w, int i) {
+        int s = w.get(i).start();
+        if (s >= 2 && t.charAt(s - 1) == ' ' && (t.charAt(s - 2) == '—' || t.charAt(s - 2) == '–')) {
+            int e = w.get(i).end();
+            while (e < t.length() && (t.charAt(e) == '.' || t.charAt(e) == '!' || t.charAt(e) == ' ')) {
+                e++;
+            }
+            return e >= t.length() || t.charAt(e) == '\n' || t.charAt(e) == '\r';
+        }
+        if (i == 0) {
+            return false;
+        }
+        Word p = w.get(i - 1);
+        int gap = s - p.end();
+        if (gap < 2 || gap > 3 || t.charAt(p.end()) != ',' || !t.startsWith(gap == 2 ? " " : "\r\n", p.end() + 1)
+                && !(gap == 2 && t.charAt(p.end() + 1) == '\n')) {
+            return false;
+        }
+        String sign = lowerOf(t, p);
+        return SIGN_OFFS.contains(sign) || sign.equals("signed");
     }
 
     private static boolean greetingBefore(String t, List<Word> w, int i) {
@@ -776,11 +1189,14 @@ final class PersonNameDetector implements Detector {
         return last + 1 < w.size() && w.get(last + 1).in(AFTER);
     }
 
-    /** Arabic and Berber family names written with a lower-case article: al-Rashid, el-Masri, ben-Ali. */
+    /**
+     * Family names written with a lower-case article: Arabic and Berber al-Rashid, el-Masri, ben-Ali; French and
+     * Italian elided d'Aubigné, dell'Acqua.
+     */
     private static boolean particlePrefixed(String t, int s, int e) {
         int dash = -1;
         for (int k = s; k < e && k - s <= 4; k++) {
-            if (t.charAt(k) == '-') {
+            if (t.charAt(k) == '-' || t.charAt(k) == '\'' || t.charAt(k) == '’') {
                 dash = k;
                 break;
             }
@@ -789,6 +1205,9 @@ final class PersonNameDetector implements Detector {
             return false;
         }
         String p = t.substring(s, dash);
+        if (t.charAt(dash) != '-') {
+            return p.equals("d") || p.equals("l") || p.equals("dell") || p.equals("dall") || p.equals("all");
+        }
         return p.equals("al") || p.equals("el") || p.equals("ul") || p.equals("bin") || p.equals("ibn")
                 || p.equals("ben") || p.equals("abu") || p.equals("ould") || p.equals("ag") || p.equals("as");
     }
@@ -854,20 +1273,24 @@ final class PersonNameDetector implements Detector {
                     break;
                 }
             }
+            int e = i;
+            if (!cjk && e - s >= 4 && t.charAt(e - 1) == 's' && (t.charAt(e - 2) == '\'' || t.charAt(e - 2) == '’')) {
+                e -= 2; // the possessive is not part of the name: Lambrakis's laptop
+            }
             int first = t.codePointAt(s);
             boolean capital = Character.isUpperCase(first) || Character.isTitleCase(first)
                     || (!cjk && !Character.isLowerCase(first) && !Character.isUpperCase(first)); // uncased scripts
             if (!capital && !cjk) {
-                capital = particlePrefixed(t, s, i); // al-Rashid, el-Masri, bin-Salman
+                capital = particlePrefixed(t, s, e); // al-Rashid, el-Masri, bin-Salman
             }
             boolean upper = false;
-            if (capital && !cjk && i - s >= 2 && Character.isUpperCase(first)) {
+            if (capital && !cjk && e - s >= 2 && Character.isUpperCase(first)) {
                 upper = true;
-                for (int k = s + 1; k < i && upper; k++) {
+                for (int k = s + 1; k < e && upper; k++) {
                     upper = !Character.isLowerCase(t.charAt(k));
                 }
             }
-            out.add(new Word(t, s, i, capital, cjk, upper));
+            out.add(new Word(t, s, e, capital, cjk, upper));
         }
         return out;
     }

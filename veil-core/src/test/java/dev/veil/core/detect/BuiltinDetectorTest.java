@@ -131,6 +131,49 @@ class BuiltinDetectorTest {
         "Deliver to 80B place Bellecour, 75015 Paris please | STREET_ADDRESS=80B place Bellecour, 75015 Paris",
         // a CSV row: the address ends at its cell, an IBAN or an amount in the next cells is no part of it
         "1,6786 Sunset Blvd,CH622909657592083H217,799.88 | STREET_ADDRESS=6786 Sunset Blvd; IBAN=CH622909657592083H217",
+        // nor does a street name run on across a cell boundary into the name cells after it
+        "746850,144 avenue Jean Jaurès,Jin-woo,Hwang,Bergen | STREET_ADDRESS=144 avenue Jean Jaurès",
+        // introductions in many languages and scripts, names the dictionaries need not know
+        "Здравствуйте, меня зовут Макаров. Дата | PERSON_NAME=Макаров",
+        "ሰላም፣ ስሜ ሳባ ከበደ ነው። ስልክ | PERSON_NAME=ሳባ ከበደ",
+        "Xin chào, tôi là Huỳnh Hữu Cường. Số | PERSON_NAME=Huỳnh Hữu Cường",
+        "नमस्ते, मेरा नाम CHOPRA Swati है। मेरा फ़ोन | PERSON_NAME=CHOPRA Swati",
+        "Hola, soy Dra. Gómez Zúñiga. Mi teléfono | PERSON_NAME=Gómez Zúñiga",
+        "Buongiorno, sono Marino, data di nascita | PERSON_NAME=Marino",
+        "👋 Hi, I'm Faisal Jaber, he/him | PERSON_NAME=Faisal Jaber",
+        // CJK: an introduction, a copula or an honorific makes the run a name; the given name alone later
+        "您好，我是吴，电话 | PERSON_NAME=吴",
+        "안녕하세요, 강상훈입니다. 연락처: 이메일 | PERSON_NAME=강상훈",
+        "Spoke w/ 清水さん today | PERSON_NAME=清水",
+        "林　哲也様 is a runner | PERSON_NAME=林　哲也",
+        "Attendees: 田中和樹\\n- 和樹: follow up | PERSON_NAME=田中和樹; PERSON_NAME=和樹",
+        // titles: without their dot, Italian endings after it, Russian hyphenated ones, a patient's Pt.
+        "Hello Mr Turner, please | PERSON_NAME=Turner",
+        "Dear Dott.ssa Moretti, | PERSON_NAME=Moretti",
+        "Dear г-жа Макарова | PERSON_NAME=Макарова",
+        "Pt. Tsion Bikila\\nDOB | PERSON_NAME=Tsion Bikila",
+        // all-capitals family names beside a given name, the way forms write them
+        "Employee: NOWAK Grażyna (EMP-24327) | PERSON_NAME=NOWAK Grażyna",
+        "Le client SORIANO Joy a rappelé. | PERSON_NAME=SORIANO Joy",
+        // a single family name where a label, a sign-off or a dash signature stands before it
+        "Employee: Schmidt (EMP-61793) | PERSON_NAME=Schmidt",
+        "Regards,\\nthe team, signed, Moreau | PERSON_NAME=Moreau",
+        "Sevilla please. — Krawczyk | PERSON_NAME=Krawczyk",
+        "Applicant 1: Kowalska, born in Kraków | PERSON_NAME=Kowalska",
+        // possessives, initials, elided particles, sentence apposition
+        "Anna Schmidt's laptop is in repair | PERSON_NAME=Anna Schmidt",
+        "Kind regards\\nA. Ramesh | PERSON_NAME=A. Ramesh",
+        "I, Shadi Bagheri, am writing to complain. | PERSON_NAME=Shadi Bagheri",
+        "Thank you\\n\\nLubna Hamdan\\nSent from my iPhone | PERSON_NAME=Lubna Hamdan",
+        // a mailbox spelled from the name vouches for it
+        "role granted: Navarro <navarrol7@globex.de> | PERSON_NAME=Navarro; EMAIL=navarrol7@globex.de",
+        // role mailboxes and a title glued to a code are no evidence; nor is a title on the line above
+        "From: billing@acme.example (Billing) | EMAIL=billing@acme.example",
+        "Cc: madison.p@lumen-health.org\\nDate: Fri, 13 Mar 2023 | EMAIL=madison.p@lumen-health.org",
+        "Kerkstraat 84\\n3078MX Rotterdam | STREET_ADDRESS=Kerkstraat 84",
+        "admin Madhurima Lahiri <m.lahiri@example.com> exported | PERSON_NAME=Madhurima Lahiri; EMAIL=m.lahiri@example.com",
+        // the recipient line of an address block
+        "Farhad Sadeghi\\nCalle Madero 2709\\nMéxico | PERSON_NAME=Farhad Sadeghi; STREET_ADDRESS=Calle Madero 2709",
     })
     void finds(String text, String expected) {
         assertThat(found(text.replace("\\n", "\n"))).isEqualTo(expected == null ? "" : expected);
@@ -186,6 +229,11 @@ class BuiltinDetectorTest {
         "Deliver to Columbus OH 43211 today",
         "order number 12345678 shipped",
         "订单金额£2,622.75",
+        "Message-ID: <NlJjjFRAxXPfTNZmkKCX.4065@mail.gmail.com>",
+        "From: cron@localhost (Cron Daemon)\\nTo: root@web-01",
+        "I'm Canadian and proud",
+        "Dear Sir or Madam, Patience, the build takes 16 minutes.",
+        "IBAN Transfer pending for Accounts",
     })
     void ignoresLookAlikes(String text) {
         assertThat(found(text.replace("\\n", "\n"))).isEmpty();
