@@ -48,7 +48,8 @@ final class AddressDetector implements Detector {
     /** Words that extend a house number (French, Italian): 77 bis, 12 ter. */
     private static final WordSet NUMBER_EXTENSIONS = WordSet.of("bis", "ter", "quater");
     private static final WordSet UNITS = WordSet.of("apt", "apartment", "suite", "ste", "unit", "flat", "floor", "fl",
-            "bldg", "building", "#", "room", "rm", "bât", "bat", "bloc", "block");
+            "bldg", "building", "#", "room", "rm", "bât", "bat", "bloc", "block", "appartement", "appt", "wohnung",
+            "whg");
 
     /** A word token: [start, end). */
     private record Tok(int start, int end) {
@@ -75,7 +76,8 @@ final class AddressDetector implements Detector {
                 last = i + 1; // Japanese chōme-ban-gō: 7-1-21 Ebisu, Shibuya-ku
             } else if (houseNumber(t, a)) {
                 last = numberFirst(t, toks, i);
-            } else if (TYPE_BEFORE.contains(t, a.start(), a.end()) && capitalizedName(t, toks, i + 1)) {
+            } else if (TYPE_BEFORE.contains(t, a.start(), a.end())
+                    && (capitalizedName(t, toks, i + 1) || dateName(t, toks, i + 1))) {
                 // street first: Calle Mayor 10, Via Roma 10
                 int k = nameAfterType(t, toks, i);
                 if (k + 2 < n && isNumberWord(lower(t, toks.get(k + 1)))) {
@@ -101,6 +103,11 @@ final class AddressDetector implements Detector {
             if (t.charAt(end - 1) != '.' && end < t.length() && t.charAt(end) == '.' && isAbbrev(lower(t, toks.get(last)))) {
                 end++;
             }
+            if (last + 1 < n && end < t.length() && t.charAt(end) == '/' && toks.get(last + 1).start() == end + 1
+                    && toks.get(last + 1).end() - end <= 4 && Character.isDigit(t.charAt(end - 1))) {
+                last++; // the house number's part: Via Roma 49/A, 103/B
+                end = toks.get(last).end();
+            }
             int[] tail = tail(t, toks, last + 1, end);
             end = tail[0];
             out.add(new Finding(DataClass.STREET_ADDRESS, head(t, toks, i), end, 0.75, ID));
@@ -120,8 +127,18 @@ final class AddressDetector implements Detector {
         if (s0 < n && NUMBER_EXTENSIONS.contains(t, toks.get(s0).start(), toks.get(s0).end()) && sameLine(t, a, toks.get(s0))) {
             s0++;
         }
+        if (s0 >= n) {
+            return -1;
+        }
+        String gap = t.substring(toks.get(s0 - 1).end(), toks.get(s0).start());
+        if (!gap.equals(" ") && !gap.equals(", ")) {
+            return -1; // "in 1967. Endereço: Av. …": a sentence ends after the number
+        }
         for (int k = s0; k < n && k <= s0 + MAX_NAME_WORDS; k++) {
             Tok x = toks.get(k);
+            if (k > s0 && !inName(t, toks.get(k - 1).end(), x.start())) {
+                break;
+            }
             if (k > s0 && TYPE_AFTER.contains(t, x.start(), x.end()) && allNameWords(t, toks, s0, k) && sameLine(t, a, x)) {
                 return k;
             }
@@ -134,6 +151,20 @@ final class AddressDetector implements Detector {
             }
         }
         return -1;
+    }
+
+    /** A block letter and a flat number: C-86, D-293. */
+    private static boolean blockFlat(String t, Tok x) {
+        int len = x.end() - x.start();
+        if (len < 3 || len > 6 || !Character.isUpperCase(t.charAt(x.start())) || t.charAt(x.start() + 1) != '-') {
+            return false;
+        }
+        for (int k = x.start() + 2; k < x.end(); k++) {
+            if (!Character.isDigit(t.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** One to three letters fill {@code t[from, to)}. */
@@ -192,9 +223,11 @@ final class AddressDetector implements Detector {
         int last = -1;
         if (houseNumber(t, a) && !year(t, a)) {
             last = capitalizedRun(t, toks, i + 1, true); // 12 Kingsway
-        } else if (OPENING_UNITS.contains(t, a.start(), a.end()) && i + 2 < n && unitId(t, toks.get(i + 1))
-                && sameLine(t, a, toks.get(i + 1)) && t.charAt(toks.get(i + 1).end()) == ',') {
-            last = i + 1; // Flat 4D,
+        } else if ((OPENING_UNITS.contains(t, a.start(), a.end()) || isNumberWord(lower(t, a))) && i + 2 < n
+                && unitId(t, toks.get(i + 1)) && sameLine(t, a, toks.get(i + 1)) && t.charAt(toks.get(i + 1).end()) == ',') {
+            last = i + 1; // Flat 4D, No. 122,
+        } else if (blockFlat(t, a) && i + 1 < n && t.charAt(a.end()) == ',') {
+            last = i; // C-86,
         } else if (Character.isUpperCase(t.charAt(a.start())) && !hasDigit(t, a)) {
             int words = capitalizedRun(t, toks, i, false);
             if (words >= 0 && words + 1 < n && houseNumber(t, toks.get(words + 1))
@@ -382,6 +415,16 @@ final class AddressDetector implements Detector {
      */
     private static int head(String t, List<Tok> toks, int i) {
         Tok a = toks.get(i);
+        if (i >= 2 && hasSuffix(t, a)) {
+            // a compound street named after a person: Witte de Withstraat, Van der Hoopstraat
+            Tok particle = toks.get(i - 1);
+            Tok name = toks.get(i - 2);
+            if (PARTICLES.contains(t, particle.start(), particle.end()) && particle.end() + 1 == a.start()
+                    && name.end() + 1 == particle.start() && Character.isUpperCase(t.charAt(name.start()))
+                    && t.charAt(particle.end()) == ' ' && t.charAt(name.end()) == ' ') {
+                return name.start();
+            }
+        }
         if (i >= 1) {
             Tok p = toks.get(i - 1);
             if (p.end() + 1 == a.start() && t.charAt(p.end()) == '/' && Character.isDigit(t.charAt(p.start()))
@@ -397,7 +440,57 @@ final class AddressDetector implements Detector {
                 return unit.start();
             }
         }
-        return a.start();
+        return opening(t, toks, i);
+    }
+
+    /**
+     * The part an address may open with before its street, on the same line: a house-number word ("H.No. 13-4-990,
+     * Linking Road"), and before a comma a unit ("No. 15,", "Appartement 44,", "D-293,") or a named building with
+     * its number ("Sakura Heights 763,", "Maison Aoyama 130,").
+     */
+    private static int opening(String t, List<Tok> toks, int i) {
+        Tok a = toks.get(i);
+        if (i < 1) {
+            return a.start();
+        }
+        Tok p = toks.get(i - 1);
+        String gap = t.substring(p.end(), a.start());
+        if ((gap.equals(". ") || gap.equals(" ")) && isNumberWord(lower(t, p))) {
+            return p.start();
+        }
+        if (!gap.equals(", ") || !hasDigit(t, p) || p.end() - p.start() > 9) {
+            return a.start();
+        }
+        if (blockFlat(t, p)) {
+            return p.start(); // a block and flat: D-293, A-202
+        }
+        if (i < 2 || !Character.isDigit(t.charAt(p.start())) || !sameLine(t, toks.get(i - 2), a)
+                || p.start() - toks.get(i - 2).end() > 2) {
+            return a.start();
+        }
+        Tok u = toks.get(i - 2);
+        if (UNITS.contains(t, u.start(), u.end()) || isNumberWord(lower(t, u))) {
+            return u.start();
+        }
+        // a building: one or two capitalized words, alone at the start of a line, a label or a sentence part
+        int first = i - 2;
+        if (first >= 1 && toks.get(first - 1).end() + 1 == toks.get(first).start()
+                && nameWord(t, toks.get(first - 1)) && sameLine(t, toks.get(first - 1), a)) {
+            first--;
+        }
+        for (int k = first; k <= i - 2; k++) {
+            Tok x = toks.get(k);
+            if (!Character.isUpperCase(t.charAt(x.start())) || NOT_PART.contains(t, x.start(), x.end())
+                    || MONTHS.contains(t, x.start(), x.end())) {
+                return a.start();
+            }
+        }
+        int s = toks.get(first).start();
+        int b = s - 1;
+        while (b >= 0 && t.charAt(b) == ' ') {
+            b--;
+        }
+        return b < 0 || "\n:,\t|\"—".indexOf(t.charAt(b)) >= 0 ? s : a.start();
     }
 
     /**
@@ -507,7 +600,8 @@ final class AddressDetector implements Detector {
     /** Locality words inside address parts besides {@link #UNITS} (apto 109, Depto. 215, Col. Roma, C.P. 76238, 77 bis). */
     private static final WordSet PART_WORDS = WordSet.of("apto", "depto", "dept", "piso", "col", "c.p", "cp",
             "bis", "ter", "lot", "no", "nº", "n", "sector", "andar", "sala", "conj", "de", "da", "do", "dos", "das",
-            "del", "la", "le", "di", "esc", "puerta", "pta", "planta", "etage", "étage", "ku", "shi", "cho", "machi");
+            "del", "la", "le", "di", "esc", "puerta", "pta", "planta", "etage", "étage", "ku", "shi", "cho", "machi",
+            "am", "im", "sur", "upon");
 
     /** The text between an address and its next part: a comma, a dash, or an opening bracket, with spaces. */
     private static boolean separatedPart(String t, int from, int to) {
@@ -517,6 +611,11 @@ final class AddressDetector implements Detector {
         String gap = t.substring(from, to).strip();
         if (t.charAt(to - 1) == ',') {
             return false; // a comma with no space after it separates cells of a CSV row, not parts of one address
+        }
+        if (to - from == 1 && t.charAt(from) == '/') {
+            // a city and its state: Recife/PE, Salvador/BA
+            return to + 2 <= t.length() && Character.isUpperCase(t.charAt(to)) && Character.isUpperCase(t.charAt(to + 1))
+                    && (to + 2 == t.length() || !Character.isLetterOrDigit(t.charAt(to + 2)));
         }
         return gap.equals(",") || gap.equals("-") || gap.equals("–") || gap.equals("(") || gap.equals(", (")
                 || gap.isEmpty() && to - from == 1;
@@ -538,8 +637,8 @@ final class AddressDetector implements Detector {
             return false; // the local part of an e-mail address
         }
         String w = lower(t, x);
-        if (NOT_PART.contains(w)) {
-            return false;
+        if (NOT_PART.contains(w) && !(x.end() - x.start() == 2 && Character.isUpperCase(t.charAt(x.start() + 1)))) {
+            return false; // "or" and "and" end an address; "OR" is Oregon
         }
         char c = t.charAt(x.start());
         int len = x.end() - x.start();
@@ -603,9 +702,15 @@ final class AddressDetector implements Detector {
         int words = 0;
         while (k + 1 < toks.size() && words < MAX_NAME_WORDS) {
             Tok next = toks.get(k + 1);
-            if (!sameLine(t, toks.get(k), next) || next.start() - toks.get(k).end() > 2 || houseNumber(t, next)
+            if (!sameLine(t, toks.get(k), next) || next.start() - toks.get(k).end() > 2
+                    || (houseNumber(t, next) && !(k == typeIndex && dateName(t, toks, k + 1)))
                     || !inName(t, toks.get(k).end(), next.start())) {
                 break;
+            }
+            if (k == typeIndex && dateName(t, toks, k + 1)) {
+                k += 2; // "5 de" of Calle 5 de Mayo; the month is the next name word
+                words += 2;
+                continue;
             }
             boolean particle = PARTICLES.contains(t, next.start(), next.end());
             if (!particle && !Character.isUpperCase(t.charAt(next.start()))) {
@@ -615,6 +720,19 @@ final class AddressDetector implements Detector {
             words++;
         }
         return k;
+    }
+
+    /** A street named after a date: the day and "de" before a month, as in Calle 5 de Mayo, Rua 7 de Setembro. */
+    private static boolean dateName(String t, List<Tok> toks, int i) {
+        if (i + 2 >= toks.size()) {
+            return false;
+        }
+        Tok day = toks.get(i);
+        Tok de = toks.get(i + 1);
+        int len = day.end() - day.start();
+        return len <= 2 && Character.isDigit(t.charAt(day.start())) && Character.isDigit(t.charAt(day.end() - 1))
+                && de.end() - de.start() == 2 && t.startsWith("de", de.start()) && de.start() == day.end() + 1
+                && Character.isUpperCase(t.charAt(toks.get(i + 2).start()));
     }
 
     /** Words of one street name are joined by spaces or an abbreviation's dot, never by a comma. */
@@ -691,7 +809,7 @@ final class AddressDetector implements Detector {
     }
 
     private static boolean isNumberWord(String w) {
-        return w.equals("n") || w.equals("no") || w.equals("nº") || w.equals("nr") || w.equals("num");
+        return w.equals("n") || w.equals("no") || w.equals("nº") || w.equals("nr") || w.equals("num") || w.equals("h.no");
     }
 
     /** 7-1-21: three groups of one to three digits joined by dashes. */

@@ -98,7 +98,8 @@ final class BuiltinDetector implements Detector {
     /** Words that make a date a date of birth when they stand shortly before it (lower case). */
     private static final String[] BIRTH_WORDS = {"born", "birth", "dob", "d.o.b", "bday", "geboren", "geb.", "geburt",
         "geboorte", "né le", "née le", "né ", "née ", "naissance", "nacimiento", "nascimento", "nascita", "nato il",
-        "nata il", "urodz", "doğum", "ngày sinh", "tanggal lahir", "lahir", "född", "født", "syntym", "születés"};
+        "nata il", "urodz", "doğum", "ngày sinh", "tanggal lahir", "lahir", "född", "født", "syntym", "születés",
+        "né(e)", "nasci", "nasceu", "nacido", "nacida", "nací", "nato", "nata"};
     /** Birth words that do not start with an ASCII letter, found by plain search. */
     private static final String[] BIRTH_WORDS_OTHER = {"рожден", "родил", "🎂", "生年月日", "出生", "생년월일", "γέννηση",
         "تاريخ الميلاد"};
@@ -189,6 +190,15 @@ final class BuiltinDetector implements Detector {
         if (isDigit(c)) {
             // d{1,4} sep d{1,2} sep d{2,4}, one separator kind; or d{1,2} Month d{4}
             int a = run(t, i);
+            if (a - i == 4 && a < n && (t.charAt(a) == '年' || t.charAt(a) == '년')) {
+                return eastAsianDate(t, a + 1); // 1969年11月24日, 1944년 7월 10일
+            }
+            if (a - i <= 2 && a + 3 < n && t.charAt(a) == '.' && t.charAt(a + 1) == ' ') {
+                return monthYear(t, a + 2); // 8. Juli 1988
+            }
+            if (a - i <= 2 && t.startsWith(" de ", a)) {
+                return monthYear(t, a + 4); // 22 de julho de 1967, 4 de enero de 1962
+            }
             if (a - i <= 2 && a < n && (t.charAt(a) == '-' || t.charAt(a) == '/') && monthAt(t, a + 1) > 0) {
                 char sep = t.charAt(a);
                 int m = monthAt(t, a + 1); // 19-Jan-1998, 19/Jan/1998
@@ -261,6 +271,36 @@ final class BuiltinDetector implements Detector {
             }
         }
         return -1;
+    }
+
+    /** The end of "month [de] year" at {@code i}: "Juli 1988", "julho de 1967"; or -1. */
+    private static int monthYear(String t, int i) {
+        int m = monthAt(t, i);
+        if (m < 0) {
+            return -1;
+        }
+        int y = t.startsWith(" de ", m) ? m + 4 : m < t.length() && t.charAt(m) == ' ' ? m + 1 : -1;
+        if (y < 0) {
+            return -1;
+        }
+        int e = run(t, y);
+        return e - y == 4 && (e == t.length() || !Character.isLetterOrDigit(t.charAt(e))) ? e : -1;
+    }
+
+    /** The end of the month and day after a year and 年 or 년: "11月24日", " 7월 10일"; or -1. */
+    private static int eastAsianDate(String t, int i) {
+        int n = t.length();
+        int k = i < n && t.charAt(i) == ' ' ? i + 1 : i;
+        int m = run(t, k);
+        if (m - k < 1 || m - k > 2 || m >= n || (t.charAt(m) != '月' && t.charAt(m) != '월')) {
+            return -1;
+        }
+        k = m + 1 < n && t.charAt(m + 1) == ' ' ? m + 2 : m + 1;
+        int d = run(t, k);
+        if (d - k < 1 || d - k > 2 || d >= n || (t.charAt(d) != '日' && t.charAt(d) != '일')) {
+            return -1;
+        }
+        return d + 1;
     }
 
     private static boolean ordinal(String t, int i) {
@@ -643,7 +683,7 @@ final class BuiltinDetector implements Detector {
                     if (k < n && t.charAt(k) == ' ') {
                         k++;
                     }
-                } else if (k < n && (t.charAt(k) == ' ' || t.charAt(k) == '-' || t.charAt(k) == '.')) {
+                } else if (k < n && (t.charAt(k) == ' ' || t.charAt(k) == '-' || t.charAt(k) == '.' || t.charAt(k) == '/')) {
                     k++;
                 } else {
                     break;
@@ -717,6 +757,15 @@ final class BuiltinDetector implements Detector {
             }
         }
         boolean plus = t.charAt(start) == '+';
+        for (int k = a; k < b; k++) {
+            if (t.charAt(ge[k]) == '/') {
+                // a slash joins dates, fractions and paths; only a German area code and number after a phone word
+                // ("Tel. 0221/9224158") is PII here
+                boolean areaCode = groups == 2 && t.charAt(gs[a]) == '0' && ge[a] - gs[a] >= 3 && ge[a] - gs[a] <= 5
+                        && digits >= 9 && digits <= 12 && a == 0 && b == g - 1 && phoneCue(t, start);
+                return areaCode ? new Finding(DataClass.PHONE, start, end, 0.7, ID) : null;
+            }
+        }
         // IPv4: four dotted groups of 1-3 digits, each <= 255, not part of a longer dotted run
         if (groups == 4 && sep == '.' && sameSep && !plus) {
             if (a != 0 || b != g - 1) {
@@ -770,14 +819,19 @@ final class BuiltinDetector implements Detector {
         boolean whole = a == 0 && b == g - 1;
         // a phone word just before ("Phone:", "WhatsApp", "call me on", "📞") makes any whole run of 7-15 digits
         // a candidate, written as a single group or not
-        boolean cue = whole && !plus && digits >= 7 && digits <= 15 && sep != '.' && phoneCue(t, start);
+        boolean cue = whole && !plus && digits >= 7 && digits <= 15 && sep != '.' && (start == 0 || t.charAt(start - 1) != '#')
+                && phoneCue(t, start); // "#5655682" is an order number, whatever word stands before it
         if (digits >= 7 && digits <= 15 && (plus || (groups > 1 && (sameSep || paren)) || paren || cue)
                 && plausibleGroups(t, gs, ge, a, b, plus) && !inIdentifier(t, start)
                 && (plus || !continuesWithSameSep(t, gs, ge, a, b, g, sep))) {
             double score = budget[0]-- > 0 ? phones.score(t.substring(start, end), plus) : plus ? 0.7 : 0;
-            if (score == 0 && !plus && digits >= 9 && digits <= 12 && whole
-                    && nationalPhone(t, start, gs, ge, a, b, sameSep)) {
-                score = 0.6; // a whole digit run shaped like a phone number, though no region we read validates it
+            if (score == 0 && !plus && digits >= 9 && digits <= 12 && whole) {
+                if (bracketed(t, start, gs, ge, a, b)) {
+                    return new Finding(DataClass.PHONE, gs[a], end, 0.6, ID);
+                }
+                if (nationalPhone(t, start, gs, ge, a, b, sameSep)) {
+                    score = 0.6; // a whole digit run shaped like a phone number, though no region we read validates it
+                }
             }
             if (score < 0.7 && cue) {
                 score = 0.7;
@@ -807,10 +861,11 @@ final class BuiltinDetector implements Detector {
     private static final KeywordIndex PHONE_WORDS = new KeywordIndex("phone", "tel", "tél", "mobile", "mobil", "cell",
             "whatsapp", "call me", "call us", "ring", "reach me", "fax", "telefon", "teléfono", "telefone", "telefono",
             "téléphone", "handy", "sms", "text me", "gsm", "portable", "celular", "móvil", "movil", "contact no",
-            "landline", "hotline", "cellulare", "puhelin", "telefonnummer", "numer tel");
+            "landline", "hotline", "cellulare", "puhelin", "telefonnummer", "numer tel", "my number", "new number",
+            "number is", "numero", "número", "nummer");
     /** Phone words in scripts the keyword index does not cover, found by plain search. */
     private static final String[] PHONE_WORDS_OTHER = {"📞", "☎", "điện thoại", "电话", "電話", "手机", "携帯", "연락처", "전화", "휴대폰",
-        "телефон", "тел.", "τηλ", "هاتف", "טלפון", "फ़ोन", "फोन"};
+        "телефон", "Телефон", "тел.", "Тел.", "τηλ", "Τηλ", "هاتف", "טלפון", "फ़ोन", "फोन", "ስልክ"};
     private static final int PHONE_CUE_WINDOW = 40;
 
     /** Whether a phone word stands within {@link #PHONE_CUE_WINDOW} characters before {@code start}, on its line. */
@@ -823,10 +878,12 @@ final class BuiltinDetector implements Detector {
         for (int i = from; i < start; i++) {
             char c = t.charAt(i);
             if (c < 0x80) {
-                String w = i == from || !Character.isLetter(t.charAt(i - 1)) ? PHONE_WORDS.at(t, i) : null;
-                // short words must end there: "tel" is not "tell", "ring" is not "ringtone"
+                String w = i == from || !Character.isLetter(t.charAt(i - 1)) && t.charAt(i - 1) != '/'
+                        ? PHONE_WORDS.at(t, i) : null;
+                // short words must end there: "tel" is not "tell", "ring" is not "ringtone"; a path segment
+                // ("/api/sms/verify") is no phone word
                 if (w != null && (w.length() >= 5 || i + w.length() >= t.length()
-                        || !Character.isLetter(t.charAt(i + w.length())))) {
+                        || !Character.isLetter(t.charAt(i + w.length())) && t.charAt(i + w.length()) != '/')) {
                     return true;
                 }
             } else {
@@ -880,6 +937,28 @@ final class BuiltinDetector implements Detector {
             return t.charAt(ge[a]) == ')' && rest;
         }
         return sameSep;
+    }
+
+    /**
+     * A national number written whole inside brackets after a word, as contact lists write it: "Rhys Walker
+     * (0701894452)", "Nagy (061 3877-3144)". It needs a trunk 0 or three groups: a bracketed id has neither.
+     */
+    private static boolean bracketed(String t, int start, int[] gs, int[] ge, int a, int b) {
+        return t.charAt(start) == '(' && ge[b] < t.length() && t.charAt(ge[b]) == ')' && start >= 2
+                && t.charAt(start - 1) == ' ' && Character.isLetter(t.charAt(start - 2)) && !idWordBefore(t, start - 1)
+                && (t.charAt(gs[a]) == '0' || b - a >= 2) && (a == b || t.charAt(ge[a]) != ')');
+    }
+
+    /** Words that label an identifier: "order (0123456789)" is no phone number. */
+    private static final WordSet ID_WORDS = WordSet.of("order", "invoice", "ref", "reference", "id", "ticket", "case",
+            "account", "acct", "no", "number", "po", "sku", "item", "booking", "tracking", "customer", "member");
+
+    private static boolean idWordBefore(String t, int end) {
+        int s = end;
+        while (s > 0 && asciiLetter(t.charAt(s - 1))) {
+            s--;
+        }
+        return s < end && ID_WORDS.contains(t, s, end);
     }
 
     private static String digitsOf(String t, int[] gs, int[] ge, int a, int b) {

@@ -48,7 +48,9 @@ final class PersonNameDetector implements Detector {
             "state", "valley", "beach", "island", "airlines", "airways", "inc", "ltd", "llc", "gmbh", "corp", "group",
             "services", "systems", "labs", "store", "shop", "cafe", "restaurant", "mall", "market", "plaza", "church",
             "museum", "library", "stadium", "arena", "theater", "theatre", "club", "os", "x", "pro", "max", "plus",
-            "edition", "version", "release", "update", "api", "service", "server", "cloud", "app", "studio");
+            "edition", "version", "release", "update", "api", "service", "server", "cloud", "app", "studio", "heights",
+            "west", "east", "north", "south", "nagar", "colony", "enclave", "sector", "hills", "residency", "towers",
+            "apartments", "village", "estate", "drive", "lane", "marg", "chowk", "bazaar", "junction");
     /** Words that start sentences or label fields; never names on their own. */
     private static final WordSet FUNCTION = WordSet.of("i", "my", "we", "our", "you", "your", "he", "she", "they",
             "it", "the", "a", "an", "this", "that", "please", "thanks", "thank", "hope", "sorry", "yes", "no", "ok",
@@ -294,6 +296,7 @@ final class PersonNameDetector implements Detector {
                 "customer", "customers", "invoice", "invoices", "hr", "payroll", "privacy", "feedback", "newsletter",
                 "bank", "shop", "store", "staff", "members", "member", "dev", "ops", "cron", "daemon", "mailer",
                 "system", "nobody", "www", "bot", "monitor", "monitoring", "jenkins", "git", "deploy", "backup");
+        private static final int MAX = 32;
         private final String[] locals;
         /** Where each mailbox stands in the text: [start, end) pairs, so its own letters are not read as names. */
         private final int[] spans;
@@ -314,7 +317,8 @@ final class PersonNameDetector implements Detector {
             String[] locals = new String[4];
             int[] spans = new int[8];
             int count = 0;
-            for (; at >= 0; at = t.indexOf('@', at + 1)) {
+            // at most MAX mailboxes, so that a text of many addresses and many capitalized words stays linear
+            for (; at >= 0 && count < MAX; at = t.indexOf('@', at + 1)) {
                 int s = at;
                 while (s > 0 && at - s < 64 && mailChar(t.charAt(s - 1))) {
                     s--;

@@ -172,6 +172,29 @@ class BuiltinDetectorTest {
         "Cc: madison.p@lumen-health.org\\nDate: Fri, 13 Mar 2023 | EMAIL=madison.p@lumen-health.org",
         "Kerkstraat 84\\n3078MX Rotterdam | STREET_ADDRESS=Kerkstraat 84",
         "admin Madhurima Lahiri <m.lahiri@example.com> exported | PERSON_NAME=Madhurima Lahiri; EMAIL=m.lahiri@example.com",
+        // addresses that open with a unit, a block-flat or a building; a number's part; date-named streets
+        "H.No. 3-9-712, 292 Marine Drive | STREET_ADDRESS=H.No. 3-9-712, 292 Marine Drive",
+        "Appartement 44, 161 rue Sainte-Catherine, 06000 Nice | STREET_ADDRESS=Appartement 44, 161 rue Sainte-Catherine, 06000 Nice",
+        "C-86, Andheri West, Kochi 682394 | STREET_ADDRESS=C-86, Andheri West, Kochi 682394",
+        "Grand Tower 1090, 3-20-10 Jingumae, Shibuya-ku, Tokyo 150-9126 | STREET_ADDRESS=Grand Tower 1090, 3-20-10 Jingumae, Shibuya-ku, Tokyo 150-9126",
+        "Via Roma 49/A, 50184 Firenze FI | STREET_ADDRESS=Via Roma 49/A, 50184 Firenze FI",
+        "Calle 5 de Mayo 2238, Col. Polanco | STREET_ADDRESS=Calle 5 de Mayo 2238, Col. Polanco",
+        "to Witte de Withstraat 119 | STREET_ADDRESS=Witte de Withstraat 119",
+        "Goethestraße 116b, 60546 Frankfurt am Main | STREET_ADDRESS=Goethestraße 116b, 60546 Frankfurt am Main",
+        "addr: 5751 Pine Ridge Ct, Portland, OR 97237 | STREET_ADDRESS=5751 Pine Ridge Ct, Portland, OR 97237",
+        "Rua Frei Caneca, 775, Recife/PE - 50361-392 | STREET_ADDRESS=Rua Frei Caneca, 775, Recife/PE - 50361-392",
+        "in 1967. Endereço: Av. Paulista, 1137 | STREET_ADDRESS=Av. Paulista, 1137",
+        // dates of birth in more languages and calendars' writing
+        "出生日期：2000年2月29日。 | DATE_OF_BIRTH=2000年2月29日",
+        "생년월일: 1944년 7월 10일 ref | DATE_OF_BIRTH=1944년 7월 10일",
+        "nasci em 22 de julho de 1967. | DATE_OF_BIRTH=22 de julho de 1967",
+        "Geburtsdatum: 8. Juli 1988. Bitte | DATE_OF_BIRTH=8. Juli 1988",
+        "né(e) le 14 mai 2006. | DATE_OF_BIRTH=14 mai 2006",
+        // national numbers after a phone word, with a slash, or bracketed after a name
+        "Phone = 0221/9224158 | PHONE=0221/9224158",
+        "Τηλέφωνο: 0640419744. | PHONE=0640419744",
+        "ok so my new number: 17853907498! | PHONE=17853907498",
+        "Emergency contact: Nagy (0738683931) | PERSON_NAME=Nagy; PHONE=0738683931",
         // the recipient line of an address block
         "Farhad Sadeghi\\nCalle Madero 2709\\nMéxico | PERSON_NAME=Farhad Sadeghi; STREET_ADDRESS=Calle Madero 2709",
     })
@@ -234,6 +257,11 @@ class BuiltinDetectorTest {
         "I'm Canadian and proud",
         "Dear Sir or Madam, Patience, the build takes 16 minutes.",
         "IBAN Transfer pending for Accounts",
+        "see order (0123456789) and ref (0987654321)",
+        "GET /api/sms/verify?to=x HTTP/1.1 400 27712",
+        "phone on file, order #5655682 shipped",
+        "meeting on 8. Juli 1988 ok",
+        "Tel 12/05/2020 and 3/4 cup",
     })
     void ignoresLookAlikes(String text) {
         assertThat(found(text.replace("\\n", "\n"))).isEmpty();
