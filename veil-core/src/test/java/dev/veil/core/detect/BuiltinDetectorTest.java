@@ -282,7 +282,8 @@ class BuiltinDetectorTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"a@", "1-", "AKIA", "eyJ", "-----BEGIN ", "://", "aB3:", "+1"})
+    @CsvSource({"a@", "1-", "AKIA", "eyJ", "-----BEGIN ", "://", "aB3:", "+1", "'Ana Lee <ana.lee@x.io> '", "'I, Ana, '",
+        "'Tel 0221/'", "1967年", "'C-86, '", "'Witte de '", "'Nagy (0738683931) '", "我是", "'de julho de '"})
     void repetitiveInputIsScannedWithoutBlowingUp(String unit) {
         String text = unit.repeat(1_000_000 / unit.length());
         // Not a performance assertion: linear scanners take well under a second here, while a quadratic one
