@@ -683,8 +683,10 @@ final class BuiltinDetector implements Detector {
                     if (k < n && t.charAt(k) == ' ') {
                         k++;
                     }
-                } else if (k < n && (t.charAt(k) == ' ' || t.charAt(k) == '-' || t.charAt(k) == '.' || t.charAt(k) == '/')) {
+                } else if (k < n && (t.charAt(k) == ' ' || t.charAt(k) == '-' || t.charAt(k) == '.')) {
                     k++;
+                } else if (k < n && t.charAt(k) == '/' && g == 1 && t.charAt(gs[0]) == '0' && ge[0] - gs[0] >= 3) {
+                    k++; // a German area code: 0221/9224158; dates, fractions and CIDR masks stay apart
                 } else {
                     break;
                 }
