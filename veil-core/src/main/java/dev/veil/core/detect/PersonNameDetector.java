@@ -606,6 +606,23 @@ final class PersonNameDetector implements Detector {
         return (GIVEN.contains(lower) || family(lower)) && !COMMON.contains(lower);
     }
 
+    private static boolean known(Word x) {
+        return (x.in(GIVEN) || family(x)) && !x.in(COMMON);
+    }
+
+    /** {@link #family(String)} for a word, asking the dictionary with the word's kept hash first. */
+    private static boolean family(Word x) {
+        if (x.in(FAMILY)) {
+            return true;
+        }
+        int n = x.end() - x.start();
+        if (n < 4 || x.lower().isEmpty()) {
+            return false;
+        }
+        char z = x.lower().charAt(x.lower().length() - 1);
+        return (z == 'а' || z == 'a' || z == 'á' || z == 'η' || z == 'ή' || z == 'α' || z == 'ά') && family(x.lower());
+    }
+
     /**
      * A family name, or the feminine or inflected form of one: Иванова (Иванов), Kowalska (Kowalski), Nováková
      * (Novák), Νικολαΐδη (Νικολαΐδης).
@@ -636,55 +653,57 @@ final class PersonNameDetector implements Detector {
     private static double score(String t, List<Word> w, int first, int last, MailParts mail) {
         Word a = w.get(first);
         Word z = w.get(last);
-        String al = a.lower();
-        String zl = z.lower();
-        boolean line = lineCue(t, w, first, last);
-        int mailed = mail == null ? 0 : mail.named(t, w, first, last);
-        boolean below = addressBelow(t, a.start(), z.end());
-        boolean cue = cueBefore(t, w, first) || cueAfter(w, last) || line || mailed > 0 || below
-                || appositive(t, a.start(), z.end());
+        // dictionary lookups go through the words, which keep their hash: a run asks each set several times
         boolean title = titleBefore(t, w, first);
         boolean label = labelBefore(t, w, first);
-        boolean givenFirst = GIVEN.contains(al);
-        boolean familyLast = first != last && family(zl);
-        boolean strongPair = givenFirst && familyLast && !COMMON.contains(al) && !COMMON.contains(zl);
+        boolean givenFirst = a.in(GIVEN);
+        boolean familyLast = first != last && family(z);
+        boolean commonFirst = a.in(COMMON);
+        boolean commonLast = z.in(COMMON);
+        boolean strongPair = givenFirst && familyLast && !commonFirst && !commonLast;
         boolean initial = a.end() - a.start() == 1 && first != last; // "A. Ramesh": the article "a" is an initial here
-        if ((FUNCTION.contains(al) && !label && !title && !initial) || notAPerson(t, a, z)
-                || (labelAfter(t, z) && !(cue || title || strongPair))) {
+        if ((a.in(FUNCTION) && !label && !title && !initial) || notAPerson(t, a, z)) {
+            return 0;
+        }
+        boolean line = lineCue(t, w, first, last);
+        boolean cue = cueBefore(t, w, first) || cueAfter(w, last) || line || appositive(t, a.start(), z.end())
+                || (mail != null && mail.named(t, w, first, last) > 0) || addressBelow(t, a.start(), z.end());
+        if (labelAfter(t, z) && !(cue || title || strongPair)) {
             return 0;
         }
         if (first == last) {
             if (a.end() - a.start() < 2 || a.upper() && !title) {
                 return 0;
             }
-            if (below && known(al)) {
+            boolean known = known(a);
+            if (known && addressBelow(t, a.start(), z.end())) {
                 return 0.7; // the recipient line of an address block: "Bjørklund\n7988 Bleecker Street"
             }
-            if (mailed > 0 && mail.only(a.lower()) && nameEnds(t, a)) {
+            if (mail != null && mail.named(t, w, first, last) > 0 && mail.only(a.lower()) && nameEnds(t, a)) {
                 return 0.7; // "Navarro <navarrol7@globex.de>": the mailbox is the name and an initial or digits
             }
             if (title) {
-                return known(al) ? 0.8 : 0.6;
+                return known ? 0.8 : 0.6;
             }
             if (greetingBefore(t, w, first) && spacesOnlyBefore(t, w, first) && nameEnds(t, a)
-                    && !COMMON.contains(al) && !ADDRESSEES.contains(al)) {
-                return known(al) ? 0.75 : 0.65;
+                    && !commonFirst && !a.in(ADDRESSEES)) {
+                return known ? 0.75 : 0.65;
             }
-            if ((label || line || signedBefore(t, w, first)) && nameEnds(t, a) && known(al) && !ADDRESSEES.contains(al)) {
+            if ((label || line || signedBefore(t, w, first)) && nameEnds(t, a) && known && !a.in(ADDRESSEES)) {
                 return 0.7; // "Approved by: Puspita", "Recipient = Rahimi", a sign-off line, "Cheers, Moreau"
             }
             return 0;
         }
-        boolean familyFirst = family(al);
-        boolean givenLast = GIVEN.contains(zl);
+        boolean familyFirst = family(a);
+        boolean givenLast = z.in(GIVEN);
         double s;
-        if (COMMON.contains(al) && COMMON.contains(zl) && !label) {
+        if (commonFirst && commonLast && !label) {
             s = 0; // "Will Young" in prose; after "Bill to:" the label decides
         } else if ((givenFirst && familyLast) || (familyFirst && givenLast)) {
             s = 0.85;
-        } else if ((givenFirst || familyLast) && !COMMON.contains(givenFirst ? zl : al)) {
+        } else if ((givenFirst || familyLast) && !(givenFirst ? commonLast : commonFirst)) {
             s = 0.6;
-        } else if ((familyFirst || givenLast) && !COMMON.contains(familyFirst ? zl : al)) {
+        } else if ((familyFirst || givenLast) && !(familyFirst ? commonLast : commonFirst)) {
             s = 0.6; // family name first: Watanabe Keiko, Nagy Péter
         } else {
             // unknown to the dictionaries: a title or a cue right before ("Bill to:", "Reporter:") is needed
@@ -1198,6 +1217,9 @@ final class PersonNameDetector implements Detector {
      * Italian elided d'Aubigné, dell'Acqua.
      */
     private static boolean particlePrefixed(String t, int s, int e) {
+        if ("aeubiodl".indexOf(t.charAt(s)) < 0) {
+            return false; // no article starts otherwise: the common case, decided by one character
+        }
         int dash = -1;
         for (int k = s; k < e && k - s <= 4; k++) {
             if (t.charAt(k) == '-' || t.charAt(k) == '\'' || t.charAt(k) == '’') {
