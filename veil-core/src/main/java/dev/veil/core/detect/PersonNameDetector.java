@@ -513,7 +513,7 @@ final class PersonNameDetector implements Detector {
                 }
                 last = j;
             }
-            if (weak && last == k && !known(w.get(k).lower())) {
+            if (weak && last == k && !known(w.get(k))) {
                 continue;
             }
             if (last >= 0 && !(last == k && w.get(k).end() - w.get(k).start() == 1)) { // an initial alone is not a name
@@ -538,7 +538,7 @@ final class PersonNameDetector implements Detector {
         }
         // an all-capitals word is a name only beside a mixed-case given name (capsBesideGiven) or as part of an
         // all-capitals given + family pair (JOHN SMITH on a card)
-        return a.upper() && !(a.end() - a.start() >= 3 && known(a.lower()) && capsPair(t, a));
+        return a.upper() && !(a.end() - a.start() >= 3 && known(a) && capsPair(t, a));
     }
 
     /** Whether an all-capitals word stands beside another all-capitals word and together they read given + family. */
@@ -600,10 +600,6 @@ final class PersonNameDetector implements Detector {
             }
         }
         return false;
-    }
-
-    private static boolean known(String lower) {
-        return (GIVEN.contains(lower) || family(lower)) && !COMMON.contains(lower);
     }
 
     private static boolean known(Word x) {
