@@ -623,13 +623,7 @@ final class AddressDetector implements Detector {
 
     /** Inside one part, words are joined by spaces, dots or a dash only ("Rio de Janeiro", "Col. Roma"). */
     private static boolean inPart(String t, int from, int to) {
-        for (int i = from; i < to; i++) {
-            char c = t.charAt(i);
-            if (c != ' ' && c != '.' && c != '-' && c != '/') {
-                return false;
-            }
-        }
-        return true;
+        return only(t, from, to, " .-/");
     }
 
     private static boolean partWord(String t, Tok x) {
@@ -684,13 +678,7 @@ final class AddressDetector implements Detector {
     }
 
     private static boolean gapOk(String t, int from, int to) {
-        for (int i = from; i < to; i++) {
-            char c = t.charAt(i);
-            if (c != ' ' && c != ',') {
-                return false;
-            }
-        }
-        return to - from <= 3;
+        return to - from <= 3 && only(t, from, to, " ,");
     }
 
     private static boolean isAbbrev(String w) {
@@ -737,9 +725,13 @@ final class AddressDetector implements Detector {
 
     /** Words of one street name are joined by spaces or an abbreviation's dot, never by a comma. */
     private static boolean inName(String t, int from, int to) {
+        return only(t, from, to, " .");
+    }
+
+    /** Whether {@code t[from, to)} holds only characters of {@code allowed}. */
+    private static boolean only(String t, int from, int to, String allowed) {
         for (int i = from; i < to; i++) {
-            char c = t.charAt(i);
-            if (c != ' ' && c != '.') {
+            if (allowed.indexOf(t.charAt(i)) < 0) {
                 return false;
             }
         }

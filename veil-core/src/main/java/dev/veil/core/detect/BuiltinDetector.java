@@ -759,14 +759,12 @@ final class BuiltinDetector implements Detector {
             }
         }
         boolean plus = t.charAt(start) == '+';
-        for (int k = a; k < b; k++) {
-            if (t.charAt(ge[k]) == '/') {
-                // a slash joins dates, fractions and paths; only a German area code and number after a phone word
-                // ("Tel. 0221/9224158") is PII here
-                boolean areaCode = groups == 2 && t.charAt(gs[a]) == '0' && ge[a] - gs[a] >= 3 && ge[a] - gs[a] <= 5
-                        && digits >= 9 && digits <= 12 && a == 0 && b == g - 1 && phoneCue(t, start);
-                return areaCode ? new Finding(DataClass.PHONE, start, end, 0.7, ID) : null;
-            }
+        if (groups > 1 && t.charAt(ge[a]) == '/') {
+            // the scanner joins a slash only after a trunk-prefixed first group (0221/9224158): a phone number
+            // when the whole run is area code and number, after a phone word
+            boolean areaCode = groups == 2 && ge[a] - gs[a] <= 5 && digits >= 9 && digits <= 12 && b == g - 1
+                    && phoneCue(t, start);
+            return areaCode ? new Finding(DataClass.PHONE, start, end, 0.7, ID) : null;
         }
         // IPv4: four dotted groups of 1-3 digits, each <= 255, not part of a longer dotted run
         if (groups == 4 && sep == '.' && sameSep && !plus) {
@@ -867,7 +865,7 @@ final class BuiltinDetector implements Detector {
             "number is", "numero", "número", "nummer");
     /** Phone words in scripts the keyword index does not cover, found by plain search. */
     private static final String[] PHONE_WORDS_OTHER = {"📞", "☎", "điện thoại", "电话", "電話", "手机", "携帯", "연락처", "전화", "휴대폰",
-        "телефон", "Телефон", "тел.", "Тел.", "τηλ", "Τηλ", "هاتف", "טלפון", "फ़ोन", "फोन", "ስልክ"};
+        "телефон", "тел.", "τηλ", "هاتف", "טלפון", "फ़ोन", "फोन", "ስልክ"};
     private static final int PHONE_CUE_WINDOW = 40;
 
     /** Whether a phone word stands within {@link #PHONE_CUE_WINDOW} characters before {@code start}, on its line. */
@@ -890,7 +888,7 @@ final class BuiltinDetector implements Detector {
                 }
             } else {
                 for (String w : PHONE_WORDS_OTHER) {
-                    if (t.startsWith(w, i)) {
+                    if (t.regionMatches(true, i, w, 0, w.length())) { // Телефон, Τηλέφωνο
                         return true;
                     }
                 }

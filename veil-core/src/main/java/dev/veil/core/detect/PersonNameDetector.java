@@ -58,8 +58,6 @@ final class PersonNameDetector implements Detector {
             "mon", "tue", "wed", "thu", "fri", "sat", "sun", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
             "oct", "nov", "dec", "good", "morning", "afternoon", "evening", "regarding", "attached", "hereby",
             "ነው", "है", "हूँ", "हूं", "i'm", "i’m", "i'd", "i'll", "i've");
-    /** Honorifics written after CJK names: 朱国强先生, 田中様, 김민준씨. */
-    private static final String[] CJK_HONORIFICS = {"先生", "女士", "小姐", "さん", "様", "さま", "氏", "씨", "님"};
 
     /** Titles that are never names themselves, with or without their dot. */
     private static final WordSet STRONG_TITLES = WordSet.of("mr", "mrs", "ms", "mx", "dr", "prof", "sir", "madam",
@@ -152,16 +150,14 @@ final class PersonNameDetector implements Detector {
         /** {@link WordSet#hash} of the word, or {@link #UNHASHED} until a set is first asked. */
         private long hash = UNHASHED;
 
-        Word(String text, int start, int end, boolean capital, boolean cjk, boolean upper) {
+        Word(String text, int start, int end, boolean capital, boolean cjk, boolean upper, boolean uncased) {
             this.text = text;
             this.start = start;
             this.end = end;
             this.capital = capital;
             this.cjk = cjk;
             this.upper = upper;
-            int first = text.codePointAt(start);
-            this.uncased = !cjk && !Character.isUpperCase(first) && !Character.isLowerCase(first)
-                    && !Character.isTitleCase(first);
+            this.uncased = uncased;
             this.listed = capital || cjk || end - start <= 6;
         }
 
@@ -341,57 +337,47 @@ final class PersonNameDetector implements Detector {
                     || c == '-' || c == '+';
         }
 
-        /** How many words of the run {@code [first, last]} stand inside a mailbox. */
+        /** How many words of the run {@code [first, last]} a mailbox spells. */
         int named(String t, List<Word> w, int first, int last) {
             int n = 0;
             for (int k = first; k <= last; k++) {
-                Word x = w.get(k);
-                if (x.end() - x.start() >= 3 && !x.cjk() && nameShaped(t, x) && !inside(x) && !x.in(COMMON)
-                        && !x.in(FUNCTION) && !x.in(ROLE_MAILBOXES) && find(fold(x.lower()))) {
+                if (spare(t, w.get(k)) >= 0) {
                     n++;
                 }
             }
             return n;
         }
 
-        /** Whether a mailbox holds {@code lower} and, besides it, no more than three letters (initials). */
-        boolean only(String lower) {
-            String f = fold(lower);
-            for (int i = 0; i < count; i++) {
-                int p = locals[i].indexOf(f);
-                if (p >= 0) {
-                    int letters = 0;
-                    String l = locals[i];
-                    for (int k = 0; k < l.length(); k++) {
-                        if ((k < p || k >= p + f.length()) && l.charAt(k) >= 'a' && l.charAt(k) <= 'z') {
-                            letters++;
-                        }
-                    }
-                    if (letters <= 3) {
-                        return true;
-                    }
-                }
-            }
-            return false;
-        }
-
         /**
-         * Whether a mailbox spells {@code folded} as one of its parts: between separators, digits or its ends,
-         * with at most two more letters on either side (an initial: {@code jsmith}, {@code navarrol7}).
+         * How few letters a mailbox holds besides {@code x}, over the mailboxes that spell it as one of their parts
+         * (between separators, digits or ends, with at most two more letters on either side: an initial, as in
+         * {@code jsmith}, {@code navarrol7}); -1 when none does or the word cannot be a name from a mailbox.
          */
-        private boolean find(String folded) {
-            if (folded.length() < 3) {
-                return false;
+        int spare(String t, Word x) {
+            if (x.end() - x.start() < 3 || x.cjk() || !nameShaped(t, x) || inside(x) || x.in(COMMON) || x.in(FUNCTION)
+                    || x.in(ROLE_MAILBOXES)) {
+                return -1;
             }
+            String f = fold(x.lower());
+            if (f.length() < 3) {
+                return -1;
+            }
+            int best = -1;
             for (int i = 0; i < count; i++) {
                 String l = locals[i];
-                for (int p = l.indexOf(folded); p >= 0; p = l.indexOf(folded, p + 1)) {
-                    if (letters(l, p - 1, -1) <= 2 && letters(l, p + folded.length(), 1) <= 2) {
-                        return true;
+                for (int p = l.indexOf(f); p >= 0; p = l.indexOf(f, p + 1)) {
+                    if (letters(l, p - 1, -1) <= 2 && letters(l, p + f.length(), 1) <= 2) {
+                        int other = 0;
+                        for (int k = 0; k < l.length(); k++) {
+                            if ((k < p || k >= p + f.length()) && l.charAt(k) >= 'a' && l.charAt(k) <= 'z') {
+                                other++;
+                            }
+                        }
+                        best = best < 0 ? other : Math.min(best, other);
                     }
                 }
             }
-            return false;
+            return best;
         }
 
         /** How many letters run from {@code i} in direction {@code d} before a non-letter or an end. */
@@ -606,17 +592,9 @@ final class PersonNameDetector implements Detector {
         return (x.in(GIVEN) || family(x)) && !x.in(COMMON);
     }
 
-    /** {@link #family(String)} for a word, asking the dictionary with the word's kept hash first. */
+    /** {@link #family(String)} for a word, asking the dictionary with the word's kept hash. */
     private static boolean family(Word x) {
-        if (x.in(FAMILY)) {
-            return true;
-        }
-        int n = x.end() - x.start();
-        if (n < 4 || x.lower().isEmpty()) {
-            return false;
-        }
-        char z = x.lower().charAt(x.lower().length() - 1);
-        return (z == 'а' || z == 'a' || z == 'á' || z == 'η' || z == 'ή' || z == 'α' || z == 'ά') && family(x.lower());
+        return x.in(FAMILY) || familyForm(x.lower());
     }
 
     /**
@@ -624,18 +602,20 @@ final class PersonNameDetector implements Detector {
      * (Novák), Νικολαΐδη (Νικολαΐδης).
      */
     private static boolean family(String lower) {
-        if (FAMILY.contains(lower)) {
-            return true;
-        }
+        return FAMILY.contains(lower) || familyForm(lower);
+    }
+
+    /** The feminine or inflected form of a dictionary family name, the word itself not being one. */
+    private static boolean familyForm(String lower) {
         int n = lower.length();
         if (n < 4) {
             return false;
         }
         char z = lower.charAt(n - 1);
-        String stem = lower.substring(0, n - 1);
         if (z == 'а' || z == 'a') {
+            String stem = lower.substring(0, n - 1);
             return FAMILY.contains(stem) || (lower.endsWith("ska") || lower.endsWith("cka"))
-                    && FAMILY.contains(lower.substring(0, n - 1) + "i");
+                    && FAMILY.contains(stem + "i");
         }
         if (lower.endsWith("ová")) {
             return FAMILY.contains(lower.substring(0, n - 3));
@@ -675,7 +655,8 @@ final class PersonNameDetector implements Detector {
             if (known && addressBelow(t, a.start(), z.end())) {
                 return 0.7; // the recipient line of an address block: "Bjørklund\n7988 Bleecker Street"
             }
-            if (mail != null && mail.named(t, w, first, last) > 0 && mail.only(a.lower()) && nameEnds(t, a)) {
+            int spare = mail == null ? -1 : mail.spare(t, a);
+            if (spare >= 0 && spare <= 3 && nameEnds(t, a)) {
                 return 0.7; // "Navarro <navarrol7@globex.de>": the mailbox is the name and an initial or digits
             }
             if (title) {
@@ -1014,8 +995,12 @@ final class PersonNameDetector implements Detector {
 
     /** Self-introductions written before a CJK name inside the same run: 我是王芳, 我叫李娜. */
     private static final String[] CJK_INTRODUCTIONS = {"我是", "我叫", "我姓"};
-    /** Endings written after a CJK name inside the same run: 강상훈입니다 ("I am …"), 田中と申します. */
-    private static final String[] CJK_COPULAS = {"입니다", "이에요", "예요", "と申します", "です"};
+    /**
+     * Endings written after a CJK name inside the same run: honorifics (朱国强先生, 田中様, 김민준씨) and copulas
+     * (강상훈입니다 "I am …", 田中と申します).
+     */
+    private static final String[] CJK_ENDINGS = {"先生", "女士", "小姐", "さん", "様", "さま", "氏", "씨", "님", "입니다",
+        "이에요", "예요", "と申します", "です"};
 
     /**
      * Han or Hangul runs: a known family name followed by one to three characters, or family + space + given.
@@ -1081,12 +1066,7 @@ final class PersonNameDetector implements Detector {
 
     /** The honorific or copula a CJK run ends with, leaving at least one character before it; or null. */
     private static String cjkSuffix(String s) {
-        for (String h : CJK_HONORIFICS) {
-            if (s.length() > h.length() && s.endsWith(h)) {
-                return h;
-            }
-        }
-        for (String h : CJK_COPULAS) {
+        for (String h : CJK_ENDINGS) {
             if (s.length() > h.length() && s.endsWith(h)) {
                 return h;
             }
@@ -1300,8 +1280,9 @@ final class PersonNameDetector implements Detector {
                 e -= 2; // the possessive is not part of the name: Lambrakis's laptop
             }
             int first = t.codePointAt(s);
-            boolean capital = Character.isUpperCase(first) || Character.isTitleCase(first)
-                    || (!cjk && !Character.isLowerCase(first) && !Character.isUpperCase(first)); // uncased scripts
+            boolean uncased = !cjk && !Character.isLowerCase(first) && !Character.isUpperCase(first)
+                    && !Character.isTitleCase(first);
+            boolean capital = Character.isUpperCase(first) || Character.isTitleCase(first) || uncased;
             if (!capital && !cjk) {
                 capital = particlePrefixed(t, s, e); // al-Rashid, el-Masri, bin-Salman
             }
@@ -1312,7 +1293,7 @@ final class PersonNameDetector implements Detector {
                     upper = !Character.isLowerCase(t.charAt(k));
                 }
             }
-            out.add(new Word(t, s, e, capital, cjk, upper));
+            out.add(new Word(t, s, e, capital, cjk, upper, uncased));
         }
         return out;
     }

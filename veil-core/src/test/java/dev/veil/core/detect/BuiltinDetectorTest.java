@@ -194,6 +194,7 @@ class BuiltinDetectorTest {
         "Phone = 0221/9224158 | PHONE=0221/9224158",
         "phone: route 192.168.1.10/24 up | IP_ADDRESS=192.168.1.10",
         "Τηλέφωνο: 0640419744. | PHONE=0640419744",
+        "Телефон: 0640419744. | PHONE=0640419744",
         "ok so my new number: 17853907498! | PHONE=17853907498",
         "Emergency contact: Nagy (0738683931) | PERSON_NAME=Nagy; PHONE=0738683931",
         // the recipient line of an address block
