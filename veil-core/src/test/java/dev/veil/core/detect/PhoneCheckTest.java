@@ -91,6 +91,67 @@ class PhoneCheckTest {
         assertThat(CHECK.fastNational(number, "US")).as(number).isGreaterThanOrEqualTo(0);
     }
 
+    /**
+     * The compiled validity rules give libphonenumber's verdict: for the number's own region and for "any region of
+     * its code", on random national numbers of every assigned country code (geographic and non-geographic).
+     */
+    @Property(tries = 30000)
+    void compiledValidityAgreesWithLibphonenumber(@ForAll("codeAndNumber") String number) {
+        com.google.i18n.phonenumbers.PhoneNumberUtil util = com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance();
+        int cc = Integer.parseInt(number.substring(0, number.indexOf(' ')));
+        String digits = number.substring(number.indexOf(' ') + 1);
+        com.google.i18n.phonenumbers.Phonenumber.PhoneNumber n = new com.google.i18n.phonenumbers.Phonenumber.PhoneNumber()
+                .setCountryCode(cc).setNationalNumber(Long.parseLong(digits));
+        for (String region : util.getRegionCodesForCountryCode(cc)) {
+            assertThat(PhoneCheck.validForRegion(n, region)).as("+" + cc + " " + digits + " in " + region)
+                    .isEqualTo(util.isValidNumberForRegion(n, region));
+        }
+        assertThat(PhoneCheck.validForRegion(n, "DE")).isEqualTo(util.isValidNumberForRegion(n, "DE"));
+        if (util.getRegionCodesForCountryCode(cc).size() > 1) {
+            assertThat(PhoneCheck.validInAnyRegion(n)).as("+" + cc + " " + digits).isEqualTo(util.isValidNumber(n));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void compiledValidityAcceptsRealNumbersOfManyCountries() {
+        // the law above could hold with both sides false; these are valid and must be judged so
+        com.google.i18n.phonenumbers.PhoneNumberUtil util = com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance();
+        for (String region : List.of("US", "CA", "GB", "DE", "FR", "IN", "JP", "BR", "IT", "NG", "RU", "AU", "001")) {
+            com.google.i18n.phonenumbers.Phonenumber.PhoneNumber n = region.equals("001")
+                    ? util.getExampleNumberForNonGeoEntity(800) : util.getExampleNumber(region);
+            assertThat(PhoneCheck.validForRegion(n, region)).as(region).isTrue();
+            assertThat(PhoneCheck.validForRegion(n, region.equals("US") ? "GB" : "US")).as(region).isFalse();
+        }
+    }
+
+    /**
+     * "CC NATIONAL": a country code and a national number that is either random or libphonenumber's own example of a
+     * number type (fixed line, mobile, toll free …) with its last one to four digits replaced, so that many are valid
+     * and many fail on one rule only.
+     */
+    @Provide
+    Arbitrary<String> codeAndNumber() {
+        com.google.i18n.phonenumbers.PhoneNumberUtil util = com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance();
+        List<Integer> codes = List.copyOf(util.getSupportedCallingCodes());
+        List<com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType> types =
+                List.of(com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType.values());
+        Arbitrary<String> tail = Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(4);
+        Arbitrary<String> random = Arbitraries.strings().numeric().ofMinLength(4).ofMaxLength(13)
+                .filter(d -> d.charAt(0) != '0');
+        return Combinators.combine(Arbitraries.of(codes), Arbitraries.of(types), tail, random, Arbitraries.integers().between(0, 3))
+                .as((cc, type, t, r, mode) -> {
+                    String region = util.getRegionCodeForCountryCode(cc);
+                    com.google.i18n.phonenumbers.Phonenumber.PhoneNumber ex = region.equals("001")
+                            ? util.getExampleNumberForNonGeoEntity(cc) : util.getExampleNumberForType(region, type);
+                    if (mode == 0 || ex == null) {
+                        return cc + " " + r;
+                    }
+                    String nsn = Long.toString(ex.getNationalNumber());
+                    String cut = nsn.substring(0, Math.max(1, nsn.length() - t.length()));
+                    return cc + " " + (mode == 1 ? nsn : cut + t);
+                });
+    }
+
     @Provide
     Arbitrary<String> nanp() {
         return Arbitraries.strings().numeric().ofLength(7).map(s -> "(212) " + s.substring(0, 3) + "-" + s.substring(3));
