@@ -80,13 +80,13 @@ final class AddressDetector implements Detector {
                     && (capitalizedName(t, toks, i + 1) || dateName(t, toks, i + 1))) {
                 // street first: Calle Mayor 10, Via Roma 10
                 int k = nameAfterType(t, toks, i);
-                if (k + 2 < n && isNumberWord(lower(t, toks.get(k + 1)))) {
+                if (k + 2 < n && numberWord(t, toks.get(k + 1))) {
                     k++; // Via Nazionale n. 161
                 }
                 if (k + 1 < n && houseNumber(t, toks.get(k + 1)) && sameLine(t, a, toks.get(k + 1))) {
                     last = k + 1;
                 }
-            } else if (hasSuffix(t, a) && i + 1 < n && houseNumber(t, toks.get(i + 1)) && sameLine(t, a, toks.get(i + 1))) {
+            } else if (i + 1 < n && houseNumber(t, toks.get(i + 1)) && hasSuffix(t, a) && sameLine(t, a, toks.get(i + 1))) {
                 last = i + 1; // Hauptstraße 5
             }
             if (last < 0 && Character.isUpperCase(t.charAt(a.start()))) {
@@ -223,7 +223,7 @@ final class AddressDetector implements Detector {
         int last = -1;
         if (houseNumber(t, a) && !year(t, a)) {
             last = capitalizedRun(t, toks, i + 1, true); // 12 Kingsway
-        } else if ((OPENING_UNITS.contains(t, a.start(), a.end()) || isNumberWord(lower(t, a))) && i + 2 < n
+        } else if ((OPENING_UNITS.contains(t, a.start(), a.end()) || numberWord(t, a)) && i + 2 < n
                 && unitId(t, toks.get(i + 1)) && sameLine(t, a, toks.get(i + 1)) && t.charAt(toks.get(i + 1).end()) == ',') {
             last = i + 1; // Flat 4D, No. 122,
         } else if (blockFlat(t, a) && i + 1 < n && t.charAt(a.end()) == ',') {
@@ -455,7 +455,7 @@ final class AddressDetector implements Detector {
         }
         Tok p = toks.get(i - 1);
         String gap = t.substring(p.end(), a.start());
-        if ((gap.equals(". ") || gap.equals(" ")) && isNumberWord(lower(t, p))) {
+        if ((gap.equals(". ") || gap.equals(" ")) && numberWord(t, p)) {
             return p.start();
         }
         if (!gap.equals(", ") || !hasDigit(t, p) || p.end() - p.start() > 9) {
@@ -469,7 +469,7 @@ final class AddressDetector implements Detector {
             return a.start();
         }
         Tok u = toks.get(i - 2);
-        if (UNITS.contains(t, u.start(), u.end()) || isNumberWord(lower(t, u))) {
+        if (UNITS.contains(t, u.start(), u.end()) || numberWord(t, u)) {
             return u.start();
         }
         // a building: one or two capitalized words, alone at the start of a line, a label or a sentence part
@@ -800,8 +800,11 @@ final class AddressDetector implements Detector {
         return digits >= 1 && (digits <= 5 || digits <= 8 && dash); // 745-2829: unit and house joined
     }
 
-    private static boolean isNumberWord(String w) {
-        return w.equals("n") || w.equals("no") || w.equals("nº") || w.equals("nr") || w.equals("num") || w.equals("h.no");
+    private static final WordSet NUMBER_WORDS = WordSet.of("n", "no", "nº", "nr", "num", "h.no");
+
+    /** "n.", "No", "Nº", "Nr", "H.No": the word that introduces a house or unit number. */
+    private static boolean numberWord(String t, Tok k) {
+        return NUMBER_WORDS.contains(t, k.start(), k.end());
     }
 
     /** 7-1-21: three groups of one to three digits joined by dashes. */
@@ -829,13 +832,24 @@ final class AddressDetector implements Detector {
         if (!Character.isUpperCase(t.charAt(k.start()))) {
             return false;
         }
-        String w = lower(t, k);
+        int len = k.end() - k.start();
         for (String s : SUFFIXES) {
-            if (w.length() > s.length() + 2 && w.endsWith(s)) {
+            if (len > s.length() + 2 && endsWithLower(t, k.end(), s)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether {@code t} before {@code end} reads {@code suffix} (lower case) ignoring case, without a copy. */
+    private static boolean endsWithLower(String t, int end, String suffix) {
+        int from = end - suffix.length();
+        for (int i = 0; i < suffix.length(); i++) {
+            if (Character.toLowerCase(t.charAt(from + i)) != suffix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean sameLine(String t, Tok a, Tok b) {

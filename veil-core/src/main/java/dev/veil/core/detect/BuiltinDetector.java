@@ -59,9 +59,9 @@ final class BuiltinDetector implements Detector {
                 upper = true;
             } else if (c == ':' || c == '-') {
                 colon = true;
-                keyed |= c == ':';
+                keyed = keyed || c == ':' && keyBefore(text, i);
             } else if (c == '=') {
-                keyed = true;
+                keyed = keyed || keyBefore(text, i);
             } else if (c >= 0x80) {
                 nonAscii = true;
             }
@@ -336,6 +336,31 @@ final class BuiltinDetector implements Detector {
     }
 
     // ---- secrets after credential words ----------------------------------------------------------------------
+
+    /**
+     * Whether the {@code =} or {@code :} at {@code sep} may end a credential key: before it, past spaces and a
+     * quote, stands an identifier with three ASCII letters or more (the shortest key is "pwd"). Times, ratios and
+     * URLs' ports ("02:26:02", "a=1", ":8080") are turned away before {@link #keyedSecrets} walks the text.
+     */
+    private static boolean keyBefore(String t, int sep) {
+        int q = sep - 1;
+        while (q >= 0 && t.charAt(q) == ' ') {
+            q--;
+        }
+        if (q >= 0 && t.charAt(q) == '"') {
+            q--;
+        }
+        int letters = 0;
+        for (; q >= 0 && letters < 3; q--) {
+            char c = t.charAt(q);
+            if (asciiLetter(c)) {
+                letters++;
+            } else if (c != '_' && !Character.isLetterOrDigit(c)) {
+                break;
+            }
+        }
+        return letters >= 3;
+    }
 
     private static final String[] SECRET_KEYS = {"password", "passwd", "pwd", "secret", "token", "api_key",
         "apikey", "api-key", "access_key", "private_key", "client_secret", "auth_token", "bearer"};

@@ -193,6 +193,35 @@ final class PersonNameDetector implements Detector {
             return lower;
         }
 
+        /** Memos of the three questions a run asks most, about each of its words: 0 not asked, 1 no, 2 yes. */
+        private byte given;
+        private byte family;
+        private byte common;
+
+        /** In the given-name dictionary. */
+        boolean given() {
+            if (given == 0) {
+                given = in(GIVEN) ? (byte) 2 : 1;
+            }
+            return given == 2;
+        }
+
+        /** A family name, or the feminine or inflected form of one ({@link PersonNameDetector#familyForm}). */
+        boolean family() {
+            if (family == 0) {
+                family = in(FAMILY) || familyForm(lower()) ? (byte) 2 : 1;
+            }
+            return family == 2;
+        }
+
+        /** A name that is also a common word: Will, Mark, June. */
+        boolean common() {
+            if (common == 0) {
+                common = in(COMMON) ? (byte) 2 : 1;
+            }
+            return common == 2;
+        }
+
         /** Whether the word's lower-case form is in {@code set}, without building it. */
         boolean in(WordSet set) {
             if (!listed || !set.mayContain(text, start, end)) {
@@ -232,7 +261,7 @@ final class PersonNameDetector implements Detector {
             boolean particleStart = !a.capital() && a.in(PARTICLES) && i + 1 < n && w.get(i + 1).capital()
                     && adjacent(t, a, w.get(i + 1)) && (titleBefore(t, w, i) || labelBefore(t, w, i)); // Dr. dos Santos
             if ((!a.capital() && !particleStart)
-                    || (a.in(COMMON) && !cueBefore(t, w, i) && !surnameNext(t, w, i))
+                    || (a.common() && !cueBefore(t, w, i) && !surnameNext(t, w, i))
                     || (notAName(t, a) && !capsBesideGiven(t, w, i))) {
                 i++;
                 continue;
@@ -354,7 +383,7 @@ final class PersonNameDetector implements Detector {
          * {@code jsmith}, {@code navarrol7}); -1 when none does or the word cannot be a name from a mailbox.
          */
         int spare(String t, Word x) {
-            if (x.end() - x.start() < 3 || x.cjk() || !nameShaped(t, x) || inside(x) || x.in(COMMON) || x.in(FUNCTION)
+            if (x.end() - x.start() < 3 || x.cjk() || !nameShaped(t, x) || inside(x) || x.common() || x.in(FUNCTION)
                     || x.in(ROLE_MAILBOXES)) {
                 return -1;
             }
@@ -532,7 +561,7 @@ final class PersonNameDetector implements Detector {
         int e = a.end();
         int s = a.start();
         // the neighbour after: one space, then an all-capitals run of 3+ letters
-        if (e + 4 <= t.length() && t.charAt(e) == ' ' && a.in(GIVEN)) {
+        if (e + 4 <= t.length() && t.charAt(e) == ' ' && a.given()) {
             int k = e + 1;
             while (k < t.length() && Character.isUpperCase(t.charAt(k))) {
                 k++;
@@ -567,7 +596,7 @@ final class PersonNameDetector implements Detector {
         if (x.end() + 1 < t.length() && t.charAt(x.end()) == ' ' && Character.isDigit(t.charAt(x.end() + 1))) {
             return false; // a label before its value: "IBAN FI07 …", "SSN 457-…"
         }
-        boolean knownFamily = x.end() - x.start() >= 3 && family(x.lower()) && !x.in(COMMON);
+        boolean knownFamily = x.end() - x.start() >= 3 && family(x.lower()) && !x.common();
         for (int d = -1; d <= 1; d += 2) {
             int j = k + d;
             while (j >= 0 && j < w.size() && w.get(j).upper() && Math.abs(j - k) < 3) {
@@ -581,7 +610,7 @@ final class PersonNameDetector implements Detector {
                     || !adjacent(t, d < 0 ? g : w.get(j - 1), d < 0 ? w.get(j + 1) : g)) {
                 continue;
             }
-            if ((g.in(GIVEN) && !g.in(COMMON)) || knownFamily || labelBefore(t, w, Math.min(j, k))) {
+            if ((g.given() && !g.common()) || knownFamily || labelBefore(t, w, Math.min(j, k))) {
                 return true;
             }
         }
@@ -589,12 +618,12 @@ final class PersonNameDetector implements Detector {
     }
 
     private static boolean known(Word x) {
-        return (x.in(GIVEN) || family(x)) && !x.in(COMMON);
+        return (x.given() || family(x)) && !x.common();
     }
 
     /** {@link #family(String)} for a word, asking the dictionary with the word's kept hash. */
     private static boolean family(Word x) {
-        return x.in(FAMILY) || familyForm(x.lower());
+        return x.family();
     }
 
     /**
@@ -632,22 +661,21 @@ final class PersonNameDetector implements Detector {
         // dictionary lookups go through the words, which keep their hash: a run asks each set several times
         boolean title = titleBefore(t, w, first);
         boolean label = labelBefore(t, w, first);
-        boolean givenFirst = a.in(GIVEN);
+        boolean givenFirst = a.given();
         boolean familyLast = first != last && family(z);
-        boolean commonFirst = a.in(COMMON);
-        boolean commonLast = z.in(COMMON);
+        boolean commonFirst = a.common();
+        boolean commonLast = z.common();
         boolean strongPair = givenFirst && familyLast && !commonFirst && !commonLast;
         boolean initial = a.end() - a.start() == 1 && first != last; // "A. Ramesh": the article "a" is an initial here
         if ((a.in(FUNCTION) && !label && !title && !initial) || notAPerson(t, a, z)) {
             return 0;
         }
         boolean line = lineCue(t, w, first, last);
-        boolean cue = cueBefore(t, w, first) || cueAfter(w, last) || line || appositive(t, a.start(), z.end())
-                || (mail != null && mail.named(t, w, first, last) > 0) || addressBelow(t, a.start(), z.end());
-        if (labelAfter(t, z) && !(cue || title || strongPair)) {
-            return 0;
-        }
         if (first == last) {
+            // a single word's cue matters only against a label after it, so it is looked for only then
+            if (labelAfter(t, z) && !title && !cue(t, w, first, last, mail, line)) {
+                return 0;
+            }
             if (a.end() - a.start() < 2 || a.upper() && !title) {
                 return 0;
             }
@@ -671,8 +699,12 @@ final class PersonNameDetector implements Detector {
             }
             return 0;
         }
+        boolean cue = cue(t, w, first, last, mail, line);
+        if (labelAfter(t, z) && !(cue || title || strongPair)) {
+            return 0;
+        }
         boolean familyFirst = family(a);
-        boolean givenLast = z.in(GIVEN);
+        boolean givenLast = z.given();
         double s;
         if (commonFirst && commonLast && !label) {
             s = 0; // "Will Young" in prose; after "Bill to:" the label decides
@@ -692,6 +724,14 @@ final class PersonNameDetector implements Detector {
         return s;
     }
 
+    /** Context around the run: a cue word before or after, a line of its own, an appositive, a mailbox, an address. */
+    private static boolean cue(String t, List<Word> w, int first, int last, MailParts mail, boolean line) {
+        Word a = w.get(first);
+        Word z = w.get(last);
+        return cueBefore(t, w, first) || cueAfter(w, last) || line || appositive(t, a.start(), z.end())
+                || (mail != null && mail.named(t, w, first, last) > 0) || addressBelow(t, a.start(), z.end());
+    }
+
     /** The run reads as a place, whatever the dictionaries say: "Bandra West", "Porto Alegre", "Columbus OH". */
     private static boolean notAPerson(String t, Word a, Word z) {
         return z.in(NON_NAME_TAILS) || a.in(PLACE_HEADS) || placeAfter(t, z);
@@ -701,8 +741,8 @@ final class PersonNameDetector implements Detector {
     private static boolean plausibleUnknown(String t, List<Word> w, int first, int last) {
         Word a = w.get(first);
         Word z = w.get(last);
-        return last - first <= 2 && !a.in(FUNCTION) && !a.in(COMMON)
-                && !z.in(COMMON) && !labelAfter(t, z) && !notAPerson(t, a, z);
+        return last - first <= 2 && !a.in(FUNCTION) && !a.common()
+                && !z.common() && !labelAfter(t, z) && !notAPerson(t, a, z);
     }
 
     /**
@@ -769,7 +809,7 @@ final class PersonNameDetector implements Detector {
                     if (x.cjk() && n.score() >= 0.6) {
                         cjkParts(t.substring(Math.max(n.start(), x.start()), Math.min(n.end(), x.end())), parts);
                     } else if (n.score() >= 0.6 && x.start() >= n.start() && x.end() <= n.end() && x.end() - x.start() >= 2
-                            && !x.upper() && !x.in(COMMON) && !x.in(PARTICLES)
+                            && !x.upper() && !x.common() && !x.in(PARTICLES)
                             && !x.in(TITLES) && !x.in(FUNCTION)) {
                         parts.add(x.lower());
                     }
@@ -963,11 +1003,11 @@ final class PersonNameDetector implements Detector {
 
     /** "Mark Parker": a common word that is a given name, followed by a dictionary surname that is not. */
     private static boolean surnameNext(String t, List<Word> w, int i) {
-        if (i + 1 >= w.size() || !w.get(i).in(GIVEN)) {
+        if (i + 1 >= w.size() || !w.get(i).given()) {
             return false;
         }
         Word b = w.get(i + 1);
-        return b.capital() && !b.cjk() && adjacent(t, w.get(i), b) && b.in(FAMILY) && !b.in(COMMON);
+        return b.capital() && !b.cjk() && adjacent(t, w.get(i), b) && b.in(FAMILY) && !b.common();
     }
 
     /** "Olsen, Håkon": a dictionary surname, a comma, a dictionary given name; returns the last word's index, or -1. */
@@ -1214,11 +1254,23 @@ final class PersonNameDetector implements Detector {
                 || p.equals("ben") || p.equals("abu") || p.equals("ould") || p.equals("ag") || p.equals("as");
     }
 
-    /** A name needs a capital letter, or a letter of a script without case (all of which are above ASCII). */
+    /**
+     * A name needs a word of two or more letters that starts with a capital (a lone capital is an initial, and an
+     * initial alone is never a name), or a letter above ASCII: accented capitals and the scripts without case.
+     * Timestamps ("2026-11-07T02:26:02Z"), codes ("T-0090403") and lower-case values are turned away here.
+     */
     private static boolean mayHoldName(String t) {
-        for (int i = 0; i < t.length(); i++) {
+        int n = t.length();
+        for (int i = 0; i < n; i++) {
             char c = t.charAt(i);
-            if ((c >= 'A' && c <= 'Z') || c >= 0xc0) {
+            if (c >= 'A' && c <= 'Z') {
+                if (i + 1 < n) {
+                    char d = t.charAt(i + 1);
+                    if (d >= 0x80 || ((d | 0x20) >= 'a' && (d | 0x20) <= 'z')) {
+                        return true;
+                    }
+                }
+            } else if (c >= 0xc0 && (Character.isLetter(c) || Character.isSurrogate(c))) {
                 return true;
             }
         }
