@@ -862,7 +862,7 @@ final class AddressDetector implements Detector {
 
     /** Words: letters, digits and inner apostrophes, hyphens and dots (St., 12-14, O'Connell); '#' alone. */
     private static List<Tok> tokens(String t) {
-        List<Tok> out = new ArrayList<>();
+        List<Tok> out = new ArrayList<>(t.length() / 5 + 4); // about one token per five characters of prose: no regrowth
         int n = t.length();
         int i = 0;
         while (i < n) {

@@ -1288,7 +1288,7 @@ final class PersonNameDetector implements Detector {
 
     /** Words of letters (and combining marks), with inner apostrophes and hyphens; CJK runs are their own words. */
     private static List<Word> words(String t) {
-        List<Word> out = new ArrayList<>();
+        List<Word> out = new ArrayList<>(t.length() / 5 + 4); // about one word per five characters of prose: no regrowth
         int n = t.length();
         int i = 0;
         while (i < n) {
