@@ -3,7 +3,11 @@ package dev.veil.core.detect;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonemetadata;
 import com.google.i18n.phonenumbers.metadata.DefaultMetadataDependenciesProvider;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -17,8 +21,8 @@ import java.util.regex.Pattern;
  * matches the same patterns against the same digits.
  */
 final class PhoneRules {
-    private static final java.util.concurrent.ConcurrentHashMap<String, java.util.Optional<PhoneRules>> BY_REGION =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per region code ("001/800" for a non-geographic code): its rules, or empty where libphonenumber has none. */
+    private static final ConcurrentHashMap<String, Optional<PhoneRules>> BY_REGION = new ConcurrentHashMap<>();
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
     private static final String NON_GEO = "001";
     final int countryCode;
@@ -31,13 +35,13 @@ final class PhoneRules {
         countryCode = md.getCountryCode();
         leadingDigits = md.hasLeadingDigits() ? Pattern.compile(md.getLeadingDigits()) : null;
         general = Desc.of(md.getGeneralDesc());
-        List<Phonemetadata.PhoneNumberDesc> ds = new java.util.ArrayList<>(List.of(md.getFixedLine()));
+        List<Phonemetadata.PhoneNumberDesc> ds = new ArrayList<>(List.of(md.getFixedLine()));
         if (!md.getSameMobileAndFixedLinePattern()) {
             ds.add(md.getMobile());
         }
         ds.addAll(List.of(md.getTollFree(), md.getPremiumRate(), md.getSharedCost(), md.getVoip(),
                 md.getPersonalNumber(), md.getPager(), md.getUan(), md.getVoicemail()));
-        types = ds.stream().map(Desc::of).filter(java.util.Objects::nonNull).toArray(Desc[]::new);
+        types = ds.stream().map(Desc::of).filter(Objects::nonNull).toArray(Desc[]::new);
     }
 
     /** A region's rules; for "001" (the non-geographic codes: +800, +882 …) those of {@code countryCode}. */
@@ -46,17 +50,22 @@ final class PhoneRules {
             return null;
         }
         boolean global = NON_GEO.equals(region);
-        return BY_REGION.computeIfAbsent(global ? NON_GEO + "/" + countryCode : region, k -> {
+        String key = global ? NON_GEO + "/" + countryCode : region;
+        Optional<PhoneRules> known = BY_REGION.get(key); // the common case: no lock, no lambda
+        if (known != null) {
+            return known.orElse(null);
+        }
+        return BY_REGION.computeIfAbsent(key, k -> {
             var source = DefaultMetadataDependenciesProvider.getInstance().getPhoneNumberMetadataSource();
             Phonemetadata.PhoneMetadata md;
             if (global) {
                 md = UTIL.getSupportedGlobalNetworkCallingCodes().contains(countryCode)
                         ? source.getMetadataForNonGeographicalRegion(countryCode) : null;
             } else {
-                md = region != null && UTIL.getSupportedRegions().contains(region)
+                md = UTIL.getSupportedRegions().contains(region)
                         ? source.getMetadataForRegion(region) : null;
             }
-            return java.util.Optional.ofNullable(md).map(PhoneRules::new);
+            return Optional.ofNullable(md).map(PhoneRules::new);
         }).orElse(null);
     }
 
