@@ -834,22 +834,11 @@ final class AddressDetector implements Detector {
         }
         int len = k.end() - k.start();
         for (String s : SUFFIXES) {
-            if (len > s.length() + 2 && endsWithLower(t, k.end(), s)) {
+            if (len > s.length() + 2 && t.regionMatches(true, k.end() - s.length(), s, 0, s.length())) {
                 return true;
             }
         }
         return false;
-    }
-
-    /** Whether {@code t} before {@code end} reads {@code suffix} (lower case) ignoring case, without a copy. */
-    private static boolean endsWithLower(String t, int end, String suffix) {
-        int from = end - suffix.length();
-        for (int i = 0; i < suffix.length(); i++) {
-            if (Character.toLowerCase(t.charAt(from + i)) != suffix.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static boolean sameLine(String t, Tok a, Tok b) {

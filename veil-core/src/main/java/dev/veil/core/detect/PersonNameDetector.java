@@ -571,7 +571,7 @@ final class PersonNameDetector implements Detector {
                 return true;
             }
         }
-        if (s >= 4 && t.charAt(s - 1) == ' ' && family(a.lower())) {
+        if (s >= 4 && t.charAt(s - 1) == ' ' && a.family()) {
             int k = s - 1;
             while (k > 0 && Character.isUpperCase(t.charAt(k - 1))) {
                 k--;
@@ -596,7 +596,7 @@ final class PersonNameDetector implements Detector {
         if (x.end() + 1 < t.length() && t.charAt(x.end()) == ' ' && Character.isDigit(t.charAt(x.end() + 1))) {
             return false; // a label before its value: "IBAN FI07 …", "SSN 457-…"
         }
-        boolean knownFamily = x.end() - x.start() >= 3 && family(x.lower()) && !x.common();
+        boolean knownFamily = x.end() - x.start() >= 3 && x.family() && !x.common();
         for (int d = -1; d <= 1; d += 2) {
             int j = k + d;
             while (j >= 0 && j < w.size() && w.get(j).upper() && Math.abs(j - k) < 3) {
@@ -618,12 +618,7 @@ final class PersonNameDetector implements Detector {
     }
 
     private static boolean known(Word x) {
-        return (x.given() || family(x)) && !x.common();
-    }
-
-    /** {@link #family(String)} for a word, asking the dictionary with the word's kept hash. */
-    private static boolean family(Word x) {
-        return x.family();
+        return (x.given() || x.family()) && !x.common();
     }
 
     /**
@@ -662,7 +657,7 @@ final class PersonNameDetector implements Detector {
         boolean title = titleBefore(t, w, first);
         boolean label = labelBefore(t, w, first);
         boolean givenFirst = a.given();
-        boolean familyLast = first != last && family(z);
+        boolean familyLast = first != last && z.family();
         boolean commonFirst = a.common();
         boolean commonLast = z.common();
         boolean strongPair = givenFirst && familyLast && !commonFirst && !commonLast;
@@ -703,7 +698,7 @@ final class PersonNameDetector implements Detector {
         if (labelAfter(t, z) && !(cue || title || strongPair)) {
             return 0;
         }
-        boolean familyFirst = family(a);
+        boolean familyFirst = a.family();
         boolean givenLast = z.given();
         double s;
         if (commonFirst && commonLast && !label) {

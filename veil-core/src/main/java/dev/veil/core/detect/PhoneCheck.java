@@ -219,8 +219,7 @@ final class PhoneCheck {
      * typing the number: it matches up to ten number descriptions one by one (premium rate, toll free, … fixed
      * line, mobile), each through a synchronized pattern cache and a new matcher, and most valid numbers are fixed
      * line or mobile, tried last. Validity only asks whether any matches, so {@link PhoneRules} tries the common
-     * ones first with patterns compiled once per region ({@link PhoneRules}). {@code PhoneCheckTest} holds the two to the
-     * same answers.
+     * ones first, with patterns compiled once per region. {@code PhoneCheckTest} holds the two to the same answers.
      */
     static boolean validForRegion(Phonenumber.PhoneNumber n, String region) {
         PhoneRules r = PhoneRules.of(region, n.getCountryCode());

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * {@code PhoneNumberUtil.isValidNumberForRegion} decides, without its per-call pattern cache and type-by-type order.
  *
  * <p>This is the one class of the detection package that uses {@code java.util.regex} (the architecture test names
- * it): libphonenumber's metadata is written in that dialect, and RE2J took about twice as long per number on them. The
+ * it): libphonenumber's metadata is written in that dialect, and RE2J, tried in its place, was slower on it. The
  * patterns are the library's, never the policy's, and the input is a national significant number, digits only and
  * at most 19 long (a {@code long}), so backtracking has nothing to grow on. libphonenumber's own validity check
  * matches the same patterns against the same digits.
@@ -92,27 +92,25 @@ final class PhoneRules {
         return false;
     }
 
-    /** A number description: its possible lengths (none listed: any) and its national number pattern. */
-    private record Desc(int[] lengths, Pattern pattern) {
+    /**
+     * A number description: its possible lengths as a bit set (bit n: length n; all bits when none are listed, which
+     * libphonenumber reads as "any") and its national number pattern.
+     */
+    private record Desc(long lengths, Pattern pattern) {
         static Desc of(Phonemetadata.PhoneNumberDesc d) {
             if (d == null || d.getNationalNumberPattern().isEmpty()) {
                 return null; // libphonenumber matches nothing against an empty pattern
             }
-            return new Desc(d.getPossibleLengthList().stream().mapToInt(Integer::intValue).toArray(),
-                    Pattern.compile(d.getNationalNumberPattern()));
+            long lengths = d.getPossibleLengthList().isEmpty() ? -1L : 0;
+            for (int l : d.getPossibleLengthList()) {
+                lengths |= l >= 0 && l < 64 ? 1L << l : 0; // -1 marks a type the region does not have: no length
+            }
+            return new Desc(lengths, Pattern.compile(d.getNationalNumberPattern()));
         }
 
         boolean matches(String nsn) {
-            if (lengths.length > 0) {
-                boolean ok = false;
-                for (int l : lengths) {
-                    ok |= l == nsn.length();
-                }
-                if (!ok) {
-                    return false;
-                }
-            }
-            return pattern.matcher(nsn).matches();
+            int n = nsn.length();
+            return (n >= 64 ? lengths == -1L : (lengths >>> n & 1) != 0) && pattern.matcher(nsn).matches();
         }
     }
 }

@@ -125,9 +125,9 @@ class PhoneCheckTest {
     }
 
     /**
-     * "CC NATIONAL": a country code and a national number that is either random or libphonenumber's own example of a
-     * number type (fixed line, mobile, toll free …) with its last one to four digits replaced, so that many are valid
-     * and many fail on one rule only.
+     * "CC NATIONAL": a country code and a national number that is random (a quarter), libphonenumber's own example
+     * of a number type (fixed line, mobile, toll free …) as it is (a quarter), or that example with its last one to
+     * four digits replaced (half), so that many are valid and many fail on one rule only.
      */
     @Provide
     Arbitrary<String> codeAndNumber() {
