@@ -51,6 +51,215 @@ final class AddressDetector implements Detector {
             "bldg", "building", "#", "room", "rm", "bât", "bat", "bloc", "block", "appartement", "appt", "wohnung",
             "whg");
 
+    /**
+     * Labels an address follows in forms, letters and messages, in lower case; the value after the label's colon
+     * is the address whatever its script or country's order ("Адрес: ул. Профсоюзная, д. 56, кв. 118, Москва",
+     * "住所：大阪府大阪市北区梅田1-3-1"). Compound labels ("Shipping address:") end in one of these.
+     */
+    private static final String[] ADDRESS_LABELS = {"address", "addr", "adresse", "anschrift", "wohnadresse",
+        "dirección", "direccion", "domicilio", "endereço", "endereco", "morada", "indirizzo", "residenza", "adres",
+        "adress", "adresa", "osoite", "cím", "bydliště", "bydliste", "trvalé bydliště", "адрес", "адреса",
+        "адресою", "διεύθυνση", "العنوان", "عنوان", "כתובת", "آدرس", "पता", "முகவரி", "住所", "地址", "주소",
+        "địa chỉ", "địa chỉ giao", "địa chỉ hiện tại", "ที่อยู่", "alamat", "anwani", "tirahan", "wohnort",
+        "lieu de résidence", "мешкаю за адресою", "proof of address"};
+    /** Phrases an address follows in prose, with no colon: "resident of Flat 402, …", "vivimos en Jr. …". */
+    private static final String[] PHRASE_LABELS = {"resident of", "residing at", "living at", "lives at",
+        "i live at", "we live at", "vivimos en", "vivo en", "moro na", "moro em", "j'habite au", "mieszkam",
+        "проживаю"};
+    /** Words before "address" that make it no postal one: "IP address:", "e-mail address:", "wallet address:". */
+    private static final WordSet NOT_POSTAL = WordSet.of("ip", "mac", "email", "e-mail", "mail", "wallet",
+            "server", "web", "bitcoin", "btc", "eth", "memory", "hardware", "remote", "local", "bind", "listen",
+            "proxy", "gateway", "broadcast", "network", "host", "contract", "ipv4", "ipv6", "return", "reply");
+    private static final int LABELED_MAX = 160;
+
+    /**
+     * The value after an address label: from the label's colon to the end of its line, a field separator, the
+     * next label or the end of a sentence. It must hold a digit (a house or postal number) and a letter, and be
+     * no e-mail, URL or IP address. A value the street rules already found in part is left to them: they know
+     * where a street they read ends, and a label's value may run on into the next field.
+     */
+    private static void labeled(String t, List<Finding> out, int found) {
+        int n = t.length();
+        boolean digit = false;
+        for (int i = 0; i < n && !digit; i++) {
+            digit = Character.isDigit(t.charAt(i));
+        }
+        if (!digit) {
+            return;
+        }
+        // labels with a colon are looked for at the text's colons, so a value with none costs one pass
+        for (int c = 0; c < n; c++) {
+            char ch = t.charAt(c);
+            if (ch != ':' && ch != '：') {
+                continue;
+            }
+            int end = c;
+            while (end > 0 && t.charAt(end - 1) == ' ') {
+                end--;
+            }
+            for (String label : ADDRESS_LABELS) {
+                int at = end - label.length();
+                if (at >= 0 && t.regionMatches(true, at, label, 0, label.length())) {
+                    c = Math.max(c, emit(t, out, found, at, end, label) - 1);
+                    break;
+                }
+            }
+        }
+        if (n < 30) {
+            return; // a phrase that leads to an address needs a sentence
+        }
+        String lower = t.toLowerCase(Locale.ROOT);
+        if (lower.length() != n) {
+            return; // a case mapping that changes length (İ): offsets would not match
+        }
+        for (String label : PHRASE_LABELS) {
+            for (int at = lower.indexOf(label); at >= 0; at = lower.indexOf(label, at + label.length())) {
+                emit(t, out, found, at, at + label.length(), label);
+            }
+        }
+    }
+
+    /** Adds the value after the label at {@code [at, end)} when it reads as an address; returns where it ends. */
+    private static int emit(String t, List<Finding> out, int found, int at, int end, String label) {
+        int v = valueStart(t, at, end, label);
+        if (v < 0) {
+            return end;
+        }
+        int e = valueEnd(t, v);
+        if (e > v && postalValue(t, v, e) && !overlaps(out, found, v, e)) {
+            out.add(new Finding(DataClass.STREET_ADDRESS, v, e, 0.7, ID));
+            return e;
+        }
+        return end;
+    }
+
+    private static boolean overlaps(List<Finding> out, int from, int s, int e) {
+        for (int i = from; i < out.size(); i++) {
+            if (out.get(i).start() < e && s < out.get(i).end()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Where the value after a label at {@code [at, end)} starts, or -1 when it is no label there. */
+    private static int valueStart(String t, int at, int end, String label) {
+        int n = t.length();
+        if ((at > 0 && (Character.isLetter(t.charAt(at - 1)) || t.charAt(at - 1) == '_' || t.charAt(at - 1) == '.'
+                || t.charAt(at - 1) == '-')) || (end < n && (Character.isLetter(t.charAt(end)) || t.charAt(end) == '_'))) {
+            return -1; // inside a word or a key: "addressed", "remote_addr", "client.address"
+        }
+        // the word before "address": "IP address", "e-mail address"
+        int p = at;
+        while (p > 0 && t.charAt(p - 1) == ' ') {
+            p--;
+        }
+        int q = p;
+        while (q > 0 && (Character.isLetter(t.charAt(q - 1)) || t.charAt(q - 1) == '-')) {
+            q--;
+        }
+        if (q < p && NOT_POSTAL.contains(t, q, p)) {
+            return -1;
+        }
+        int v = end;
+        while (v < n && t.charAt(v) == ' ') {
+            v++;
+        }
+        boolean colon = v < n && (t.charAt(v) == ':' || t.charAt(v) == '：');
+        if (colon) {
+            v++;
+        } else if (!label.contains(" ") && !label.equals("mieszkam") && !label.equals("проживаю")) {
+            return -1; // a lone label word needs its colon: "the address we have" is prose
+        }
+        while (v < n && (t.charAt(v) == ' ' || t.charAt(v) == '"' || t.charAt(v) == '\t')) {
+            v++;
+        }
+        return v < n && t.charAt(v) != '\n' ? v : -1;
+    }
+
+    /**
+     * The end of a labeled value: a line break, a field separator, the next "Label:" or a full stop that ends a
+     * sentence (not an abbreviation's: "ул.", "Jr.", "No.", "TP.").
+     */
+    private static int valueEnd(String t, int v) {
+        int n = t.length();
+        int limit = Math.min(n, v + LABELED_MAX);
+        int e = v;
+        while (e < limit) {
+            char c = t.charAt(e);
+            if (c == '\n' || c == '\r' || c == ';' || c == '|' || c == '\t' || c == '。' || c == '।' || c == '"'
+                    || c == '（' || c == '(' || (c == '—' && e > v && t.charAt(e - 1) == ' ')) {
+                break;
+            }
+            if (c == '.' && (e + 1 >= n || t.charAt(e + 1) == ' ' || t.charAt(e + 1) == '\n') && sentenceEnd(t, v, e)) {
+                break;
+            }
+            if (c == ':' && e + 1 < n && t.charAt(e + 1) == ' ' && !numberLabel(t, v, e)) {
+                // the next field's label: cut back to the word before the colon
+                int k = e;
+                while (k > v && Character.isLetter(t.charAt(k - 1))) {
+                    k--;
+                }
+                e = k;
+                break;
+            }
+            e++;
+        }
+        while (e > v && (t.charAt(e - 1) == ' ' || t.charAt(e - 1) == ',' || t.charAt(e - 1) == '.'
+                || t.charAt(e - 1) == '、' || t.charAt(e - 1) == '،')) {
+            e--;
+        }
+        return e;
+    }
+
+    /** Whether the full stop at {@code dot} ends a sentence: after a number or a word of four or more letters. */
+    private static boolean sentenceEnd(String t, int v, int dot) {
+        int k = dot;
+        while (k > v && Character.isLetter(t.charAt(k - 1))) {
+            k--;
+        }
+        int letters = dot - k;
+        return letters == 0 ? dot > v && Character.isDigit(t.charAt(dot - 1)) : letters >= 4;
+    }
+
+    /** "No:" and "Nr:" inside an address number a house ("Atatürk Bulvarı No: 102/5"): no new label. */
+    private static boolean numberLabel(String t, int v, int colon) {
+        int k = colon;
+        while (k > v && Character.isLetter(t.charAt(k - 1))) {
+            k--;
+        }
+        String w = t.substring(k, colon).toLowerCase(Locale.ROOT);
+        return w.equals("no") || w.equals("nr") || w.equals("n");
+    }
+
+    /**
+     * A postal address has a digit and two words (a street or place and more), no '@' and no "://": not an amount
+     * ("2550.11 EUR"), a version or an IP address.
+     */
+    private static boolean postalValue(String t, int v, int e) {
+        if (e - v < 8) {
+            return false;
+        }
+        boolean digit = false;
+        int words = 0;
+        int run = 0;
+        for (int i = v; i < e; i++) {
+            char c = t.charAt(i);
+            if (c == '@' || (c == ':' && i + 2 < e && t.charAt(i + 1) == '/' && t.charAt(i + 2) == '/')) {
+                return false;
+            }
+            digit |= Character.isDigit(c);
+            if (Character.isLetter(c)) {
+                run++;
+            } else {
+                words += run >= 2 || (run == 1 && Character.isIdeographic(t.charAt(i - 1))) ? 1 : 0;
+                run = 0;
+            }
+        }
+        words += run >= 2 ? 1 : 0;
+        return digit && (words >= 2 || (words >= 1 && Character.isIdeographic(t.charAt(v))));
+    }
+
     /** A word token: [start, end). */
     private record Tok(int start, int end) {
     }
@@ -62,6 +271,12 @@ final class AddressDetector implements Detector {
 
     @Override
     public void detect(String t, List<Finding> out) {
+        int first = out.size();
+        streets(t, out);
+        labeled(t, out, first);
+    }
+
+    private void streets(String t, List<Finding> out) {
         if (!hasDigitAndCapital(t) || !numberBesideWord(t)) {
             return; // every form needs a house number beside a word, and a street or city name with a capital
         }

@@ -3,6 +3,7 @@ package dev.veil.core.detect;
 import dev.veil.core.policy.DataClass;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The built-in detectors in one linear pass per family: e-mail addresses around each {@code @}; number-like
@@ -27,6 +28,8 @@ final class BuiltinDetector implements Detector {
 
     /** libphonenumber calls allowed per text: repetitive digit soup must not cost a parse per window. */
     private static final int PHONE_CHECKS_PER_TEXT = 64;
+    /** Digit groups looked at in one run of joined groups. */
+    private static final int MAX_GROUPS = 32;
     private final PhoneCheck phones;
 
     BuiltinDetector(List<String> regions) {
@@ -44,6 +47,7 @@ final class BuiltinDetector implements Detector {
         boolean at = false;
         boolean digit = false;
         int digits = 0;
+        int digitRuns = 0;
         boolean upper = false;
         boolean colon = false;
         boolean keyed = false;
@@ -54,6 +58,9 @@ final class BuiltinDetector implements Detector {
                 at = true;
             } else if (c >= '0' && c <= '9') {
                 digit = true;
+                if (i == 0 || !isDigit(text.charAt(i - 1))) {
+                    digitRuns++;
+                }
                 digits++;
             } else if (c >= 'A' && c <= 'Z') {
                 upper = true;
@@ -71,7 +78,7 @@ final class BuiltinDetector implements Detector {
             urlCredentials(text, out);
         }
         if (digit) {
-            numbers(text, out, new int[] {PHONE_CHECKS_PER_TEXT});
+            numbers(text, out, new int[] {PHONE_CHECKS_PER_TEXT}, Math.min(MAX_GROUPS, digitRuns));
             if (upper) {
                 ibans(text, out);
             }
@@ -87,7 +94,9 @@ final class BuiltinDetector implements Detector {
             birthDates(text, out, nonAscii); // every date of birth has a year
         }
         // a keyed secret follows "key=" or "key:", or "Bearer "
-        if (keyed || text.indexOf("earer ") > 0) {
+        // or a config line's "requirepass …", "password …" (.netrc) with no mark
+        if (keyed || text.indexOf("earer ") > 0 || text.indexOf("pass") >= 0 || text.indexOf("PASS") >= 0
+                || text.indexOf("Pass") >= 0 || text.indexOf("masterauth") >= 0) {
             keyedSecrets(text, out);
         }
         flagSecrets(text, out); // its search for " -" is its own prefilter
@@ -363,7 +372,13 @@ final class BuiltinDetector implements Detector {
     }
 
     private static final String[] SECRET_KEYS = {"password", "passwd", "pwd", "secret", "token", "api_key",
-        "apikey", "api-key", "access_key", "private_key", "client_secret", "auth_token", "bearer"};
+        "apikey", "api-key", "access_key", "private_key", "client_secret", "auth_token", "bearer", "pass",
+        "passphrase", "requirepass", "masterauth", "accountkey", "sharedaccesskey", "privatekey", "presharedkey",
+        "routing_key"};
+    /** Keys short or common enough to start other words (passport, passenger): they must end where they match. */
+    private static final Set<String> WHOLE_KEYS = Set.of("pass", "pwd");
+    /** Keys that name their value on a config line without a mark: redis.conf, .netrc, router pages. */
+    private static final Set<String> SPACED_KEYS = Set.of("password", "passphrase", "requirepass", "masterauth");
 
     /**
      * A value right after a credential word and {@code =}, {@code :} or {@code "bearer "} that looks like a
@@ -376,12 +391,18 @@ final class BuiltinDetector implements Detector {
         for (int i = 0; i < n; i++) {
             // keys start a word or a camelCase part: password=, db_password=, userPassword=
             char c = t.charAt(i);
-            if (i > 0 && Character.isLetter(t.charAt(i - 1)) && !(c >= 'A' && c <= 'Z' && Character.isLowerCase(t.charAt(i - 1)))) {
+            boolean inWord = i > 0 && Character.isLetter(t.charAt(i - 1));
+            boolean camel = inWord && c >= 'A' && c <= 'Z' && Character.isLowerCase(t.charAt(i - 1));
+            boolean caps = inWord && c >= 'A' && c <= 'Z' && t.charAt(i - 1) >= 'A' && t.charAt(i - 1) <= 'Z';
+            if (inWord && !camel && !caps) {
                 continue;
             }
             String w = SECRET_KEY_INDEX.at(t, i);
-            if (w == null) {
-                continue;
+            // inside an all-capitals word only a long key counts: PGPASSWORD, MYSQL_ROOT_PASSWORD's parts
+            if (w == null || (caps && w.length() < 5) || (i > 1 && t.charAt(i - 1) == '{' && t.charAt(i - 2) == '$')
+                    || (WHOLE_KEYS.contains(w) && i + w.length() < n && Character.isLetter(t.charAt(i + w.length())))
+                    || publicKey(t, i)) {
+                continue; // ${DB_PASSWORD:-x} is a reference, PublicKeyToken= a public value
             }
             do { // one pass; break leaves it for the next position
                 int j = i + w.length();
@@ -389,18 +410,23 @@ final class BuiltinDetector implements Detector {
                 while (j < n && (Character.isLetterOrDigit(t.charAt(j)) || t.charAt(j) == '_') && j - i < 40) {
                     j++;
                 }
-                if (j < n && t.charAt(j) == '"') {
+                if (j < n && (t.charAt(j) == '"' || t.charAt(j) == '\'')) {
                     j++;
                 }
+                int afterKey = j;
                 while (j < n && t.charAt(j) == ' ') {
                     j++;
                 }
                 boolean bearer = w.equals("bearer");
                 if (!bearer) {
-                    if (j >= n || (t.charAt(j) != '=' && t.charAt(j) != ':')) {
+                    if (j < n && (t.charAt(j) == '=' || t.charAt(j) == ':')) {
+                        j++;
+                        if (j < n && t.charAt(j) == '>') {
+                            j++; // PHP's 'password' => '…'
+                        }
+                    } else if (!(j > afterKey && SPACED_KEYS.contains(w) && lineKey(t, i))) {
                         break;
                     }
-                    j++;
                     while (j < n && t.charAt(j) == ' ') {
                         j++;
                     }
@@ -425,6 +451,24 @@ final class BuiltinDetector implements Detector {
         }
     }
 
+    /** Whether the key at {@code i} opens its line, indentation aside: "requirepass …" in redis.conf. */
+    private static boolean lineKey(String t, int i) {
+        int k = i;
+        while (k > 0 && (t.charAt(k - 1) == ' ' || t.charAt(k - 1) == '\t')) {
+            k--;
+        }
+        return k == 0 || t.charAt(k - 1) == '\n';
+    }
+
+    /** Whether the key at {@code i} belongs to a public value: PublicKeyToken=, public_key:, publicKey. */
+    private static boolean publicKey(String t, int i) {
+        int k = i;
+        while (k > 0 && (Character.isLetter(t.charAt(k - 1)) || t.charAt(k - 1) == '_' || t.charAt(k - 1) == '-') && i - k < 12) {
+            k--;
+        }
+        return t.regionMatches(true, k, "public", 0, 6);
+    }
+
     /**
      * Whether a query parameter ({@code name=}) starts at {@code i}: an {@code &} before one ends a value
      * ({@code ?token=…&page=2}); any other {@code &} belongs to it ({@code A4hL&7w&StGd~go}).
@@ -440,7 +484,7 @@ final class BuiltinDetector implements Detector {
 
     /** Command-line flags whose argument is a credential: {@code docker login -u ci -p …}, {@code --token …}. */
     private static final String[] SECRET_FLAGS = {" -p ", " --password ", " --password=", " --token ", " --token=",
-        " --api-key ", " --api-key=", " --secret ", " --secret="};
+        " --api-key ", " --api-key=", " --secret ", " --secret=", " -a ", " -p"};
 
     private static void flagSecrets(String t, List<Finding> out) {
         int n = t.length();
@@ -456,6 +500,9 @@ final class BuiltinDetector implements Detector {
                 continue;
             }
             int s = at + flag.length();
+            if (s < n && (t.charAt(s) == '\'' || t.charAt(s) == '"') && flag.endsWith(" ")) {
+                s++; // redis-cli -a 'p4ss'
+            }
             int e = s;
             while (e < n && e - s < 512 && !Character.isWhitespace(t.charAt(e)) && t.charAt(e) != '"'
                     && t.charAt(e) != '\'') {
@@ -463,7 +510,8 @@ final class BuiltinDetector implements Detector {
             }
             // "-p" is also a port or a profile: its argument must mix three kinds of characters, one of them letters
             int k = kinds(t, s, e);
-            if (e - s >= 8 && Integer.bitCount(k) >= (flag.equals(" -p ") ? 3 : 2) && (k & LETTERS) != 0
+            boolean shortFlag = flag.length() <= 4; // -p and -a are also ports, profiles and "all"
+            if (e - s >= 8 && Integer.bitCount(k) >= (shortFlag ? 3 : 2) && (k & LETTERS) != 0
                     && !reference(t, s, e)) {
                 out.add(new Finding(DataClass.SECRET, s, e, 0.8, ID));
             }
@@ -502,7 +550,17 @@ final class BuiltinDetector implements Detector {
         }
         String v = t.substring(s, e);
         if (v.startsWith("vault:") || v.startsWith("env:") || v.startsWith("ref:") || v.startsWith("secret:")
-                || v.startsWith("arn:") || v.contains("(") || v.contains(")")) {
+                || v.startsWith("arn:") || v.contains("(") || v.contains(")") || v.startsWith("ENC[")
+                || v.contains("env.") || v.contains("environ") || v.contains("getenv") || placeholder(v)) {
+            return true;
+        }
+        // a slug names a secret (a Kubernetes Secret, a vault entry) but is none: smtp-credentials, db_password
+        boolean slug = true;
+        for (int i = 0; i < v.length() && slug; i++) {
+            char x = v.charAt(i);
+            slug = (x >= 'a' && x <= 'z') || x == '-' || x == '_' || x == '.';
+        }
+        if (slug) {
             return true;
         }
         // identifier.IDENTIFIER: a variable, not a value
@@ -515,6 +573,30 @@ final class BuiltinDetector implements Detector {
                 }
             }
             return Character.isLetter(v.charAt(0)) && Character.isUpperCase(v.charAt(dot + 1));
+        }
+        return false;
+    }
+
+    /** Words that make a value an example of a secret when they stand as words in it: "xoxb-your-token-here". */
+    private static final String[] PLACEHOLDER_WORDS = {"your", "here", "changeme", "placeholder", "dummy", "redacted"};
+
+    /**
+     * Example values that stand for a secret: "xoxb-your-token-here", "sk_live_xxxxxxxx", "changeme". A word counts
+     * only set off by non-letters, so a random token that happens to spell one is still a secret; AWS's documented
+     * AKIAIOSFODNN7EXAMPLE stays one too (masking an example costs nothing; missing a key costs much).
+     */
+    static boolean placeholder(String v) {
+        String l = v.toLowerCase(java.util.Locale.ROOT);
+        if (l.contains("xxxx")) {
+            return true;
+        }
+        for (String w : PLACEHOLDER_WORDS) {
+            for (int at = l.indexOf(w); at >= 0; at = l.indexOf(w, at + 1)) {
+                int e = at + w.length();
+                if ((at == 0 || !Character.isLetter(l.charAt(at - 1))) && (e == l.length() || !Character.isLetter(l.charAt(e)))) {
+                    return true;
+                }
+            }
         }
         return false;
     }
@@ -597,8 +679,8 @@ final class BuiltinDetector implements Detector {
     private static boolean userInfo(String t, int at) {
         for (int k = at - 1; k >= 2 && at - k < 512; k--) {
             char c = t.charAt(k);
-            if (c == ' ' || c == '\n' || c == '\t' || c == '"' || c == '?' || c == '#') {
-                return false;
+            if (c == ' ' || c == '\n' || c == '\t' || c == '"' || c == '?') {
+                return false; // a '#' may stand in a password (postgres://svc:Vq8#rT2@db): the search goes on
             }
             if (c == '/') {
                 return t.charAt(k - 1) == '/' && t.charAt(k - 2) == ':';
@@ -629,8 +711,8 @@ final class BuiltinDetector implements Detector {
             int n = t.length();
             while (e < n && e - s < 512) {
                 char c = t.charAt(e);
-                if (c == '@' || c == '/' || c == ' ' || c == '?' || c == '#' || c == '"' || c == '\n') {
-                    break;
+                if (c == '@' || c == '/' || c == ' ' || c == '?' || (c == '#' && colon < 0) || c == '"' || c == '\n') {
+                    break; // past the user's colon a '#' is the password's, not a fragment: the '@' decides
                 }
                 if (c == ':' && colon < 0) {
                     colon = e;
@@ -669,10 +751,11 @@ final class BuiltinDetector implements Detector {
      * Walks runs of digits joined by single separators (space, dash, dot, parentheses, a leading plus), then
      * tries windows of consecutive digit groups, longest first, against the card, SSN, phone and IPv4 rules.
      */
-    private void numbers(String t, List<Finding> out, int[] budget) {
+    private void numbers(String t, List<Finding> out, int[] budget, int maxGroups) {
         int n = t.length();
-        int[] gs = new int[32];
-        int[] ge = new int[32];
+        // a run holds at most one group per maximal digit run of the text, so short values allocate little
+        int[] gs = new int[maxGroups];
+        int[] ge = new int[maxGroups];
         int i = 0;
         while (i < n) {
             char c = t.charAt(i);
@@ -687,7 +770,7 @@ final class BuiltinDetector implements Detector {
             if (t.charAt(j) == '+' || t.charAt(j) == '(') {
                 j++;
             }
-            while (j < n && g < 32) {
+            while (j < n && g < maxGroups) {
                 int s = j;
                 while (j < n && isDigit(t.charAt(j)) && j - s < 20) {
                     j++;
@@ -804,7 +887,7 @@ final class BuiltinDetector implements Detector {
                 }
             }
             boolean more = end + 1 < t.length() && t.charAt(end) == '.' && isDigit(t.charAt(end + 1));
-            if (ok && !more) {
+            if (ok && !more && !versionBefore(t, gs[a])) {
                 return new Finding(DataClass.IP_ADDRESS, gs[a], end, 0.85, ID);
             }
             return null;
@@ -845,7 +928,10 @@ final class BuiltinDetector implements Detector {
         // a phone word just before ("Phone:", "WhatsApp", "call me on", "📞") makes any whole run of 7-15 digits
         // a candidate, written as a single group or not
         boolean cue = whole && !plus && digits >= 7 && digits <= 15 && sep != '.' && (start == 0 || t.charAt(start - 1) != '#')
-                && phoneCue(t, start); // "#5655682" is an order number, whatever word stands before it
+                && phoneCue(t, start) && !caseNumber(t, start); // "#5655682" is an order number, whatever word stands before it
+        if (!plus && caseNumber(t, start)) {
+            return null; // "ACCOUNT 700-188-2231", "case number is 0044-771209": an id, though shaped like a phone
+        }
         if (digits >= 7 && digits <= 15 && (plus || (groups > 1 && (sameSep || paren)) || paren || cue)
                 && plausibleGroups(t, gs, ge, a, b, plus) && !inIdentifier(t, start)
                 && (plus || !continuesWithSameSep(t, gs, ge, a, b, g, sep))) {
@@ -868,6 +954,30 @@ final class BuiltinDetector implements Detector {
         return null;
     }
 
+    /**
+     * Whether a dotted quad at {@code s} is a version: after a product name and a slash (Chrome/120.0.0.0) or a
+     * version key (Version=8.0.0.0, "version": "4.2.0.1", v1.2.3.4).
+     */
+    private static boolean versionBefore(String t, int s) {
+        if (s > 1 && t.charAt(s - 1) == '/') {
+            // a product token: a capitalized word of letters, not a host name's last label (ec2.internal/10.0.0.1)
+            int k = s - 1;
+            while (k > 0 && Character.isLetter(t.charAt(k - 1))) {
+                k--;
+            }
+            return k < s - 1 && Character.isUpperCase(t.charAt(k)) && (k == 0 || t.charAt(k - 1) == ' ' || t.charAt(k - 1) == '(');
+        }
+        if (s > 0 && (t.charAt(s - 1) == 'v' || t.charAt(s - 1) == 'V') && (s == 1 || !Character.isLetter(t.charAt(s - 2)))) {
+            return true;
+        }
+        int k = s;
+        while (k > 0 && s - k < 4 && (t.charAt(k - 1) == '=' || t.charAt(k - 1) == ':' || t.charAt(k - 1) == ' '
+                || t.charAt(k - 1) == '"')) {
+            k--;
+        }
+        return k < s && k >= 7 && t.regionMatches(true, k - 7, "version", 0, 7);
+    }
+
     /** Phone numbers are written in groups of two or more digits; only a leading group (country, trunk) is shorter. */
     private static boolean plausibleGroups(String t, int[] gs, int[] ge, int a, int b, boolean plus) {
         boolean afterTrunk = plus; // +33 6 12 34 56 78: a one-digit area or mobile prefix after the country code
@@ -887,10 +997,13 @@ final class BuiltinDetector implements Detector {
             "whatsapp", "call me", "call us", "ring", "reach me", "fax", "telefon", "teléfono", "telefone", "telefono",
             "téléphone", "handy", "sms", "text me", "gsm", "portable", "celular", "móvil", "movil", "contact no",
             "landline", "hotline", "cellulare", "puhelin", "telefonnummer", "numer tel", "my number", "new number",
-            "number is", "numero", "número", "nummer");
+            "number is", "numero", "número", "nummer", "natel", "contacto", "contato", "cel", "celu", "mob", "sdt",
+            "numarası", "numarasi", "numara", "cep", "telepon", "ponsel", "nambari", "simu", "telefono", "tlf",
+            "mobiel", "mobiltelefon", "komórka", "kom", "mobil", "gsm", "tel.", "cellphone", "phone no");
     /** Phone words in scripts the keyword index does not cover, found by plain search. */
-    private static final String[] PHONE_WORDS_OTHER = {"📞", "☎", "điện thoại", "电话", "電話", "手机", "携帯", "연락처", "전화", "휴대폰",
-        "телефон", "тел.", "τηλ", "هاتف", "טלפון", "फ़ोन", "फोन", "ስልክ"};
+    private static final String[] PHONE_WORDS_OTHER = {"📞", "☎", "điện thoại", "sđt", "电话", "電話", "手机", "携帯", "연락처", "전화",
+        "휴대폰", "핸드폰", "телефон", "тел.", "моб", "τηλ", "κινητό", "هاتف", "جوال", "موبايل", "رقم", "טלפון", "נייד", "फ़ोन",
+        "फोन", "मोबाइल", "ስልክ", "โทร", "เบอร์", "تلفن", "موبایل", "شماره تماس"};
     private static final int PHONE_CUE_WINDOW = 40;
 
     /** Whether a phone word stands within {@link #PHONE_CUE_WINDOW} characters before {@code start}, on its line. */
@@ -977,6 +1090,39 @@ final class BuiltinDetector implements Detector {
     /** Words that label an identifier: "order (0123456789)" is no phone number. */
     private static final WordSet ID_WORDS = WordSet.of("order", "invoice", "ref", "reference", "id", "ticket", "case",
             "account", "acct", "no", "number", "po", "sku", "item", "booking", "tracking", "customer", "member");
+
+    /** Words that make the number after them a file's or an account's: "case number is", "número de caso", "Account". */
+    private static final WordSet CASE_WORDS = WordSet.of("account", "acct", "case", "caso", "claim", "policy", "invoice",
+            "order", "ticket", "tracking", "reference", "ref", "booking", "confirmation", "contract", "loan", "member",
+            "expediente", "dossier", "aktenzeichen", "pedido", "commande", "bestellung", "factura", "fattura", "ups",
+            "usps", "dhl", "fedex", "sv-nummer", "versicherungsnummer", "routing", "aba", "sort", "iban");
+    /** Words a case word may stand behind before its number: "case number is", "número de caso:". */
+    private static final WordSet NUMBER_FILLERS = WordSet.of("number", "no", "nr", "num", "is", "de", "id", "code",
+            "nummer", "número", "numero", "n", "#");
+
+    /** Whether a case word stands among the three words before {@code start}, fillers and marks aside. */
+    private static boolean caseNumber(String t, int start) {
+        int k = start;
+        for (int words = 0; words < 3 && k > 0; words++) {
+            while (k > 0 && " :#.(=-".indexOf(t.charAt(k - 1)) >= 0) {
+                k--;
+            }
+            int e = k;
+            while (k > 0 && (Character.isLetter(t.charAt(k - 1)) || t.charAt(k - 1) == '-')) {
+                k--;
+            }
+            if (k == e) {
+                return false;
+            }
+            if (CASE_WORDS.contains(t, k, e)) {
+                return true;
+            }
+            if (!NUMBER_FILLERS.contains(t, k, e)) {
+                return false;
+            }
+        }
+        return false;
+    }
 
     private static boolean idWordBefore(String t, int end) {
         int s = end;
@@ -1169,7 +1315,7 @@ final class BuiltinDetector implements Detector {
                 while (e < n && e - s < 256 && bodyChar(t.charAt(e), alpha)) {
                     e++;
                 }
-                if (e - s - p[0].length() >= Integer.parseInt(p[1])) {
+                if (e - s - p[0].length() >= Integer.parseInt(p[1]) && !placeholder(t.substring(s, e))) {
                     out.add(new Finding(DataClass.SECRET, s, e, 0.95, ID));
                     s = e - 1;
                     break;

@@ -50,7 +50,14 @@ final class PersonNameDetector implements Detector {
             "museum", "library", "stadium", "arena", "theater", "theatre", "club", "os", "x", "pro", "max", "plus",
             "edition", "version", "release", "update", "api", "service", "server", "cloud", "app", "studio", "heights",
             "west", "east", "north", "south", "nagar", "colony", "enclave", "sector", "hills", "residency", "towers",
-            "apartments", "village", "estate", "drive", "lane", "marg", "chowk", "bazaar", "junction");
+            "apartments", "village", "estate", "drive", "lane", "marg", "chowk", "bazaar", "junction",
+            // the legal forms and trades that end a company's name: "Kaarina Design Oy", "Belmont Electronics"
+            "oy", "ab", "as", "asa", "sarl", "sas", "sa", "srl", "spa", "bv", "nv", "pty", "plc", "ag", "kg", "co",
+            "company", "traders", "trading", "design", "medicine", "payments", "assistance", "partners", "holdings",
+            "consulting", "solutions", "electronics", "foods", "pharma", "pharmacy", "clinic", "associates",
+            "united", "fc", "motors", "logistics", "insurance", "capital", "ventures", "media", "digital",
+            "technologies", "software", "networks", "industries", "enterprises", "international", "foundation",
+            "institute", "agency", "council", "ministry", "department", "bakery", "wanderers", "rovers");
     /** Words that start sentences or label fields; never names on their own. */
     private static final WordSet FUNCTION = WordSet.of("i", "my", "we", "our", "you", "your", "he", "she", "they",
             "it", "the", "a", "an", "this", "that", "please", "thanks", "thank", "hope", "sorry", "yes", "no", "ok",
@@ -69,7 +76,11 @@ final class PersonNameDetector implements Detector {
             "avenida", "av", "calle", "col", "colonia", "bela", "praia", "vila", "villa", "bad", "mont", "monte",
             "puerto", "cape", "costa", "ciudad", "nueva", "nuevo", "north", "south", "east", "west", "upper", "lower",
             "greater", "jalan", "jl", "ulica", "ul", "strada", "piazza", "corso", "viale", "chemin", "rue", "boulevard",
-            "allée", "platz", "gasse");
+            "allée", "platz", "gasse",
+            // the trades and institutions a company's or a building's name starts with: "Banco do Brasil"
+            "banco", "banca", "banque", "boulangerie", "pharmacie", "farmacia", "apotheke", "restaurante",
+            "clinica", "clínica", "klinik", "universidad", "università", "université", "universität", "colegio",
+            "instituto", "société", "atelier", "avenue", "jr", "jirón", "ул", "вул", "شارع");
     /** Role words that label a person in forms, tickets and logs ("Reporter:", "debtor", "Emergency contact:"). */
     private static final WordSet ROLES = WordSet.of("reporter", "assignee", "owner", "insured", "beneficiary",
             "payee", "payer", "debtor", "creditor", "holder", "cardholder", "recipient", "consignee", "attendees",
@@ -79,7 +90,17 @@ final class PersonNameDetector implements Detector {
             "guest", "tenant", "user", "sender", "name", "by", "to", "from", "cc", "cust", "kunde", "kundin", "cliente",
             "nombre", "nom", "nome", "naam", "imię", "имя", "frau", "herr", "w", "with", "for", "called", "named",
             "is", "am", "signatory", "traveller", "traveler", "student", "teacher", "manager", "lead", "organizer",
-            "policyholder", "colleague", "cardholder", "account-holder");
+            "policyholder", "colleague", "cardholder", "account-holder",
+            // keys of forms and payloads ("first_name": "Yuki", billTo_lastName=Mensah) and their translations
+            "firstname", "lastname", "surname", "forename", "givenname", "familyname", "fullname", "middlename",
+            "vorname", "nachname", "prénom", "apellido", "apellidos", "nombres", "cognome", "sobrenome", "voornaam",
+            "achternaam", "nazwisko", "фамилия", "proprietor", "borrower", "borrowers", "co-borrower", "cousin",
+            "uncle", "aunt", "aunty", "nephew", "niece", "technician", "server", "waiter", "waitress", "cashier",
+            "agente", "operator", "representative", "rep", "caller", "cameriere", "camarero", "serveur");
+    /** Capitals after a comma that are not a region code: the labels, degrees and currencies that follow names. */
+    private static final WordSet NOT_REGIONS = WordSet.of("ssn", "dob", "pin", "tin", "ein", "vin", "mrn", "nin",
+            "rn", "np", "dds", "phd", "jd", "mba", "cpa", "ceo", "cfo", "coo", "cto", "vp", "hr", "qa", "pm", "usd",
+            "eur", "gbp", "jpy", "inr", "chf", "cny", "brl", "mxn", "tel", "ph", "fax", "ref", "iban", "id");
     /** Role words that are prepositions or verbs: labels only with a colon ("Bill to:", not "shipped to Lyon"). */
     private static final WordSet LINKS = WordSet.of("by", "to", "from", "with", "for", "is", "am", "called", "named",
             "w", "cc", "name", "user", "member", "client", "customer", "contact", "agent", "lead", "manager");
@@ -301,6 +322,7 @@ final class PersonNameDetector implements Detector {
             }
         }
         introduced(t, w, out);
+        speakers(t, w, out);
         if (out.size() > first) {
             listed(t, w, doubtful, doubts, first, out);
             repeated(t, w, first, out);
@@ -836,6 +858,119 @@ final class PersonNameDetector implements Detector {
         }
     }
 
+    /** Words before a colon at the start of a line that label a field, not a speaker. */
+    private static final WordSet FIELD_LABELS = WordSet.of("note", "notes", "status", "reason", "subject", "date",
+            "time", "total", "amount", "summary", "description", "environment", "priority", "type", "level", "message",
+            "error", "warning", "result", "action", "comment", "comments", "resolution", "source", "update", "answer",
+            "question", "reply", "response", "me", "bot", "system", "admin", "support", "host", "re", "ps", "nb",
+            "tip", "info", "fyi", "todo", "edit", "ref", "reference", "order", "invoice", "ticket", "case");
+
+    /**
+     * Speakers of a chat or a transcript: "Maya: oops that was me", "[14:02] Agent (Marcus): Thanks". A word that
+     * opens a line and is followed by a colon is a speaker in a conversation (someone speaks twice) when a
+     * dictionary knows it or it speaks twice itself; a name in brackets after a role word ("Agent (Marcus):") is
+     * one on its own. Field labels ("Status:") are excluded by name.
+     */
+    private static void speakers(String t, List<Word> w, List<Finding> out) {
+        int n = w.size();
+        int lines = 0;
+        int[] cand = new int[8];
+        int count = 0;
+        for (int k = 0; k < n; k++) {
+            Word a = w.get(k);
+            int e = a.end();
+            if (e >= t.length() || t.charAt(e) != ':' || (e + 1 < t.length() && t.charAt(e + 1) != ' ')
+                    || !a.capital() || a.cjk()) {
+                continue;
+            }
+            // "Role Name:" or "Name:" after a timestamp or bullet at the line's start
+            int opener = k;
+            if (k > 0 && adjacent(t, w.get(k - 1), a) && w.get(k - 1).capital()) {
+                opener = k - 1; // "Agente Valeria:", "Soo-ah Kim:"
+            }
+            if (!lineOpener(t, w.get(opener).start())) {
+                continue;
+            }
+            lines++;
+            if (count < cand.length) {
+                cand[count++] = opener << 16 | k;
+            }
+        }
+        // "Agent (Marcus): …": a role and a bracketed name, one line is enough
+        for (int k = 1; k < n; k++) {
+            Word a = w.get(k);
+            int s = a.start();
+            int e = a.end();
+            if (s >= 2 && t.charAt(s - 1) == '(' && t.charAt(s - 2) == ' ' && e + 1 < t.length() && t.charAt(e) == ')'
+                    && t.charAt(e + 1) == ':' && a.capital() && !a.upper() && !a.cjk() && w.get(k - 1).end() == s - 2
+                    && lineOpener(t, w.get(k - 1).start()) && w.get(k - 1).in(ROLES) && !a.in(FUNCTION)) {
+                out.add(new Finding(DataClass.PERSON_NAME, s, e, 0.7, ID));
+            }
+        }
+        if (lines < 2) {
+            return;
+        }
+        // a conversation: someone speaks twice. A form's labels ("Company:", "Street:") each stand once, and some
+        // of them are family names too
+        boolean conversation = false;
+        for (int c = 0; c < count && !conversation; c++) {
+            conversation = speaks(t, w, cand, count, cand[c] & 0xffff, cand[c] & 0xffff) >= 2;
+        }
+        if (!conversation) {
+            return;
+        }
+        for (int c = 0; c < count; c++) {
+            int opener = cand[c] >>> 16;
+            int k = cand[c] & 0xffff;
+            Word z = w.get(k);
+            int from = opener;
+            if (opener < k && w.get(opener).in(ROLES)) {
+                from = k; // "Agente Valeria:": the role is no part of the name
+            }
+            Word a = w.get(from);
+            if (a.upper() || z.upper() || z.end() - a.start() < 2 || a.in(FUNCTION) || a.in(FIELD_LABELS)
+                    || z.in(FIELD_LABELS) || a.in(ROLES) || a.in(CUES) || a.in(ADDRESSEES)) {
+                continue;
+            }
+            boolean known = a.given() || a.family() || z.given() || z.family();
+            if (known || speaks(t, w, cand, count, from, k) >= 2) {
+                out.add(new Finding(DataClass.PERSON_NAME, a.start(), z.end(), 0.7, ID));
+            }
+        }
+    }
+
+    /** How many of the speaker candidates spell the same words as {@code w[from, to]}. */
+    private static int speaks(String t, List<Word> w, int[] cand, int count, int from, int to) {
+        int s = w.get(from).start();
+        int len = w.get(to).end() - s;
+        int same = 0;
+        for (int c = 0; c < count; c++) {
+            int k = cand[c] & 0xffff;
+            int e = w.get(k).end();
+            if (e - len >= 0 && t.regionMatches(e - len, t, s, len) && (e - len == 0 || !Character.isLetter(t.charAt(e - len - 1)))) {
+                same++;
+            }
+        }
+        return same;
+    }
+
+    /**
+     * Whether only a timestamp, a bullet or blanks stand between the start of the line and {@code s}:
+     * "[14:02] ", "14:02 - ", "— ", "> ".
+     */
+    private static boolean lineOpener(String t, int s) {
+        int k = s;
+        while (k > 0 && t.charAt(k - 1) != '\n' && s - k <= 24) {
+            char c = t.charAt(k - 1);
+            if (!(c == ' ' || c == '[' || c == ']' || c == ':' || c == '.' || c == '-' || c == '—' || c == '>'
+                    || c == '*' || c == '•' || c == '/' || c == ',' || (c >= '0' && c <= '9'))) {
+                return false;
+            }
+            k--;
+        }
+        return k == 0 || t.charAt(k - 1) == '\n';
+    }
+
     /**
      * A place, not a person: the run is followed by a region code or a postal code ("Columbus OH 43211",
      * "Porto Alegre - RS", "Napoli NA").
@@ -858,7 +993,8 @@ final class PersonNameDetector implements Detector {
         }
         if (caps >= 2 && caps <= 3) {
             int e = i + caps;
-            return e >= n || t.charAt(e) == ' ' || t.charAt(e) == ',' || t.charAt(e) == '\n' || t.charAt(e) == ')';
+            return (e >= n || t.charAt(e) == ' ' || t.charAt(e) == ',' || t.charAt(e) == '\n' || t.charAt(e) == ')')
+                    && !NOT_REGIONS.contains(t, i, e); // "Jamal Whitfield, SSN 238-…" is a person
         }
         int digits = 0;
         while (i + digits < n && t.charAt(i + digits) >= '0' && t.charAt(i + digits) <= '9') {
@@ -884,14 +1020,14 @@ final class PersonNameDetector implements Detector {
                 from++;
             }
         }
-        if (to - from > 3) {
+        if (to - from > 4) {
             return false;
         }
-        // the one mark between the words, blanks aside: ':', '=', '—', or none
+        // the one mark between the words, blanks and quotes aside: ':', '=', '—', or none ("first_name":"Yuki")
         char mark = 0;
         for (int k = from; k < to; k++) {
             char c = t.charAt(k);
-            if (!Character.isWhitespace(c)) {
+            if (!Character.isWhitespace(c) && c != '"' && c != '\'') {
                 if (mark != 0) {
                     return false;
                 }
@@ -1114,13 +1250,10 @@ final class PersonNameDetector implements Detector {
         if (gap < 1 || gap > 2) {
             return false;
         }
-        for (int k = a.end(); k < b.start(); k++) {
-            char c = t.charAt(k);
-            if (c != ' ' && !(c == '.' && a.end() - a.start() == 1)) {
-                return false; // only spaces, or the dot of an initial (J. R. R. Tolkien)
-            }
-        }
-        return true;
+        boolean initialDot = gap == 2 && a.end() - a.start() == 1 && t.charAt(a.end()) == '.';
+        // one space, or the dot of an initial and a space (J. R. R. Tolkien); two spaces part the columns of a
+        // table or a form ("Northwind Traders Ltd  Payment date"), not the words of one name
+        return initialDot ? t.charAt(a.end() + 1) == ' ' : gap == 1 && t.charAt(a.end()) == ' ';
     }
 
     private static boolean titleBefore(String t, List<Word> w, int i) {
@@ -1171,8 +1304,9 @@ final class PersonNameDetector implements Detector {
             return true;
         }
         char c = t.charAt(e);
-        if (c == ',' || c == '!' || c == '\n' || c == '.' || c == ';' || c == '\r' || c == '\t' || c == '|' || c == ')') {
-            return true;
+        if (c == ',' || c == '!' || c == '\n' || c == '.' || c == ';' || c == '\r' || c == '\t' || c == '|' || c == ')'
+                || c == '"' || c == '&') {
+            return true; // a quoted or query value ends there: "first_name":"Yuki", billTo_firstName=Kwame&…
         }
         if (c != ' ' || e + 1 >= t.length()) {
             return c == ' ';
