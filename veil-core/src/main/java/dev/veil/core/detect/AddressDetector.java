@@ -64,8 +64,10 @@ final class AddressDetector implements Detector {
         "lieu de résidence", "мешкаю за адресою", "proof of address"};
     /** Phrases an address follows in prose, with no colon: "resident of Flat 402, …", "vivimos en Jr. …". */
     private static final String[] PHRASE_LABELS = {"resident of", "residing at", "living at", "lives at",
-        "i live at", "we live at", "vivimos en", "vivo en", "moro na", "moro em", "j'habite au", "mieszkam",
+        "I live at", "we live at", "vivimos en", "vivo en", "moro na", "moro em", "j'habite au", "mieszkam",
         "проживаю"};
+    private static final String[] PHRASE_CAPITALIZED = java.util.Arrays.stream(PHRASE_LABELS)
+            .map(p -> Character.toUpperCase(p.charAt(0)) + p.substring(1)).toArray(String[]::new);
     /** Words before "address" that make it no postal one: "IP address:", "e-mail address:", "wallet address:". */
     private static final WordSet NOT_POSTAL = WordSet.of("ip", "mac", "email", "e-mail", "mail", "wallet",
             "server", "web", "bitcoin", "btc", "eth", "memory", "hardware", "remote", "local", "bind", "listen",
@@ -97,6 +99,9 @@ final class AddressDetector implements Detector {
             while (end > 0 && t.charAt(end - 1) == ' ') {
                 end--;
             }
+            if (end == 0 || !Character.isLetter(t.charAt(end - 1))) {
+                continue; // a time's or a port's colon: 12:30, :8080
+            }
             for (String label : ADDRESS_LABELS) {
                 int at = end - label.length();
                 if (at >= 0 && t.regionMatches(true, at, label, 0, label.length())) {
@@ -108,13 +113,12 @@ final class AddressDetector implements Detector {
         if (n < 30) {
             return; // a phrase that leads to an address needs a sentence
         }
-        String lower = t.toLowerCase(Locale.ROOT);
-        if (lower.length() != n) {
-            return; // a case mapping that changes length (İ): offsets would not match
-        }
-        for (String label : PHRASE_LABELS) {
-            for (int at = lower.indexOf(label); at >= 0; at = lower.indexOf(label, at + label.length())) {
-                emit(t, out, found, at, at + label.length(), label);
+        // as written and capitalized at a sentence's start; a plain search, so prose without them costs little
+        for (int k = 0; k < PHRASE_LABELS.length; k++) {
+            for (String label : new String[] {PHRASE_LABELS[k], PHRASE_CAPITALIZED[k]}) {
+                for (int at = t.indexOf(label); at >= 0; at = t.indexOf(label, at + label.length())) {
+                    emit(t, out, found, at, at + label.length(), label);
+                }
             }
         }
     }
