@@ -54,20 +54,23 @@ final class AddressDetector implements Detector {
     /**
      * Labels an address follows in forms, letters and messages, in lower case; the value after the label's colon
      * is the address whatever its script or country's order ("Адрес: ул. Профсоюзная, д. 56, кв. 118, Москва",
-     * "住所：大阪府大阪市北区梅田1-3-1"). Compound labels ("Shipping address:") end in one of these.
+     * "住所：大阪府大阪市北区梅田1-3-1"). A label is matched as the end of the words before a colon, so compound labels
+     * ("Shipping address:", "мешкаю за адресою:") need no entry of their own.
      */
     private static final String[] ADDRESS_LABELS = {"address", "addr", "adresse", "anschrift", "wohnadresse",
         "dirección", "direccion", "domicilio", "endereço", "endereco", "morada", "indirizzo", "residenza", "adres",
-        "adress", "adresa", "osoite", "cím", "bydliště", "bydliste", "trvalé bydliště", "адрес", "адреса",
+        "adress", "adresa", "osoite", "cím", "bydliště", "bydliste", "адрес", "адреса",
         "адресою", "διεύθυνση", "العنوان", "عنوان", "כתובת", "آدرس", "पता", "முகவரி", "住所", "地址", "주소",
         "địa chỉ", "địa chỉ giao", "địa chỉ hiện tại", "ที่อยู่", "alamat", "anwani", "tirahan", "wohnort",
-        "lieu de résidence", "мешкаю за адресою", "proof of address"};
+        "lieu de résidence"};
     /** Phrases an address follows in prose, with no colon: "resident of Flat 402, …", "vivimos en Jr. …". */
     private static final String[] PHRASE_LABELS = {"resident of", "residing at", "living at", "lives at",
         "I live at", "we live at", "vivimos en", "vivo en", "moro na", "moro em", "j'habite au", "mieszkam",
         "проживаю"};
+    /** The phrases as they open a sentence: "Resident of …", "Vivimos en …". */
     private static final String[] PHRASE_CAPITALIZED = java.util.Arrays.stream(PHRASE_LABELS)
-            .map(p -> Character.toUpperCase(p.charAt(0)) + p.substring(1)).toArray(String[]::new);
+            .map(p -> Character.toUpperCase(p.charAt(0)) + p.substring(1)).filter(p -> !p.equals("I live at"))
+            .toArray(String[]::new);
     /** Words before "address" that make it no postal one: "IP address:", "e-mail address:", "wallet address:". */
     private static final WordSet NOT_POSTAL = WordSet.of("ip", "mac", "email", "e-mail", "mail", "wallet",
             "server", "web", "bitcoin", "btc", "eth", "memory", "hardware", "remote", "local", "bind", "listen",
@@ -82,13 +85,6 @@ final class AddressDetector implements Detector {
      */
     private static void labeled(String t, List<Finding> out, int found) {
         int n = t.length();
-        boolean digit = false;
-        for (int i = 0; i < n && !digit; i++) {
-            digit = Character.isDigit(t.charAt(i));
-        }
-        if (!digit) {
-            return;
-        }
         // labels with a colon are looked for at the text's colons, so a value with none costs one pass
         for (int c = 0; c < n; c++) {
             char ch = t.charAt(c);
@@ -105,7 +101,7 @@ final class AddressDetector implements Detector {
             for (String label : ADDRESS_LABELS) {
                 int at = end - label.length();
                 if (at >= 0 && t.regionMatches(true, at, label, 0, label.length())) {
-                    c = Math.max(c, emit(t, out, found, at, end, label) - 1);
+                    c = Math.max(c, emit(t, out, found, at, end) - 1);
                     break;
                 }
             }
@@ -113,19 +109,25 @@ final class AddressDetector implements Detector {
         if (n < 30) {
             return; // a phrase that leads to an address needs a sentence
         }
-        // as written and capitalized at a sentence's start; a plain search, so prose without them costs little
-        for (int k = 0; k < PHRASE_LABELS.length; k++) {
-            for (String label : new String[] {PHRASE_LABELS[k], PHRASE_CAPITALIZED[k]}) {
-                for (int at = t.indexOf(label); at >= 0; at = t.indexOf(label, at + label.length())) {
-                    emit(t, out, found, at, at + label.length(), label);
-                }
+        // a plain search, so prose without the phrases costs little
+        phrases(t, out, found, PHRASE_LABELS);
+        phrases(t, out, found, PHRASE_CAPITALIZED);
+    }
+
+    private static void phrases(String t, List<Finding> out, int found, String[] labels) {
+        for (String label : labels) {
+            for (int at = t.indexOf(label); at >= 0; at = t.indexOf(label, at + label.length())) {
+                emit(t, out, found, at, at + label.length());
             }
         }
     }
 
-    /** Adds the value after the label at {@code [at, end)} when it reads as an address; returns where it ends. */
-    private static int emit(String t, List<Finding> out, int found, int at, int end, String label) {
-        int v = valueStart(t, at, end, label);
+    /**
+     * Adds the value after the label at {@code [at, end)} when it reads as an address; returns where it ends. A
+     * label word is only looked for before a colon ("the address we have" is prose); a phrase needs none.
+     */
+    private static int emit(String t, List<Finding> out, int found, int at, int end) {
+        int v = valueStart(t, at, end);
         if (v < 0) {
             return end;
         }
@@ -147,7 +149,7 @@ final class AddressDetector implements Detector {
     }
 
     /** Where the value after a label at {@code [at, end)} starts, or -1 when it is no label there. */
-    private static int valueStart(String t, int at, int end, String label) {
+    private static int valueStart(String t, int at, int end) {
         int n = t.length();
         if ((at > 0 && (Character.isLetter(t.charAt(at - 1)) || t.charAt(at - 1) == '_' || t.charAt(at - 1) == '.'
                 || t.charAt(at - 1) == '-')) || (end < n && (Character.isLetter(t.charAt(end)) || t.charAt(end) == '_'))) {
@@ -169,11 +171,8 @@ final class AddressDetector implements Detector {
         while (v < n && t.charAt(v) == ' ') {
             v++;
         }
-        boolean colon = v < n && (t.charAt(v) == ':' || t.charAt(v) == '：');
-        if (colon) {
+        if (v < n && (t.charAt(v) == ':' || t.charAt(v) == '：')) {
             v++;
-        } else if (!label.contains(" ") && !label.equals("mieszkam") && !label.equals("проживаю")) {
-            return -1; // a lone label word needs its colon: "the address we have" is prose
         }
         while (v < n && (t.charAt(v) == ' ' || t.charAt(v) == '"' || t.charAt(v) == '\t')) {
             v++;
@@ -232,8 +231,9 @@ final class AddressDetector implements Detector {
         while (k > v && Character.isLetter(t.charAt(k - 1))) {
             k--;
         }
-        String w = t.substring(k, colon).toLowerCase(Locale.ROOT);
-        return w.equals("no") || w.equals("nr") || w.equals("n");
+        int len = colon - k;
+        return len == 1 ? (t.charAt(k) | 0x20) == 'n'
+                : len == 2 && t.regionMatches(true, k, "no", 0, 2) || len == 2 && t.regionMatches(true, k, "nr", 0, 2);
     }
 
     /**

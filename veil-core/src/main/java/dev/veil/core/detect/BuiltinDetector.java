@@ -93,10 +93,8 @@ final class BuiltinDetector implements Detector {
         if (digits >= 4) {
             birthDates(text, out, nonAscii); // every date of birth has a year
         }
-        // a keyed secret follows "key=" or "key:", or "Bearer "
-        // or a config line's "requirepass …", "password …" (.netrc) with no mark
-        if (keyed || text.indexOf("earer ") > 0 || text.indexOf("pass") >= 0 || text.indexOf("PASS") >= 0
-                || text.indexOf("Pass") >= 0 || text.indexOf("masterauth") >= 0) {
+        // a keyed secret follows "key=" or "key:", "Bearer ", or opens a config line with no mark ("requirepass …")
+        if (keyed || text.indexOf("earer ") > 0 || spacedKeyLine(text)) {
             keyedSecrets(text, out);
         }
         flagSecrets(text, out); // its search for " -" is its own prefilter
@@ -356,8 +354,8 @@ final class BuiltinDetector implements Detector {
         while (q >= 0 && t.charAt(q) == ' ') {
             q--;
         }
-        if (q >= 0 && t.charAt(q) == '"') {
-            q--;
+        if (q >= 0 && (t.charAt(q) == '"' || t.charAt(q) == '\'')) {
+            q--; // "password": and PHP's 'password' =>
         }
         int letters = 0;
         for (; q >= 0 && letters < 3; q--) {
@@ -448,6 +446,27 @@ final class BuiltinDetector implements Detector {
                     i = j;
                 }
             } while (false);
+        }
+    }
+
+    /** Whether a line of {@code t} opens with a {@link #SPACED_KEYS} key, indentation aside. */
+    private static boolean spacedKeyLine(String t) {
+        int line = 0;
+        while (true) {
+            int k = line;
+            while (k < t.length() && (t.charAt(k) == ' ' || t.charAt(k) == '\t')) {
+                k++;
+            }
+            for (String key : SPACED_KEYS) {
+                if (t.regionMatches(true, k, key, 0, key.length())) {
+                    return true;
+                }
+            }
+            int next = t.indexOf('\n', k);
+            if (next < 0) {
+                return false;
+            }
+            line = next + 1;
         }
     }
 
@@ -927,11 +946,11 @@ final class BuiltinDetector implements Detector {
         boolean whole = a == 0 && b == g - 1;
         // a phone word just before ("Phone:", "WhatsApp", "call me on", "📞") makes any whole run of 7-15 digits
         // a candidate, written as a single group or not
-        boolean cue = whole && !plus && digits >= 7 && digits <= 15 && sep != '.' && (start == 0 || t.charAt(start - 1) != '#')
-                && phoneCue(t, start) && !caseNumber(t, start); // "#5655682" is an order number, whatever word stands before it
         if (!plus && caseNumber(t, start)) {
             return null; // "ACCOUNT 700-188-2231", "case number is 0044-771209": an id, though shaped like a phone
         }
+        boolean cue = whole && !plus && digits >= 7 && digits <= 15 && sep != '.' && (start == 0 || t.charAt(start - 1) != '#')
+                && phoneCue(t, start); // "#5655682" is an order number, whatever word stands before it
         if (digits >= 7 && digits <= 15 && (plus || (groups > 1 && (sameSep || paren)) || paren || cue)
                 && plausibleGroups(t, gs, ge, a, b, plus) && !inIdentifier(t, start)
                 && (plus || !continuesWithSameSep(t, gs, ge, a, b, g, sep))) {
@@ -1088,14 +1107,15 @@ final class BuiltinDetector implements Detector {
     }
 
     /** Words that label an identifier: "order (0123456789)" is no phone number. */
-    private static final WordSet ID_WORDS = WordSet.of("order", "invoice", "ref", "reference", "id", "ticket", "case",
-            "account", "acct", "no", "number", "po", "sku", "item", "booking", "tracking", "customer", "member");
-
     /** Words that make the number after them a file's or an account's: "case number is", "número de caso", "Account". */
-    private static final WordSet CASE_WORDS = WordSet.of("account", "acct", "case", "caso", "claim", "policy", "invoice",
-            "order", "ticket", "tracking", "reference", "ref", "booking", "confirmation", "contract", "loan", "member",
-            "expediente", "dossier", "aktenzeichen", "pedido", "commande", "bestellung", "factura", "fattura", "ups",
-            "usps", "dhl", "fedex", "sv-nummer", "versicherungsnummer", "routing", "aba", "sort", "iban");
+    private static final List<String> CASE_WORD_LIST = List.of("account", "acct", "case", "caso", "claim", "policy",
+            "invoice", "order", "ticket", "tracking", "reference", "ref", "booking", "confirmation", "contract", "loan",
+            "member", "expediente", "dossier", "aktenzeichen", "pedido", "commande", "bestellung", "factura", "fattura",
+            "ups", "usps", "dhl", "fedex", "sv-nummer", "versicherungsnummer", "routing", "aba", "sort", "iban");
+    private static final WordSet CASE_WORDS = WordSet.of(CASE_WORD_LIST);
+    /** A word right before a bracketed number that makes it an id: the case words and the generic ones. */
+    private static final WordSet ID_WORDS = WordSet.of(java.util.stream.Stream.concat(CASE_WORD_LIST.stream(),
+            java.util.stream.Stream.of("id", "no", "number", "po", "sku", "item", "customer")).toList());
     /** Words a case word may stand behind before its number: "case number is", "número de caso:". */
     private static final WordSet NUMBER_FILLERS = WordSet.of("number", "no", "nr", "num", "is", "de", "id", "code",
             "nummer", "número", "numero", "n", "#");

@@ -858,12 +858,14 @@ final class PersonNameDetector implements Detector {
         }
     }
 
-    /** Words before a colon at the start of a line that label a field, not a speaker. */
-    private static final WordSet FIELD_LABELS = WordSet.of("note", "notes", "status", "reason", "subject", "date",
-            "time", "total", "amount", "summary", "description", "environment", "priority", "type", "level", "message",
-            "error", "warning", "result", "action", "comment", "comments", "resolution", "source", "update", "answer",
-            "question", "reply", "response", "me", "bot", "system", "admin", "support", "host", "re", "ps", "nb",
-            "tip", "info", "fyi", "todo", "edit", "ref", "reference", "order", "invoice", "ticket", "case");
+    /** Words before a colon at the start of a line that label a field, not a speaker ({@link #FUNCTION} aside). */
+    private static final WordSet FIELD_LABELS = WordSet.of("notes", "status", "reason", "time", "total", "amount",
+            "summary", "description", "environment", "priority", "type", "level", "message", "error", "warning",
+            "result", "action", "comment", "comments", "resolution", "source", "update", "answer", "question", "reply",
+            "response", "me", "bot", "system", "admin", "support", "host", "ps", "nb", "tip", "info", "fyi", "todo",
+            "edit", "ref", "reference", "invoice", "ticket", "case");
+    /** Speaker lines looked at in one text: a chat's first few speakers decide whether it is a conversation. */
+    private static final int MAX_SPEAKER_LINES = 8;
 
     /**
      * Speakers of a chat or a transcript: "Maya: oops that was me", "[14:02] Agent (Marcus): Thanks". A word that
@@ -873,80 +875,68 @@ final class PersonNameDetector implements Detector {
      */
     private static void speakers(String t, List<Word> w, List<Finding> out) {
         int n = w.size();
-        int lines = 0;
-        int[] cand = new int[8];
+        // speaker lines: the first word ("Agente" of "Agente Valeria:") and the word before the colon
+        int[] opener = new int[MAX_SPEAKER_LINES];
+        int[] last = new int[MAX_SPEAKER_LINES];
         int count = 0;
         for (int k = 0; k < n; k++) {
             Word a = w.get(k);
             int e = a.end();
-            if (e >= t.length() || t.charAt(e) != ':' || (e + 1 < t.length() && t.charAt(e + 1) != ' ')
-                    || !a.capital() || a.cjk()) {
+            if (e + 1 < t.length() && t.charAt(e) == ')' && t.charAt(e + 1) == ':' && k > 0 && bracketedSpeaker(t, w, k)) {
+                out.add(new Finding(DataClass.PERSON_NAME, a.start(), e, 0.7, ID)); // one line is enough
                 continue;
             }
-            // "Role Name:" or "Name:" after a timestamp or bullet at the line's start
-            int opener = k;
-            if (k > 0 && adjacent(t, w.get(k - 1), a) && w.get(k - 1).capital()) {
-                opener = k - 1; // "Agente Valeria:", "Soo-ah Kim:"
-            }
-            if (!lineOpener(t, w.get(opener).start())) {
+            if (count == MAX_SPEAKER_LINES || e >= t.length() || t.charAt(e) != ':'
+                    || (e + 1 < t.length() && t.charAt(e + 1) != ' ') || !a.capital() || a.cjk()) {
                 continue;
             }
-            lines++;
-            if (count < cand.length) {
-                cand[count++] = opener << 16 | k;
+            int o = k > 0 && adjacent(t, w.get(k - 1), a) && w.get(k - 1).capital() ? k - 1 : k; // "Soo-ah Kim:"
+            if (lineOpener(t, w.get(o).start())) {
+                opener[count] = o;
+                last[count++] = k;
             }
-        }
-        // "Agent (Marcus): …": a role and a bracketed name, one line is enough
-        for (int k = 1; k < n; k++) {
-            Word a = w.get(k);
-            int s = a.start();
-            int e = a.end();
-            if (s >= 2 && t.charAt(s - 1) == '(' && t.charAt(s - 2) == ' ' && e + 1 < t.length() && t.charAt(e) == ')'
-                    && t.charAt(e + 1) == ':' && a.capital() && !a.upper() && !a.cjk() && w.get(k - 1).end() == s - 2
-                    && lineOpener(t, w.get(k - 1).start()) && w.get(k - 1).in(ROLES) && !a.in(FUNCTION)) {
-                out.add(new Finding(DataClass.PERSON_NAME, s, e, 0.7, ID));
-            }
-        }
-        if (lines < 2) {
-            return;
         }
         // a conversation: someone speaks twice. A form's labels ("Company:", "Street:") each stand once, and some
         // of them are family names too
         boolean conversation = false;
         for (int c = 0; c < count && !conversation; c++) {
-            conversation = speaks(t, w, cand, count, cand[c] & 0xffff, cand[c] & 0xffff) >= 2;
+            conversation = speaks(t, w, last, count, last[c], last[c]) >= 2;
         }
         if (!conversation) {
             return;
         }
         for (int c = 0; c < count; c++) {
-            int opener = cand[c] >>> 16;
-            int k = cand[c] & 0xffff;
-            Word z = w.get(k);
-            int from = opener;
-            if (opener < k && w.get(opener).in(ROLES)) {
-                from = k; // "Agente Valeria:": the role is no part of the name
-            }
+            int k = last[c];
+            int from = opener[c] < k && w.get(opener[c]).in(ROLES) ? k : opener[c]; // "Agente Valeria:": no role
             Word a = w.get(from);
+            Word z = w.get(k);
             if (a.upper() || z.upper() || z.end() - a.start() < 2 || a.in(FUNCTION) || a.in(FIELD_LABELS)
                     || z.in(FIELD_LABELS) || a.in(ROLES) || a.in(CUES) || a.in(ADDRESSEES)) {
                 continue;
             }
             boolean known = a.given() || a.family() || z.given() || z.family();
-            if (known || speaks(t, w, cand, count, from, k) >= 2) {
+            if (known || speaks(t, w, last, count, from, k) >= 2) {
                 out.add(new Finding(DataClass.PERSON_NAME, a.start(), z.end(), 0.7, ID));
             }
         }
     }
 
-    /** How many of the speaker candidates spell the same words as {@code w[from, to]}. */
-    private static int speaks(String t, List<Word> w, int[] cand, int count, int from, int to) {
+    /** "Agent (Marcus):" at a line's start: a role word, then the capitalized word {@code k} in brackets. */
+    private static boolean bracketedSpeaker(String t, List<Word> w, int k) {
+        Word a = w.get(k);
+        Word role = w.get(k - 1);
+        int s = a.start();
+        return s >= 2 && t.charAt(s - 1) == '(' && t.charAt(s - 2) == ' ' && role.end() == s - 2 && a.capital()
+                && !a.upper() && !a.cjk() && !a.in(FUNCTION) && role.in(ROLES) && lineOpener(t, role.start());
+    }
+
+    /** How many speaker lines end with the same words as {@code w[from, to]}. */
+    private static int speaks(String t, List<Word> w, int[] last, int count, int from, int to) {
         int s = w.get(from).start();
         int len = w.get(to).end() - s;
         int same = 0;
         for (int c = 0; c < count; c++) {
-            int k = cand[c] & 0xffff;
-            int e = w.get(k).end();
+            int e = w.get(last[c]).end();
             if (e - len >= 0 && t.regionMatches(e - len, t, s, len) && (e - len == 0 || !Character.isLetter(t.charAt(e - len - 1)))) {
                 same++;
             }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.veil.core.Fixtures;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -218,6 +219,20 @@ class BuiltinDetectorTest {
     })
     void finds(String text, String expected) {
         assertThat(found(text.replace("\\n", "\n"))).isEqualTo(expected == null ? "" : expected);
+    }
+
+    @Test
+    void findsAPasswordAfterASingleQuotedKey() {
+        // PHP arrays quote keys with ' : the key's closing quote must not hide the '=>' from the keyed-secret gate
+        assertThat(found("$config = ['password' => 'Gl!tLab-B1nd-9z2Q', 'base' => 'DC=corp'];"))
+                .isEqualTo("SECRET=Gl!tLab-B1nd-9z2Q");
+    }
+
+    @Test
+    void findsSpeakersFarIntoALongText() {
+        // speaker lines past the 65,536th word keep their own words
+        String text = "word ".repeat(70_000) + "\nMaya: oops that was me\nJonas: the key was there\nMaya: on it";
+        assertThat(found(text)).isEqualTo("PERSON_NAME=Maya; PERSON_NAME=Jonas; PERSON_NAME=Maya");
     }
 
     @ParameterizedTest
